@@ -1,0 +1,28 @@
+// End-to-end tests in Debian's Chromium (Playwright cannot download browsers here).
+// Each spec starts its own devnet; WebRTC runs on loopback only.
+import { defineConfig } from '@playwright/test'
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--allow-loopback-in-peer-connection',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+]
+
+export default defineConfig({
+  testDir: './e2e',
+  testMatch: '**/*.spec.ts',
+  timeout: 300_000,
+  workers: 1,
+  retries: 0,
+  use: {
+    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
+    permissions: ['camera', 'microphone'],
+  },
+})
