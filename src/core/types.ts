@@ -99,4 +99,10 @@ export type TransferReason =
 
 export type LinkReason = 'wrong-chain' | 'height-gap' | 'not-linked' | 'wrong-validator-set' | 'bad-timestamp' | 'bad-proposer'
 
-export type QuorumReason = 'unknown-signer' | 'duplicate-signer' | 'bad-signature' | 'wrong-header' | 'quorum-missing'
+export type QuorumReason =
+  | 'wrong-validator-set'
+  | 'unknown-signer'
+  | 'duplicate-signer'
+  | 'bad-signature'
+  | 'wrong-header'
+  | 'quorum-missing'

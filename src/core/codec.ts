@@ -1,0 +1,195 @@
+// Canonical binary encoding of every object that crosses the wire or is hashed
+// (docs/spec.md#canonical-binary-encoding): tag ‖ version ‖ fields, deterministic,
+// with typed rejections for truncated, trailing, over-long or out-of-range input.
+import {
+  BABYJUB_SUBORDER,
+  BASE_FIELD_MODULUS,
+  CODEC_VERSION,
+  MAX_AMOUNT,
+  MAX_BLOCK_TRANSFERS,
+  MAX_TREE_DEPTH,
+  MAX_VALIDATORS,
+  PROOF_BYTES,
+  TAG,
+} from './constants.ts'
+import { ByteReader, ByteWriter, DecodeError, bytesToBigInt, bytesToHex } from './bytes.ts'
+import type { Account, AccountProof, Block, Checkpoint, Decoded, Header, ProofBytes, QuorumCertificate, Transfer, ValidatorSet, Vote } from './types.ts'
+
+type Tag = (typeof TAG)[keyof typeof TAG]
+
+function writeTag(w: ByteWriter, tag: Tag): void {
+  w.u8(tag).u8(CODEC_VERSION)
+}
+
+function readTag(r: ByteReader, tag: Tag): void {
+  if (r.u8() !== tag) throw new DecodeError('bad-tag')
+  if (r.u8() !== CODEC_VERSION) throw new DecodeError('bad-version')
+}
+
+/** Runs a reader over the whole input, turning decode errors into rejections. */
+export function decodeWith<T>(bytes: Uint8Array, read: (r: ByteReader) => T): Decoded<T> {
+  try {
+    const r = new ByteReader(bytes)
+    const value = read(r)
+    r.end()
+    return { ok: true, value }
+  } catch (err) {
+    if (err instanceof DecodeError) return { ok: false, reason: err.reason }
+    throw err
+  }
+}
+
+function encodeWith<T>(x: T, write: (w: ByteWriter, x: T) => void): Uint8Array {
+  const w = new ByteWriter()
+  write(w, x)
+  return w.finish()
+}
+
+// --- header ---
+export function writeHeader(w: ByteWriter, h: Header): void {
+  writeTag(w, TAG.header)
+  w.u32(h.chainId).safeU64(h.height).bytes32(h.parentHash).field(h.stateRoot).field(h.txRoot).safeU64(h.timestamp).bytes32(h.validatorSetHash).u16(h.proposer)
+}
+export function readHeader(r: ByteReader): Header {
+  readTag(r, TAG.header)
+  return {
+    chainId: r.u32(),
+    height: r.safeU64(),
+    parentHash: r.bytes32(),
+    stateRoot: r.field(),
+    txRoot: r.field(),
+    timestamp: r.safeU64(),
+    validatorSetHash: r.bytes32(),
+    proposer: r.u16(),
+  }
+}
+
+// --- transfer ---
+export function writeTransfer(w: ByteWriter, t: Transfer): void {
+  writeTag(w, TAG.transfer)
+  w.u32(t.from).u32(t.to).field(t.toPubKey[0]).field(t.toPubKey[1]).u64(t.amount).u32(t.nonce)
+  w.field(t.sig.R8[0]).field(t.sig.R8[1]).field(t.sig.S)
+}
+export function readTransfer(r: ByteReader): Transfer {
+  readTag(r, TAG.transfer)
+  const from = r.u32()
+  const to = r.u32()
+  const toPubKey = [r.field(), r.field()] as const
+  const amount = r.u64()
+  const nonce = r.u32()
+  const R8 = [r.field(), r.field()] as const
+  const S = r.field()
+  if (S >= BABYJUB_SUBORDER || amount > MAX_AMOUNT) throw new DecodeError('out-of-range')
+  return { from, to, toPubKey, amount, nonce, sig: { R8, S } }
+}
+
+// --- block ---
+export function writeBlock(w: ByteWriter, b: Block): void {
+  writeTag(w, TAG.block)
+  writeHeader(w, b.header)
+  w.list(b.transfers, MAX_BLOCK_TRANSFERS, writeTransfer)
+}
+export function readBlock(r: ByteReader): Block {
+  readTag(r, TAG.block)
+  return { header: readHeader(r), transfers: r.list(MAX_BLOCK_TRANSFERS, readTransfer) }
+}
+
+// --- validator set ---
+export function writeValidatorSet(w: ByteWriter, set: ValidatorSet): void {
+  if (set.length < 1) throw new RangeError('a validator set has at least one key')
+  writeTag(w, TAG.validatorSet)
+  w.list(set, MAX_VALIDATORS, (ww, k) => ww.bytes32(k))
+}
+export function readValidatorSet(r: ByteReader): ValidatorSet {
+  readTag(r, TAG.validatorSet)
+  const set = r.list(MAX_VALIDATORS, (rr) => rr.bytes32())
+  if (set.length < 1) throw new DecodeError('out-of-range')
+  if (new Set(set.map(bytesToHex)).size !== set.length) throw new DecodeError('not-canonical')
+  return set
+}
+
+// --- quorum certificate ---
+export function writeQuorumCertificate(w: ByteWriter, qc: QuorumCertificate): void {
+  writeTag(w, TAG.quorumCertificate)
+  w.bytes32(qc.headerHash)
+  w.list(qc.signatures, MAX_VALIDATORS, (ww, v: Vote) => {
+    if (v.signature.length !== 64) throw new RangeError('an Ed25519 signature is 64 bytes')
+    ww.u16(v.validator).raw(v.signature)
+  })
+}
+export function readQuorumCertificate(r: ByteReader): QuorumCertificate {
+  readTag(r, TAG.quorumCertificate)
+  const headerHash = r.bytes32()
+  const signatures = r.list(MAX_VALIDATORS, (rr) => ({ validator: rr.u16(), signature: rr.raw(64) }))
+  return { headerHash, signatures }
+}
+
+// --- account ---
+export function writeAccount(w: ByteWriter, a: Account): void {
+  writeTag(w, TAG.account)
+  w.field(a.pubKey[0]).field(a.pubKey[1]).u64(a.balance).u32(a.nonce)
+}
+export function readAccount(r: ByteReader): Account {
+  readTag(r, TAG.account)
+  return { pubKey: [r.field(), r.field()], balance: r.u64(), nonce: r.u32() }
+}
+
+// --- account proof ---
+export function writeAccountProof(w: ByteWriter, p: AccountProof): void {
+  writeTag(w, TAG.accountProof)
+  w.u32(p.index)
+  if (p.account) {
+    w.u8(1)
+    writeAccount(w, p.account)
+  } else w.u8(0)
+  w.list(p.siblings, MAX_TREE_DEPTH, (ww, s) => ww.field(s))
+}
+export function readAccountProof(r: ByteReader): AccountProof {
+  readTag(r, TAG.accountProof)
+  const index = r.u32()
+  const account = r.bool() ? readAccount(r) : null
+  return { index, account, siblings: r.list(MAX_TREE_DEPTH, (rr) => rr.field()) }
+}
+
+// --- checkpoint ---
+export function writeCheckpoint(w: ByteWriter, c: Checkpoint): void {
+  writeTag(w, TAG.checkpoint)
+  w.u32(c.chainId).safeU64(c.height).bytes32(c.headerHash).field(c.stateRoot)
+  writeValidatorSet(w, c.validatorSet)
+}
+export function readCheckpoint(r: ByteReader): Checkpoint {
+  readTag(r, TAG.checkpoint)
+  return { chainId: r.u32(), height: r.safeU64(), headerHash: r.bytes32(), stateRoot: r.field(), validatorSet: readValidatorSet(r) }
+}
+
+// --- proof ---
+export function writeProof(w: ByteWriter, p: ProofBytes): void {
+  if (p.length !== PROOF_BYTES) throw new RangeError(`a proof is ${PROOF_BYTES} bytes`)
+  writeTag(w, TAG.proof)
+  w.raw(p)
+}
+export function readProof(r: ByteReader): ProofBytes {
+  readTag(r, TAG.proof)
+  const p = r.raw(PROOF_BYTES)
+  for (let i = 0; i < PROOF_BYTES; i += 32) if (bytesToBigInt(p.subarray(i, i + 32)) >= BASE_FIELD_MODULUS) throw new DecodeError('out-of-range')
+  return p
+}
+
+export const encodeHeader = (x: Header) => encodeWith(x, writeHeader)
+export const decodeHeader = (b: Uint8Array) => decodeWith(b, readHeader)
+export const encodeTransfer = (x: Transfer) => encodeWith(x, writeTransfer)
+export const decodeTransfer = (b: Uint8Array) => decodeWith(b, readTransfer)
+export const encodeBlock = (x: Block) => encodeWith(x, writeBlock)
+export const decodeBlock = (b: Uint8Array) => decodeWith(b, readBlock)
+export const encodeValidatorSet = (x: ValidatorSet) => encodeWith(x, writeValidatorSet)
+export const decodeValidatorSet = (b: Uint8Array) => decodeWith(b, readValidatorSet)
+export const encodeQuorumCertificate = (x: QuorumCertificate) => encodeWith(x, writeQuorumCertificate)
+export const decodeQuorumCertificate = (b: Uint8Array) => decodeWith(b, readQuorumCertificate)
+export const encodeAccount = (x: Account) => encodeWith(x, writeAccount)
+export const decodeAccount = (b: Uint8Array) => decodeWith(b, readAccount)
+export const encodeAccountProof = (x: AccountProof) => encodeWith(x, writeAccountProof)
+export const decodeAccountProof = (b: Uint8Array) => decodeWith(b, readAccountProof)
+export const encodeCheckpoint = (x: Checkpoint) => encodeWith(x, writeCheckpoint)
+export const decodeCheckpoint = (b: Uint8Array) => decodeWith(b, readCheckpoint)
+export const encodeProof = (x: ProofBytes) => encodeWith(x, writeProof)
+export const decodeProof = (b: Uint8Array) => decodeWith(b, readProof)

@@ -1,0 +1,36 @@
+// Header hashing and the linkage rules between a parent and a child header
+// (docs/spec.md#blocks-headers-validators).
+import { sha256 } from '@noble/hashes/sha2.js'
+import { equalBytes } from './bytes.ts'
+import { encodeHeader, encodeValidatorSet } from './codec.ts'
+import type { Block, Header, LinkReason, ValidatorSet, Verdict } from './types.ts'
+
+export function hashHeader(h: Header): Uint8Array {
+  return sha256(encodeHeader(h))
+}
+
+export function hashValidatorSet(set: ValidatorSet): Uint8Array {
+  return sha256(encodeValidatorSet(set))
+}
+
+/**
+ * Checks that `child` extends `parent`. `validatorCount` (the size of the set
+ * both headers commit to) lets the proposer index be checked too.
+ */
+export function verifyHeaderLink(parent: Header, child: Header, validatorCount?: number): Verdict<LinkReason> {
+  if (child.chainId !== parent.chainId) return { ok: false, reason: 'wrong-chain' }
+  if (child.height !== parent.height + 1) return { ok: false, reason: 'height-gap' }
+  if (!equalBytes(child.parentHash, hashHeader(parent))) return { ok: false, reason: 'not-linked' }
+  if (!equalBytes(child.validatorSetHash, parent.validatorSetHash)) return { ok: false, reason: 'wrong-validator-set' }
+  if (child.timestamp < parent.timestamp) return { ok: false, reason: 'bad-timestamp' }
+  if (validatorCount !== undefined && child.proposer >= validatorCount) return { ok: false, reason: 'bad-proposer' }
+  return { ok: true }
+}
+
+/** An empty block needs no proof: it must leave the state root alone and commit to no transfers. */
+export function verifyEmptyBlock(parent: Header, block: Block): Verdict<'not-empty' | 'state-changed' | 'tx-root-mismatch'> {
+  if (block.transfers.length !== 0) return { ok: false, reason: 'not-empty' }
+  if (block.header.stateRoot !== parent.stateRoot) return { ok: false, reason: 'state-changed' }
+  if (block.header.txRoot !== 0n) return { ok: false, reason: 'tx-root-mismatch' }
+  return { ok: true }
+}

@@ -1,0 +1,71 @@
+// Quorum certificates: Ed25519 votes of more than 2/3 of the validator set over a
+// domain-separated header hash (docs/spec.md#blocks-headers-validators).
+import { ed25519 } from '@noble/curves/ed25519.js'
+import { QC_DOMAIN } from './constants.ts'
+import { concatBytes, equalBytes } from './bytes.ts'
+import { hashHeader, hashValidatorSet } from './header.ts'
+import type { Header, QuorumCertificate, QuorumReason, ValidatorSet, Verdict, Vote } from './types.ts'
+
+const domain = new TextEncoder().encode(QC_DOMAIN)
+
+/** The bytes a validator signs: domain ‖ chainId (u32 BE) ‖ headerHash. */
+export function qcMessage(chainId: number, headerHash: Uint8Array): Uint8Array {
+  const id = new Uint8Array(4)
+  new DataView(id.buffer).setUint32(0, chainId)
+  return concatBytes(domain, id, headerHash)
+}
+
+export function validatorPublicKey(secretKey: Uint8Array): Uint8Array {
+  return ed25519.getPublicKey(secretKey)
+}
+
+export function signVote(secretKey: Uint8Array, chainId: number, headerHash: Uint8Array, validator: number): Vote {
+  return { validator, signature: ed25519.sign(qcMessage(chainId, headerHash), secretKey) }
+}
+
+export function makeQuorumCertificate(headerHash: Uint8Array, votes: readonly Vote[]): QuorumCertificate {
+  return { headerHash, signatures: [...votes].sort((a, b) => a.validator - b.validator) }
+}
+
+/** More than two thirds: 3·count > 2·n. */
+export function quorumSize(n: number): number {
+  return Math.floor((2 * n) / 3) + 1
+}
+
+export function verifyQuorumCertificate(header: Header, qc: QuorumCertificate, set: ValidatorSet): Verdict<QuorumReason> {
+  if (!equalBytes(hashValidatorSet(set), header.validatorSetHash)) return { ok: false, reason: 'wrong-validator-set' }
+  if (!equalBytes(qc.headerHash, hashHeader(header))) return { ok: false, reason: 'wrong-header' }
+  let previous = -1
+  for (const v of qc.signatures) {
+    if (!Number.isInteger(v.validator) || v.validator < 0 || v.validator >= set.length) return { ok: false, reason: 'unknown-signer' }
+    if (v.validator <= previous) return { ok: false, reason: 'duplicate-signer' }
+    previous = v.validator
+  }
+  const message = qcMessage(header.chainId, qc.headerHash)
+  for (const v of qc.signatures) {
+    if (!verifySignature(v.signature, message, set[v.validator] as Uint8Array)) return { ok: false, reason: 'bad-signature' }
+  }
+  if (3 * qc.signatures.length <= 2 * set.length) return { ok: false, reason: 'quorum-missing' }
+  return { ok: true }
+}
+
+/** Ed25519 verification that treats malformed keys or signatures as invalid rather than throwing. */
+function verifySignature(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  try {
+    return ed25519.verify(signature, message, publicKey)
+  } catch {
+    return false
+  }
+}
+
+export interface CertifiedHeader {
+  header: Header
+  qc: QuorumCertificate
+}
+
+/** Two valid certificates for different headers at one height: the validator set equivocated. */
+export function detectEquivocation(a: CertifiedHeader, b: CertifiedHeader, set: ValidatorSet): boolean {
+  if (a.header.height !== b.header.height || a.header.chainId !== b.header.chainId) return false
+  if (equalBytes(hashHeader(a.header), hashHeader(b.header))) return false
+  return verifyQuorumCertificate(a.header, a.qc, set).ok && verifyQuorumCertificate(b.header, b.qc, set).ok
+}
