@@ -1,6 +1,7 @@
 // Lint rules. The core ring stays pure: no I/O, clock, randomness, network, storage or DOM.
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
+import globals from 'globals'
 
 const forbiddenCoreImports = [
   { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'worker_threads', 'net', 'http', 'https'], message: 'src/core is pure: no Node built-ins.' },
@@ -14,6 +15,7 @@ export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.cache/**', 'public/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { languageOptions: { globals: { ...globals.node, ...globals.browser } } },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
