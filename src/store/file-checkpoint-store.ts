@@ -1,0 +1,33 @@
+// Checkpoint store in one file (Node only): the same record as every store, replaced
+// atomically (temp + fsync + rename), saves serialised per path so the highest wins.
+import type { Checkpoint } from '../core/types.ts'
+import { readFileIfExists, removeFileDurably, withPathLock, writeFileAtomic } from './atomic-file.ts'
+import { decodeCheckpointRecord, encodeCheckpointRecord, shouldReplace, type LoadResult } from './checkpoint-record.ts'
+import { checkCheckpointChain, type CheckpointStore, type CheckpointStoreOptions, type SaveOptions } from './checkpoint-store.ts'
+
+export interface FileCheckpointStoreOptions extends CheckpointStoreOptions {
+  /** The record file; its folder must exist. One file per chain. */
+  path: string
+}
+
+export class FileCheckpointStore implements CheckpointStore {
+  constructor(private readonly options: FileCheckpointStoreOptions) {}
+
+  async load(): Promise<LoadResult> {
+    const raw = await readFileIfExists(this.options.path)
+    if (raw === undefined) return { checkpoint: undefined }
+    return decodeCheckpointRecord(raw, this.options)
+  }
+
+  async save(cp: Checkpoint, options: SaveOptions = {}): Promise<void> {
+    checkCheckpointChain(cp, this.options)
+    return withPathLock(this.options.path, async () => {
+      if (!shouldReplace(await this.load(), cp, options.force === true)) return
+      await writeFileAtomic(this.options.path, encodeCheckpointRecord(cp, this.options.genesisHash))
+    })
+  }
+
+  async clear(): Promise<void> {
+    return withPathLock(this.options.path, () => removeFileDurably(this.options.path))
+  }
+}
