@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url'
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 
+const pages = (process.env.ZKLIGHT_PAGES ?? 'index,bench').split(',')
+
 export default defineConfig({
   root: here('./src/web'),
   publicDir: here('./public'),
@@ -15,6 +17,8 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 5000,
     sourcemap: false,
+    // ZKLIGHT_PAGES=bench builds only some pages (the bench driver uses it).
+    rollupOptions: { input: Object.fromEntries(pages.map((p) => [p, here(`./src/web/${p}.html`)])) },
   },
   worker: { format: 'es' },
   resolve: { alias: { events: 'events', buffer: 'buffer' } },
