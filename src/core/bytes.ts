@@ -1,9 +1,14 @@
-// Byte-level building blocks of the canonical encoding: a writer, a bounds-checked
-// reader that raises typed decode rejections, and small byte helpers.
+// Byte-level building blocks of the canonical encoding (and of the wire messages in
+// src/net): a writer, a bounds-checked reader that raises typed decode rejections,
+// and small byte helpers.
 import { FIELD_MODULUS, MAX_SAFE_U64 } from './constants.ts'
-import type { DecodeReason } from './types.ts'
+import type { DecodeReason, Field } from './types.ts'
 
-/** Internal signal of a decode rejection; top-level decoders turn it into a value. */
+/**
+ * Internal signal of a decode rejection; top-level decoders (`decodeWith` in
+ * codec.ts) catch it and return `{ ok: false, reason }`, so it never reaches a caller
+ * of a `decodeX` function.
+ */
 export class DecodeError extends Error {
   override name = 'DecodeError'
   constructor(readonly reason: DecodeReason) {
@@ -11,6 +16,10 @@ export class DecodeError extends Error {
   }
 }
 
+/**
+ * Appends big-endian integers and byte strings. Writing a value the reader would
+ * reject throws a RangeError: encoding an invalid object is a bug of the caller.
+ */
 export class ByteWriter {
   private buf = new Uint8Array(256)
   private len = 0
@@ -72,6 +81,19 @@ export class ByteWriter {
     return this.raw(b)
   }
 
+  /** A canonical boolean: exactly 0 or 1. */
+  bool(v: boolean): this {
+    return this.u8(v ? 1 : 0)
+  }
+
+  /** `u8 0` for absent, `u8 1 ‖ item` for present (spec: `account | null`). */
+  optional<T>(item: T | null, write: (w: ByteWriter, item: T) => void): this {
+    if (item === null) return this.u8(0)
+    this.u8(1)
+    write(this, item)
+    return this
+  }
+
   /** u32 length ‖ bytes. */
   varBytes(b: Uint8Array, max: number): this {
     if (b.length > max) throw new RangeError(`byte string of ${b.length} exceeds ${max}`)
@@ -98,6 +120,7 @@ export class ByteWriter {
   }
 }
 
+/** Reads what ByteWriter writes; every read is bounds-checked and throws DecodeError. */
 export class ByteReader {
   private pos = 0
   private readonly view: DataView
@@ -108,6 +131,10 @@ export class ByteReader {
 
   get remaining(): number {
     return this.buf.length - this.pos
+  }
+
+  get offset(): number {
+    return this.pos
   }
 
   private take(n: number): number {
@@ -139,10 +166,8 @@ export class ByteReader {
     return Number(v)
   }
 
-  field(): bigint {
-    const v = bytesToBigInt(this.raw(32))
-    if (v >= FIELD_MODULUS) throw new DecodeError('out-of-range')
-    return v
+  field(): Field {
+    return bytesToField(this.raw(32))
   }
 
   bytes32(): Uint8Array {
@@ -162,6 +187,11 @@ export class ByteReader {
     return b === 1
   }
 
+  optional<T>(read: (r: ByteReader) => T): T | null {
+    return this.bool() ? read(this) : null
+  }
+
+  /** u16 count ‖ items; the count is checked against `max` before any item is read. */
   list<T>(max: number, read: (r: ByteReader) => T): T[] {
     const n = this.u16()
     if (n > max) throw new DecodeError('too-long')
@@ -187,7 +217,21 @@ export function bytesToBigInt(b: Uint8Array): bigint {
   return v
 }
 
+/**
+ * 32 big-endian bytes to a field element. Throws DecodeError (`out-of-range` for a
+ * value >= p, `truncated`/`trailing-bytes` for a wrong length), so it can be used
+ * inside a reader callback.
+ */
+export function bytesToField(b: Uint8Array): Field {
+  if (b.length !== 32) throw new DecodeError(b.length < 32 ? 'truncated' : 'trailing-bytes')
+  const v = bytesToBigInt(b)
+  if (v >= FIELD_MODULUS) throw new DecodeError('out-of-range')
+  return v
+}
+
+/** 32 big-endian bytes of an integer in [0, 2^256); it does not check `< p` (proof coordinates use it too). */
 export function fieldToBytes(v: bigint): Uint8Array {
+  if (v < 0n || v >= 1n << 256n) throw new RangeError('value does not fit in 32 bytes')
   const out = new Uint8Array(32)
   let x = v
   for (let i = 31; i >= 0; i--) {

@@ -5,7 +5,6 @@ import {
   BABYJUB_SUBORDER,
   BASE_FIELD_MODULUS,
   CODEC_VERSION,
-  MAX_AMOUNT,
   MAX_BLOCK_TRANSFERS,
   MAX_TREE_DEPTH,
   MAX_VALIDATORS,
@@ -14,6 +13,9 @@ import {
 } from './constants.ts'
 import { ByteReader, ByteWriter, DecodeError, bytesToBigInt, bytesToHex } from './bytes.ts'
 import type { Account, AccountProof, Block, Checkpoint, Decoded, Header, ProofBytes, QuorumCertificate, Transfer, ValidatorSet, Vote } from './types.ts'
+
+// Every writeX throws RangeError for a value its readX would reject, so whatever
+// encodes also decodes, and every accepted encoding re-encodes to the same bytes.
 
 type Tag = (typeof TAG)[keyof typeof TAG]
 
@@ -39,7 +41,7 @@ export function decodeWith<T>(bytes: Uint8Array, read: (r: ByteReader) => T): De
   }
 }
 
-function encodeWith<T>(x: T, write: (w: ByteWriter, x: T) => void): Uint8Array {
+export function encodeWith<T>(x: T, write: (w: ByteWriter, x: T) => void): Uint8Array {
   const w = new ByteWriter()
   write(w, x)
   return w.finish()
@@ -66,6 +68,7 @@ export function readHeader(r: ByteReader): Header {
 
 // --- transfer ---
 export function writeTransfer(w: ByteWriter, t: Transfer): void {
+  if (t.sig.S < 0n || t.sig.S >= BABYJUB_SUBORDER) throw new RangeError('signature S must be below the Baby Jubjub subgroup order')
   writeTag(w, TAG.transfer)
   w.u32(t.from).u32(t.to).field(t.toPubKey[0]).field(t.toPubKey[1]).u64(t.amount).u32(t.nonce)
   w.field(t.sig.R8[0]).field(t.sig.R8[1]).field(t.sig.S)
@@ -79,7 +82,8 @@ export function readTransfer(r: ByteReader): Transfer {
   const nonce = r.u32()
   const R8 = [r.field(), r.field()] as const
   const S = r.field()
-  if (S >= BABYJUB_SUBORDER || amount > MAX_AMOUNT) throw new DecodeError('out-of-range')
+  // S >= l would make the signature malleable (S and S + l both verify).
+  if (S >= BABYJUB_SUBORDER) throw new DecodeError('out-of-range')
   return { from, to, toPubKey, amount, nonce, sig: { R8, S } }
 }
 
@@ -97,6 +101,7 @@ export function readBlock(r: ByteReader): Block {
 // --- validator set ---
 export function writeValidatorSet(w: ByteWriter, set: ValidatorSet): void {
   if (set.length < 1) throw new RangeError('a validator set has at least one key')
+  if (hasDuplicates(set)) throw new RangeError('a validator set has no duplicate keys')
   writeTag(w, TAG.validatorSet)
   w.list(set, MAX_VALIDATORS, (ww, k) => ww.bytes32(k))
 }
@@ -104,8 +109,12 @@ export function readValidatorSet(r: ByteReader): ValidatorSet {
   readTag(r, TAG.validatorSet)
   const set = r.list(MAX_VALIDATORS, (rr) => rr.bytes32())
   if (set.length < 1) throw new DecodeError('out-of-range')
-  if (new Set(set.map(bytesToHex)).size !== set.length) throw new DecodeError('not-canonical')
+  // A repeated key would count twice towards a quorum.
+  if (hasDuplicates(set)) throw new DecodeError('not-canonical')
   return set
+}
+function hasDuplicates(set: ValidatorSet): boolean {
+  return new Set(set.map(bytesToHex)).size !== set.length
 }
 
 // --- quorum certificate ---
@@ -117,6 +126,7 @@ export function writeQuorumCertificate(w: ByteWriter, qc: QuorumCertificate): vo
     ww.u16(v.validator).raw(v.signature)
   })
 }
+/** Does not check signer order or duplicates: verifyQuorumCertificate rejects those with a reason. */
 export function readQuorumCertificate(r: ByteReader): QuorumCertificate {
   readTag(r, TAG.quorumCertificate)
   const headerHash = r.bytes32()
@@ -135,20 +145,20 @@ export function readAccount(r: ByteReader): Account {
 }
 
 // --- account proof ---
+// The codec does not relate index and sibling count to a tree depth: the verifier knows
+// the depth and rejects a mismatch (smt.ts verifyAccountProof: bad-proof-length,
+// index-out-of-range), and a node must be able to encode whatever proof it serves.
 export function writeAccountProof(w: ByteWriter, p: AccountProof): void {
   writeTag(w, TAG.accountProof)
-  w.u32(p.index)
-  if (p.account) {
-    w.u8(1)
-    writeAccount(w, p.account)
-  } else w.u8(0)
+  w.u32(p.index).optional(p.account, writeAccount)
   w.list(p.siblings, MAX_TREE_DEPTH, (ww, s) => ww.field(s))
 }
 export function readAccountProof(r: ByteReader): AccountProof {
   readTag(r, TAG.accountProof)
   const index = r.u32()
-  const account = r.bool() ? readAccount(r) : null
-  return { index, account, siblings: r.list(MAX_TREE_DEPTH, (rr) => rr.field()) }
+  const account = r.optional(readAccount)
+  const siblings = r.list(MAX_TREE_DEPTH, (rr) => rr.field())
+  return { index, account, siblings }
 }
 
 // --- checkpoint ---
@@ -163,33 +173,40 @@ export function readCheckpoint(r: ByteReader): Checkpoint {
 }
 
 // --- proof ---
+// Coordinates at or above the base field modulus q would be reduced silently by a
+// verifier, giving one proof several encodings.
+function coordinatesInRange(p: ProofBytes): boolean {
+  for (let i = 0; i < PROOF_BYTES; i += 32) if (bytesToBigInt(p.subarray(i, i + 32)) >= BASE_FIELD_MODULUS) return false
+  return true
+}
 export function writeProof(w: ByteWriter, p: ProofBytes): void {
   if (p.length !== PROOF_BYTES) throw new RangeError(`a proof is ${PROOF_BYTES} bytes`)
+  if (!coordinatesInRange(p)) throw new RangeError('proof coordinate not below the base field modulus')
   writeTag(w, TAG.proof)
   w.raw(p)
 }
 export function readProof(r: ByteReader): ProofBytes {
   readTag(r, TAG.proof)
   const p = r.raw(PROOF_BYTES)
-  for (let i = 0; i < PROOF_BYTES; i += 32) if (bytesToBigInt(p.subarray(i, i + 32)) >= BASE_FIELD_MODULUS) throw new DecodeError('out-of-range')
+  if (!coordinatesInRange(p)) throw new DecodeError('out-of-range')
   return p
 }
 
-export const encodeHeader = (x: Header) => encodeWith(x, writeHeader)
-export const decodeHeader = (b: Uint8Array) => decodeWith(b, readHeader)
-export const encodeTransfer = (x: Transfer) => encodeWith(x, writeTransfer)
-export const decodeTransfer = (b: Uint8Array) => decodeWith(b, readTransfer)
-export const encodeBlock = (x: Block) => encodeWith(x, writeBlock)
-export const decodeBlock = (b: Uint8Array) => decodeWith(b, readBlock)
-export const encodeValidatorSet = (x: ValidatorSet) => encodeWith(x, writeValidatorSet)
-export const decodeValidatorSet = (b: Uint8Array) => decodeWith(b, readValidatorSet)
-export const encodeQuorumCertificate = (x: QuorumCertificate) => encodeWith(x, writeQuorumCertificate)
-export const decodeQuorumCertificate = (b: Uint8Array) => decodeWith(b, readQuorumCertificate)
-export const encodeAccount = (x: Account) => encodeWith(x, writeAccount)
-export const decodeAccount = (b: Uint8Array) => decodeWith(b, readAccount)
-export const encodeAccountProof = (x: AccountProof) => encodeWith(x, writeAccountProof)
-export const decodeAccountProof = (b: Uint8Array) => decodeWith(b, readAccountProof)
-export const encodeCheckpoint = (x: Checkpoint) => encodeWith(x, writeCheckpoint)
-export const decodeCheckpoint = (b: Uint8Array) => decodeWith(b, readCheckpoint)
-export const encodeProof = (x: ProofBytes) => encodeWith(x, writeProof)
-export const decodeProof = (b: Uint8Array) => decodeWith(b, readProof)
+export const encodeHeader = (x: Header): Uint8Array => encodeWith(x, writeHeader)
+export const decodeHeader = (b: Uint8Array): Decoded<Header> => decodeWith(b, readHeader)
+export const encodeTransfer = (x: Transfer): Uint8Array => encodeWith(x, writeTransfer)
+export const decodeTransfer = (b: Uint8Array): Decoded<Transfer> => decodeWith(b, readTransfer)
+export const encodeBlock = (x: Block): Uint8Array => encodeWith(x, writeBlock)
+export const decodeBlock = (b: Uint8Array): Decoded<Block> => decodeWith(b, readBlock)
+export const encodeValidatorSet = (x: ValidatorSet): Uint8Array => encodeWith(x, writeValidatorSet)
+export const decodeValidatorSet = (b: Uint8Array): Decoded<ValidatorSet> => decodeWith(b, readValidatorSet)
+export const encodeQuorumCertificate = (x: QuorumCertificate): Uint8Array => encodeWith(x, writeQuorumCertificate)
+export const decodeQuorumCertificate = (b: Uint8Array): Decoded<QuorumCertificate> => decodeWith(b, readQuorumCertificate)
+export const encodeAccount = (x: Account): Uint8Array => encodeWith(x, writeAccount)
+export const decodeAccount = (b: Uint8Array): Decoded<Account> => decodeWith(b, readAccount)
+export const encodeAccountProof = (x: AccountProof): Uint8Array => encodeWith(x, writeAccountProof)
+export const decodeAccountProof = (b: Uint8Array): Decoded<AccountProof> => decodeWith(b, readAccountProof)
+export const encodeCheckpoint = (x: Checkpoint): Uint8Array => encodeWith(x, writeCheckpoint)
+export const decodeCheckpoint = (b: Uint8Array): Decoded<Checkpoint> => decodeWith(b, readCheckpoint)
+export const encodeProof = (x: ProofBytes): Uint8Array => encodeWith(x, writeProof)
+export const decodeProof = (b: Uint8Array): Decoded<ProofBytes> => decodeWith(b, readProof)

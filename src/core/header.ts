@@ -14,8 +14,11 @@ export function hashValidatorSet(set: ValidatorSet): Uint8Array {
 }
 
 /**
- * Checks that `child` extends `parent`. `validatorCount` (the size of the set
- * both headers commit to) lets the proposer index be checked too.
+ * Checks that `child` extends `parent`, in the order of docs/spec.md: wrong-chain,
+ * height-gap, not-linked, wrong-validator-set, bad-timestamp, bad-proposer.
+ * `validatorCount` is the size of the set both headers commit to (the caller holds
+ * the set; a header carries only its hash).
+ * WARNING: without `validatorCount` the proposer index is not checked at all.
  */
 export function verifyHeaderLink(parent: Header, child: Header, validatorCount?: number): Verdict<LinkReason> {
   if (child.chainId !== parent.chainId) return { ok: false, reason: 'wrong-chain' }
