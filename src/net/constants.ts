@@ -1,0 +1,96 @@
+// Wire-protocol constants: protocol ids, gossip topic, message types, byte caps,
+// timeouts, range limits and penalties. docs/protocol.md is the normative text.
+
+/** Stream protocols (multistream-select ids). The version is bumped on any incompatible change. */
+export const PROTOCOL = {
+  status: '/zklight/status/1.0.0',
+  headers: '/zklight/headers/1.0.0',
+  proofs: '/zklight/proofs/1.0.0',
+  account: '/zklight/account/1.0.0',
+  submit: '/zklight/submit/1.0.0',
+} as const
+
+/** Gossipsub topic for certified heads (docs/protocol.md#gossip). */
+export const HEADS_TOPIC = 'zklight/heads/1'
+
+/** Version byte after every message type; a peer that sees another version rejects the message (`bad-version`). */
+export const MESSAGE_VERSION = 1
+
+/** Leading byte of every wire message; 0x10.. so that no message is mistaken for a bare core object (tags 1..9). */
+export const MSG = {
+  statusRequest: 0x10,
+  statusResponse: 0x11,
+  headersRequest: 0x12,
+  headersResponse: 0x13,
+  proofsRequest: 0x14,
+  proofsResponse: 0x15,
+  accountRequest: 0x16,
+  accountResponse: 0x17,
+  submitRequest: 0x18,
+  submitResponse: 0x19,
+  headAnnouncement: 0x1e,
+  error: 0x1f,
+} as const
+
+/** Error codes of the error response, as carried on the wire (u8). */
+export const ERROR_CODE = { 'not-found': 1, 'range-too-long': 2, 'bad-request': 3, unavailable: 4 } as const
+
+/** Headers per request: 512 headers with small certificates stay well under the response cap. */
+export const MAX_HEADERS_PER_REQUEST = 512
+/** Blocks per proofs request: 64 full blocks (~200 KiB each at the codec maximum) stay under 16 MiB; the cap trims further. */
+export const MAX_PROOFS_PER_REQUEST = 64
+/** Height meaning "your latest proven state" in an account request (2^53 - 1, the largest wire height). */
+export const LATEST_HEIGHT = Number.MAX_SAFE_INTEGER
+/** Free-text strings (error messages, rejection reasons) are u8-length-prefixed UTF-8. */
+export const MAX_TEXT_BYTES = 255
+
+// Byte caps, frame payload only (the varint prefix is not counted). Sizes below
+// use docs/spec.md encodings: header 152 B, transfer 182 B, proof 258 B,
+// certificate 36 + 66 per signature (<= 16,932 B at 256 validators),
+// account proof <= 1,111 B at depth 32.
+
+/** Every request is a few fixed fields; 64 B leaves room and refuses floods early. */
+export const MAX_FIXED_REQUEST_BYTES = 64
+/** A submit request is one transfer (2 + 182 B). */
+export const MAX_SUBMIT_REQUEST_BYTES = 512
+/** Status: 2 + 4 + 32 + 152 + 1 + 16,932 B at most. */
+export const MAX_STATUS_RESPONSE_BYTES = 32 * 1024
+/** Headers: a server returns the longest prefix that fits; 1 MiB holds 512 headers with ~1.8 KiB certificates each. */
+export const MAX_HEADERS_RESPONSE_BYTES = 1024 * 1024
+/** Proofs: a server returns the longest prefix that fits; a maximal block with proof and certificate is ~204 KiB. */
+export const MAX_PROOFS_RESPONSE_BYTES = 4 * 1024 * 1024
+/** Account: 2 + 152 + 1 + 16,932 + 1,111 B at most. */
+export const MAX_ACCOUNT_RESPONSE_BYTES = 32 * 1024
+/** Submit result: 2 + 1 + 1 + 255 B. Also the floor of every response cap, so an error response always fits. */
+export const MAX_SUBMIT_RESPONSE_BYTES = 512
+/** Gossiped head: 2 + 152 + 16,932 B at most. */
+export const MAX_HEAD_ANNOUNCEMENT_BYTES = 32 * 1024
+
+// Timeouts cover a whole exchange (open stream, send request, receive response).
+// Loopback round trips are ~1-3 ms and a 1 MiB echo ~150-230 ms (DESIGN.md), so
+// these leave room for slow links and a busy node.
+
+export const STATUS_TIMEOUT_MS = 5_000
+export const HEADERS_TIMEOUT_MS = 10_000
+/** 4 MiB over a slow link, plus the node reading blocks from disk. */
+export const PROOFS_TIMEOUT_MS = 30_000
+export const ACCOUNT_TIMEOUT_MS = 5_000
+/** The node checks the transfer against its ledger before answering. */
+export const SUBMIT_TIMEOUT_MS = 5_000
+
+/** Concurrent inbound streams per protocol and connection: a light client needs one or two. */
+export const MAX_INBOUND_STREAMS = 8
+
+// Penalties (docs/protocol.md#penalties): oversized or malformed bytes are proof
+// of a broken or hostile peer and cost the connection at once; a peer that opens
+// streams and stays silent may just be slow, so it gets a few chances.
+
+/** Silent request streams (server side timeouts) tolerated before hanging up. */
+export const MAX_SILENT_REQUESTS = 3
+/** Peers whose misbehaviour counts are remembered (oldest forgotten first), so the table cannot grow without bound. */
+export const MAX_TRACKED_PEERS = 4096
+
+/** Fresh attempts of one dial: WebRTC private-to-private loses ~6% of dials to a race in @libp2p/webrtc 6.0.33 (DESIGN.md). */
+export const DIAL_ATTEMPTS = 3
+/** Time for one dial attempt; WebRTC via relay signalling took ~830 ms to a first round trip on loopback. */
+export const DIAL_TIMEOUT_MS = 10_000

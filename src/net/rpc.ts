@@ -1,0 +1,176 @@
+// Request/response over libp2p 3 streams: one stream per request, one frame
+// each way. Adapts libp2p's event-based Stream to ByteDuplex and keeps the
+// per-peer misbehaviour count that decides when to hang up.
+import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { MAX_INBOUND_STREAMS, MAX_SILENT_REQUESTS, MAX_TRACKED_PEERS } from './constants.ts'
+import { BadMessage, MessageTooLarge, RequestTimeout, StreamClosed } from './errors.ts'
+import { clientExchange, serverExchange, timeoutSignal, type ByteDuplex } from './exchange.ts'
+import { raceAbort } from './framing.ts'
+import { ChunkQueue } from './memory-duplex.ts'
+import { decodeAnswer, toBytesHandler, type ProtocolSpec, type ServeContext, type TypedHandler } from './protocols.ts'
+import type { ErrorResponse } from './messages.ts'
+
+/** The part of a libp2p node the RPC layer uses (Node and browser hosts both fit). */
+export type RpcHost = Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol' | 'hangUp'>
+export type DialTarget = PeerId | Multiaddr | Multiaddr[]
+
+/** Peer misbehaviour seen by a server: proven (oversized, malformed) or suspicious (silent). */
+export type Misbehaviour = 'oversized' | 'malformed' | 'silent'
+
+/**
+ * Counts misbehaviour per peer. Oversized or malformed requests cost the
+ * connection at once; silent streams after MAX_SILENT_REQUESTS. Share one
+ * instance across protocols so the count is per peer, not per protocol.
+ */
+export class PeerPenalties {
+  private readonly counts = new Map<string, Record<Misbehaviour, number>>()
+
+  constructor(private readonly opts: { maxSilent?: number; onMisbehaviour?: (peer: string, kind: Misbehaviour) => void } = {}) {}
+
+  /** Records one offence; true means hang up on the peer. */
+  record(peer: string, kind: Misbehaviour): boolean {
+    let c = this.counts.get(peer)
+    if (c) this.counts.delete(peer)
+    else c = { oversized: 0, malformed: 0, silent: 0 }
+    c[kind]++
+    this.counts.set(peer, c) // re-insert: Map order is the eviction order
+    if (this.counts.size > MAX_TRACKED_PEERS) this.counts.delete(this.counts.keys().next().value as string)
+    this.opts.onMisbehaviour?.(peer, kind)
+    return kind !== 'silent' || c.silent >= (this.opts.maxSilent ?? MAX_SILENT_REQUESTS)
+  }
+
+  count(peer: string): Record<Misbehaviour, number> {
+    return { ...(this.counts.get(peer) ?? { oversized: 0, malformed: 0, silent: 0 }) }
+  }
+}
+
+/**
+ * ByteDuplex over a libp2p 3 Stream. Listeners attach when reading starts, so
+ * bytes that arrived earlier wait in the stream's own buffer; the end of input
+ * is taken from `readableEnded`/'end' (not 'remoteCloseWrite', which may have
+ * fired before anyone listened).
+ */
+export function streamDuplex(stream: Stream): ByteDuplex {
+  const source: AsyncIterable<Uint8Array> = {
+    [Symbol.asyncIterator]() {
+      const queue = new ChunkQueue()
+      const onMessage = (evt: { data: Uint8Array | { subarray(): Uint8Array } }) => {
+        const d = evt.data
+        queue.push(d instanceof Uint8Array ? d : d.subarray())
+      }
+      const onEnd = () => queue.end()
+      const onClose = (evt: Event) => {
+        const error = (evt as Event & { error?: Error }).error
+        if (error) queue.fail(error)
+        else queue.end()
+      }
+      stream.addEventListener('message', onMessage)
+      stream.addEventListener('end', onEnd)
+      stream.addEventListener('close', onClose)
+      if (stream.readableEnded) queue.end()
+      else if (stream.status !== 'open') queue.fail(new StreamClosed(`stream is ${stream.status}`))
+      const inner = queue[Symbol.asyncIterator]()
+      return {
+        next: () => inner.next(),
+        return: async () => {
+          stream.removeEventListener('message', onMessage)
+          stream.removeEventListener('end', onEnd)
+          stream.removeEventListener('close', onClose)
+          return { done: true, value: undefined }
+        },
+      }
+    },
+  }
+  return {
+    source,
+    write: async (bytes) => {
+      if (!stream.send(bytes)) await stream.onDrain()
+    },
+    closeWrite: () => stream.close(),
+    abort: (err) => stream.abort(err),
+  }
+}
+
+export interface HandleOptions {
+  maxRequestBytes: number
+  timeoutMs: number
+  penalties?: PeerPenalties
+  maxInboundStreams?: number
+}
+
+/** Serves `protocol`: one request frame in, `handler`'s bytes out, per stream. */
+export async function handle(
+  host: RpcHost,
+  protocol: string,
+  handler: (request: Uint8Array, ctx: ServeContext) => Promise<Uint8Array>,
+  opts: HandleOptions,
+): Promise<void> {
+  const penalties = opts.penalties ?? new PeerPenalties()
+  await host.handle(
+    protocol,
+    async (stream, connection) => {
+      const peer = connection.remotePeer.toString()
+      const outcome = await serverExchange(streamDuplex(stream), (req, signal) => handler(req, { peer, signal }), opts)
+      if (outcome.kind !== 'oversized' && outcome.kind !== 'malformed' && outcome.kind !== 'silent') return
+      if (penalties.record(peer, outcome.kind)) await host.hangUp(connection.remotePeer).catch(() => undefined)
+    },
+    { maxInboundStreams: opts.maxInboundStreams ?? MAX_INBOUND_STREAMS, force: true },
+  )
+}
+
+export interface RequestOptions {
+  maxResponseBytes: number
+  timeoutMs: number
+  signal?: AbortSignal
+}
+
+/**
+ * Opens a stream to `peer`, sends `bytes`, returns the answer's bytes. The
+ * timeout covers opening the stream too. Throws MessageTooLarge, BadMessage,
+ * RequestTimeout, StreamClosed, the caller's abort reason, or a dial error.
+ */
+export async function request(host: RpcHost, peer: DialTarget, protocol: string, bytes: Uint8Array, opts: RequestOptions): Promise<Uint8Array> {
+  const { signal, clear } = timeoutSignal(opts.timeoutMs, opts.signal)
+  try {
+    const stream = await raceAbort(host.dialProtocol(peer, protocol, { signal }), signal)
+    return await clientExchange(streamDuplex(stream), bytes, opts.maxResponseBytes, signal)
+  } catch (err) {
+    if (err instanceof MessageTooLarge || err instanceof BadMessage || err instanceof RequestTimeout) throw err
+    // libp2p turns our abort into its own AbortError: report the reason we aborted with.
+    if (signal.aborted) throw signal.reason
+    throw err
+  } finally {
+    clear()
+  }
+}
+
+/** Registers a typed handler for one of the protocols in protocols.ts. */
+export function serve<Req, Res extends { kind: string }>(
+  host: RpcHost,
+  spec: ProtocolSpec<Req, Res>,
+  handler: TypedHandler<Req, Res>,
+  opts: { penalties?: PeerPenalties; timeoutMs?: number } = {},
+): Promise<void> {
+  return handle(host, spec.id, toBytesHandler(spec, handler), {
+    maxRequestBytes: spec.maxRequestBytes,
+    timeoutMs: opts.timeoutMs ?? spec.timeoutMs,
+    penalties: opts.penalties,
+  })
+}
+
+/** Sends a typed request; resolves to the answer or the peer's error answer. */
+export async function call<Req, Res extends { kind: string }>(
+  host: RpcHost,
+  peer: DialTarget,
+  spec: ProtocolSpec<Req, Res>,
+  q: Req,
+  opts: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<Res | ErrorResponse> {
+  const bytes = await request(host, peer, spec.id, spec.encodeRequest(q), {
+    maxResponseBytes: spec.maxResponseBytes,
+    timeoutMs: opts.timeoutMs ?? spec.timeoutMs,
+    signal: opts.signal,
+  })
+  return decodeAnswer(spec, bytes)
+}
