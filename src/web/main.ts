@@ -1,0 +1,122 @@
+// The zklight web app: syncs a verified view of the devnet over libp2p WebRTC,
+// resumes from the IndexedDB checkpoint on reload, and shows only verified balances.
+import './polyfills.ts'
+import { startBrowserClient, type BrowserClient } from './start.ts'
+import { defineZklightBalance } from './zklight-balance.ts'
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
+  const el = document.getElementById(id)
+  if (!el) throw new Error(`missing #${id}`)
+  return el as T
+}
+
+function log(text: string): void {
+  const li = document.createElement('li')
+  li.textContent = `${new Date().toISOString().slice(11, 23)} ${text}`
+  const list = $('log')
+  list.prepend(li)
+  while (list.children.length > 200) list.lastElementChild?.remove()
+}
+
+function showHealth(app: BrowserClient): void {
+  const h = app.client.health()
+  $('verified-height').textContent = String(h.verifiedHeight)
+  $('best-height').textContent = String(h.bestSeenHeight)
+  $('lag').textContent = `${h.lagBlocks} blocks, ${Math.round(h.lagMs)} ms`
+  $('peers').textContent = String(h.peers)
+  const pill = $('status')
+  pill.dataset.status = h.status
+  pill.textContent = h.status
+}
+
+async function showBalance(app: BrowserClient, address: string): Promise<void> {
+  const out = $('balance-result')
+  out.className = ''
+  out.textContent = 'verifying…'
+  try {
+    const b = await app.client.getBalance(address)
+    app.metrics.firstVerifiedBalanceMs ??= performance.now()
+    out.className = 'verified'
+    out.dataset.balance = b.balance.toString()
+    out.textContent = `balance ${b.balance} · nonce ${b.nonce} · verified by Merkle proof at height ${b.height} (root ${b.stateRoot.toString(16).slice(0, 16)}…)`
+  } catch (err) {
+    out.className = 'error'
+    delete out.dataset.balance
+    out.textContent = `not verified: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`
+  }
+}
+
+async function main(): Promise<void> {
+  const app = await startBrowserClient({ log })
+  ;(globalThis as Record<string, unknown>).zklight = app
+  defineZklightBalance(app.client)
+  $('origin').textContent = app.origin
+  app.client.on('head', (h: { height: number; stateRoot: bigint }) => {
+    $('state-root').textContent = `0x${h.stateRoot.toString(16)}`
+    log(`verified head ${h.height}`)
+    showHealth(app)
+  })
+  app.client.on('status', (s: { status: string; reason?: string }) => {
+    log(`status ${s.status}${s.reason ? ` (${s.reason})` : ''}`)
+    showHealth(app)
+  })
+  app.client.on('pending', (h: { height: number }) => log(`pending head ${h.height} (proof not yet verified)`))
+  app.client.on('dropped', (d: { height: number; reason: string }) => log(`dropped head ${d.height}: ${d.reason}`))
+  setInterval(() => showHealth(app), 1000)
+
+  const list = $('accounts')
+  for (const a of app.bootstrap.accounts ?? []) {
+    const li = document.createElement('li')
+    li.textContent = a.address
+    li.onclick = () => {
+      $<HTMLInputElement>('address').value = a.address
+      void showBalance(app, a.address)
+    }
+    list.append(li)
+  }
+  const first = app.bootstrap.accounts?.[0]?.address
+  if (first) {
+    const widget = document.createElement('zklight-balance')
+    widget.setAttribute('address', first)
+    $('widget-slot').append(widget)
+  }
+
+  $('balance-form').addEventListener('submit', (e) => {
+    e.preventDefault()
+    void showBalance(app, $<HTMLInputElement>('address').value.trim())
+  })
+  $('send-form').addEventListener('submit', (e) => {
+    e.preventDefault()
+    const out = $('send-result')
+    out.className = ''
+    out.textContent = 'signing and submitting…'
+    app
+      .send({
+        keyHex: $<HTMLInputElement>('send-key').value.trim(),
+        from: $<HTMLInputElement>('send-from').value.trim(),
+        to: $<HTMLInputElement>('send-to').value.trim(),
+        amount: $<HTMLInputElement>('send-amount').value.trim(),
+      })
+      .then((height) => {
+        out.className = 'verified'
+        out.dataset.height = String(height)
+        out.textContent = `included in verified block ${height}`
+      })
+      .catch((err: unknown) => {
+        out.className = 'error'
+        out.textContent = `failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`
+      })
+  })
+  showHealth(app)
+  // Show the first demo account at once: on a reload this is the warm-resume path.
+  if (first) {
+    $<HTMLInputElement>('address').value = first
+    void showBalance(app, first)
+  }
+}
+
+main().catch((err: unknown) => {
+  log(`failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)
+  $('status').dataset.status = 'halted'
+  $('status').textContent = 'failed'
+})

@@ -1,0 +1,99 @@
+// Starts the tab's light client from the devnet's /bootstrap.json: the pinned
+// checkpoint and verification key come from the serving origin, the chain data
+// from peers over libp2p, and the last verified checkpoint from IndexedDB.
+import { decodeAddress } from '../core/address.ts'
+import { hexToBytes } from '../core/bytes.ts'
+import { decodeCheckpoint } from '../core/codec.ts'
+import { initCrypto } from '../core/poseidon.ts'
+import { signTransfer } from '../core/transfer.ts'
+import type { Checkpoint } from '../core/types.ts'
+import { createLightClient } from '../client/index.ts'
+import { IdbCheckpointStore } from '../store/idb-checkpoint-store.ts'
+
+export interface Bootstrap {
+  chainId: number
+  /** hex of encodeCheckpoint(genesis) */
+  checkpoint?: string
+  genesis?: string
+  multiaddrs: string[]
+  vkUrl?: string
+  accounts?: { address: string; keyFile?: string }[]
+}
+
+export type Client = Awaited<ReturnType<typeof createLightClient>>
+
+export interface BrowserClient {
+  client: Client
+  bootstrap: Bootstrap
+  /** Where the view started: the IndexedDB checkpoint or the pinned genesis. */
+  origin: string
+  /** Milliseconds since navigation start. */
+  metrics: { clientStartedMs?: number; firstVerifiedHeadMs?: number; firstVerifiedBalanceMs?: number }
+  send(t: { keyHex: string; from: string; to: string; amount: string }): Promise<number>
+}
+
+export class BadBootstrap extends Error {
+  override name = 'BadBootstrap'
+}
+
+async function fetchJson(url: string): Promise<unknown> {
+  const res = await fetch(url)
+  if (!res.ok) throw new BadBootstrap(`GET ${url}: HTTP ${res.status}`)
+  return res.json()
+}
+
+export async function startBrowserClient(opts: { log: (s: string) => void }): Promise<BrowserClient> {
+  const bootstrap = (await fetchJson('./bootstrap.json')) as Bootstrap
+  const cpHex = bootstrap.checkpoint ?? bootstrap.genesis
+  if (!cpHex || !Array.isArray(bootstrap.multiaddrs)) throw new BadBootstrap('bootstrap.json lacks a checkpoint or multiaddrs')
+  const decoded = decodeCheckpoint(hexToBytes(cpHex))
+  if (!decoded.ok) throw new BadBootstrap(`bootstrap checkpoint does not decode: ${decoded.reason}`)
+  const pinned: Checkpoint = decoded.value
+  const [vk] = await Promise.all([fetchJson(bootstrap.vkUrl ?? './vk.json'), initCrypto()])
+  const store = new IdbCheckpointStore({ chainId: pinned.chainId })
+  const metrics: BrowserClient['metrics'] = {}
+  const client = await createLightClient({
+    bootstrap: bootstrap.multiaddrs,
+    checkpoint: pinned,
+    store,
+    rtc: { iceServers: [] },
+    verificationKey: vk,
+    // WARNING: a devnet lives on 127.0.0.1; this lets the tab dial loopback and ws://.
+    allowPrivateAddresses: true,
+  })
+  const app: BrowserClient = {
+    client,
+    bootstrap,
+    origin: `pinned checkpoint at height ${pinned.height}`,
+    metrics,
+    async send(t) {
+      const from = decodeAddress(t.from)
+      const to = decodeAddress(t.to)
+      if (!from.ok || !to.ok) throw new TypeError('bad address')
+      if (!/^\d+$/.test(t.amount)) throw new TypeError('amount must be a whole number')
+      const sender = await client.getBalance(t.from)
+      const signed = signTransfer(hexToBytes(t.keyHex), pinned.chainId, {
+        from: from.value.index,
+        to: to.value.index,
+        toPubKey: to.value.pubKey,
+        amount: BigInt(t.amount),
+        nonce: sender.nonce,
+      })
+      const inclusion = await client.submitTransfer(signed)
+      return inclusion.height
+    },
+  }
+  client.on('checkpoint', (sp) => {
+    app.origin =
+      sp.source === 'store'
+        ? `IndexedDB checkpoint at height ${sp.checkpoint.height}`
+        : `pinned checkpoint at height ${pinned.height}${sp.problem ? ` (stored record ignored: ${sp.problem})` : ''}`
+    opts.log(`start: ${app.origin}`)
+  })
+  client.on('head', () => {
+    metrics.firstVerifiedHeadMs ??= performance.now()
+  })
+  await client.start()
+  metrics.clientStartedMs = performance.now()
+  return app
+}
