@@ -1,0 +1,49 @@
+// Defaults and limits of the ledger node, devnet and CLI, each with the reason for
+// its value. Wire limits live in src/net/constants.ts, ledger rules in src/core.
+
+/** One block a second: light clients see a live chain (empty blocks) and transfers land within a few seconds. */
+export const DEFAULT_BLOCK_TIME_MS = 1_000
+
+/** Queued transfers at most: ~1k signature checks (20 ms each) bound the work one flood can cause. */
+export const MEMPOOL_MAX_TRANSFERS = 1_024
+
+/**
+ * Blocks with transfers waiting for a proof (the one being proven included) before the
+ * proposer cuts only empty blocks: proving (2-9 s a block) is slower than block time, and
+ * without this bound the proven head would fall further behind the head without limit.
+ */
+export const MAX_UNPROVEN_BLOCKS = 2
+
+/** A validator refuses a header stamped further than this in its future. */
+export const MAX_CLOCK_DRIFT_MS = 5_000
+
+/** Past heights whose account proofs a node rebuilds from its store's undo lists; older ones are `not-found`. */
+export const ACCOUNT_HISTORY_BLOCKS = 256
+
+/** Rebuilt past states kept in memory: light clients ask at their verified tip, usually one of a few recent heights. */
+export const ACCOUNT_HISTORY_CACHE = 4
+
+/** A follower asks its peers for their head this often (and at once when gossip announces a new head). */
+export const FOLLOW_POLL_MS = 1_000
+
+/** How long a peer that sent oversized or malformed bytes, or served an invalid block, is refused. */
+export const BAN_MS = 10 * 60_000
+
+/** Demo balance of each devnet account (u64). */
+export const DEVNET_BALANCE = 1_000_000_000n
+
+/** Accounts the devnet's transfer generator sends from; kept apart from the listed demo accounts so their nonces stay the user's. */
+export const TRAFFIC_ACCOUNTS = 4
+
+/** Defaults of `zklight devnet`. */
+export const DEVNET_DEFAULTS = {
+  dir: 'devnet-data',
+  validators: 4,
+  accounts: 8,
+  txRate: 0.2,
+  profile: 'devnet',
+  httpPort: 8080,
+} as const
+
+/** Largest HTTP request path the devnet server looks at; anything longer is a 414. */
+export const MAX_HTTP_PATH = 1_024

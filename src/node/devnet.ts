@@ -1,0 +1,190 @@
+// `zklight devnet`: one process running a whole local network — circuit artifacts,
+// genesis with funded demo accounts and validator keys (created once under --dir and
+// reused on restart), the block-producing node with its prover, a transfer generator,
+// and the HTTP server for the web app and its bootstrap documents.
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, readdir } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { join, resolve } from 'node:path'
+import { bytesToHex } from '../core/bytes.ts'
+import { encodeCheckpoint } from '../core/codec.ts'
+import { initCrypto } from '../core/poseidon.ts'
+import { validatorPublicKey } from '../core/quorum.ts'
+import { writeFileAtomic } from '../store/atomic-file.ts'
+import { loadKeyFile, saveKeyFile } from '../store/key-file.ts'
+import { ensureCircuitArtifacts, ROOT } from '../zk/artifacts.ts'
+import { getProfile } from '../zk/profiles.ts'
+import { Prover } from '../zk/prover.ts'
+import { generateAccountKey, loadAccountKey, saveAccountKey, type AccountKey } from './account-key.ts'
+import { chainSpecToJson, genesisCheckpoint, parseChainSpec, type ChainSpec } from './chain-spec.ts'
+import { DEVNET_BALANCE, TRAFFIC_ACCOUNTS } from './constants.ts'
+import { BadKeyFile, ChainMismatch, UsageError } from './errors.ts'
+import { startHttpServer } from './http-server.ts'
+import { startLedgerNode, type LedgerNode } from './ledger-node.ts'
+import { TransferGenerator } from './tx-generator.ts'
+
+export interface DevnetOptions {
+  dir: string
+  validators: number
+  accounts: number
+  blockTimeMs: number
+  txRate: number
+  profile: string
+  httpPort: number
+  /** A powers-of-tau ceremony file; without it the circuit keys come from the insecure dev setup. */
+  ptau?: string
+  listenHost?: string
+  log: (msg: string) => void
+}
+
+export interface Devnet {
+  url: string
+  multiaddrs: string[]
+  accounts: { address: string; keyFile: string }[]
+  node: LedgerNode
+  stop(): Promise<void>
+}
+
+interface DevnetFiles {
+  spec: ChainSpec
+  validatorKeys: Uint8Array[]
+  demo: { key: AccountKey; file: string }[]
+  traffic: AccountKey[]
+}
+
+export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
+  const dir = resolve(opts.dir)
+  const profile = getProfile(opts.profile)
+  const artifacts = await ensureCircuitArtifacts(profile, { ptau: opts.ptau, log: opts.log })
+  if (artifacts.setup === 'insecure-dev') opts.log('WARNING: circuit keys come from an INSECURE development setup (see README); fine for a devnet, never for value')
+  await initCrypto()
+  const files = existsSync(join(dir, 'genesis.json')) ? await loadDevnet(dir, opts, artifacts.vk) : await createDevnet(dir, opts, artifacts.vk)
+  const { spec } = files
+  opts.log(
+    `devnet: profile ${profile.name} (B=${profile.batch}, D=${profile.depth}, chain ${profile.chainId}), ` +
+      `${spec.validators.length} validators, ${files.demo.length} demo accounts, block every ${opts.blockTimeMs} ms, ${opts.txRate} generated transfers/s`,
+  )
+  const prover = new Prover(artifacts)
+  let node: LedgerNode
+  try {
+    node = await startLedgerNode({
+      dir: join(dir, 'node'),
+      spec,
+      listenHost: opts.listenHost,
+      producer: { validatorKeys: files.validatorKeys, blockTimeMs: opts.blockTimeMs, prover },
+      log: opts.log,
+    })
+  } catch (err) {
+    await prover.close()
+    throw err
+  }
+  const generator = new TransferGenerator({
+    mempool: node.mempool as NonNullable<LedgerNode['mempool']>,
+    chainId: profile.chainId,
+    senders: files.traffic,
+    receivers: [...files.demo.map((d) => d.key), ...files.traffic],
+    ratePerSecond: opts.txRate,
+    proverBusy: () => node.unproven() > 0,
+    log: opts.log,
+  })
+  const checkpointHex = bytesToHex(encodeCheckpoint(genesisCheckpoint(spec)))
+  const accounts = files.demo.map((d) => ({ address: d.key.address, keyFile: d.file }))
+  let url = ''
+  const bootstrap = () =>
+    JSON.stringify({
+      chainId: profile.chainId,
+      profile: profile.name,
+      checkpoint: checkpointHex,
+      genesis: checkpointHex,
+      multiaddrs: node.multiaddrs(),
+      vkUrl: `${url}vk.json`,
+      genesisUrl: `${url}genesis.json`,
+      accounts: accounts.map((a) => ({ address: a.address })),
+    })
+  let http
+  try {
+    http = await startHttpServer({
+      port: opts.httpPort,
+      staticDir: join(ROOT, 'dist'),
+      documents: { '/bootstrap.json': bootstrap, '/vk.json': () => JSON.stringify(spec.vk), '/genesis.json': () => chainSpecToJson(spec) },
+    })
+  } catch (err) {
+    await node.stop()
+    throw err
+  }
+  url = http.url
+  generator.start()
+  const server = http
+  return {
+    url,
+    multiaddrs: node.multiaddrs(),
+    accounts,
+    node,
+    async stop() {
+      generator.stop()
+      await server.close()
+      await node.stop()
+    },
+  }
+}
+
+async function createDevnet(dir: string, opts: DevnetOptions, vk: Record<string, unknown>): Promise<DevnetFiles> {
+  const profile = getProfile(opts.profile)
+  if (!Number.isInteger(opts.validators) || opts.validators < 1 || opts.validators > 256) throw new UsageError('--validators must be 1..256')
+  const slots = 2 ** profile.depth
+  if (!Number.isInteger(opts.accounts) || opts.accounts < 2 || opts.accounts + TRAFFIC_ACCOUNTS > slots) {
+    throw new UsageError(`--accounts must be 2..${slots - TRAFFIC_ACCOUNTS} for profile ${profile.name}`)
+  }
+  for (const sub of ['validators', 'accounts', 'traffic']) await mkdir(join(dir, sub), { recursive: true })
+  const validatorKeys = Array.from({ length: opts.validators }, () => new Uint8Array(randomBytes(32)))
+  for (const [i, k] of validatorKeys.entries()) await saveKeyFile(join(dir, 'validators', `validator-${i}.key`), k)
+  const demo: DevnetFiles['demo'] = []
+  for (let i = 0; i < opts.accounts; i++) {
+    const key = generateAccountKey(i)
+    const file = join(dir, 'accounts', `account-${i}.json`)
+    await saveAccountKey(file, key)
+    demo.push({ key, file })
+  }
+  const traffic: AccountKey[] = []
+  for (let i = 0; i < TRAFFIC_ACCOUNTS; i++) {
+    const key = generateAccountKey(opts.accounts + i)
+    await saveAccountKey(join(dir, 'traffic', `traffic-${i}.json`), key)
+    traffic.push(key)
+  }
+  const spec: ChainSpec = {
+    profile,
+    genesisTime: Date.now(),
+    validators: validatorKeys.map(validatorPublicKey),
+    accounts: [...demo.map((d) => d.key), ...traffic].map((k) => ({ index: k.index, pubKey: k.pubKey, balance: DEVNET_BALANCE })),
+    vk,
+  }
+  const enc = (s: string) => new TextEncoder().encode(s)
+  await writeFileAtomic(join(dir, 'vk.json'), enc(JSON.stringify(spec.vk)))
+  await writeFileAtomic(join(dir, 'checkpoint.hex'), enc(bytesToHex(encodeCheckpoint(genesisCheckpoint(spec))) + '\n'))
+  // Written last: its presence means the whole setup above is on disk.
+  await writeFileAtomic(join(dir, 'genesis.json'), enc(chainSpecToJson(spec)))
+  opts.log(`devnet: created genesis in ${dir}`)
+  return { spec, validatorKeys, demo, traffic }
+}
+
+async function loadDevnet(dir: string, opts: DevnetOptions, vk: Record<string, unknown>): Promise<DevnetFiles> {
+  const spec = parseChainSpec(await readFile(join(dir, 'genesis.json'), 'utf8'))
+  if (spec.profile.name !== opts.profile) throw new UsageError(`${dir} holds a devnet of profile ${spec.profile.name}: pass --profile ${spec.profile.name} or use another --dir`)
+  if (JSON.stringify(spec.vk) !== JSON.stringify(vk)) {
+    throw new ChainMismatch(`the circuit keys of profile ${spec.profile.name} changed since ${dir} was created (its proofs would not verify): use a fresh --dir`)
+  }
+  const validatorKeys: Uint8Array[] = []
+  for (let i = 0; i < spec.validators.length; i++) {
+    const path = join(dir, 'validators', `validator-${i}.key`)
+    const k = await loadKeyFile(path)
+    if (!k || k.length !== 32) throw new BadKeyFile(`${path} is missing or not a 32-byte key`)
+    validatorKeys.push(k)
+  }
+  const demoFiles = (await readdir(join(dir, 'accounts'))).filter((f) => /^account-\d+\.json$/.test(f))
+  const demo = await Promise.all(demoFiles.map(async (f) => ({ key: await loadAccountKey(join(dir, 'accounts', f)), file: join(dir, 'accounts', f) })))
+  demo.sort((a, b) => a.key.index - b.key.index)
+  const trafficFiles = (await readdir(join(dir, 'traffic'))).filter((f) => /^traffic-\d+\.json$/.test(f))
+  const traffic = await Promise.all(trafficFiles.map((f) => loadAccountKey(join(dir, 'traffic', f))))
+  opts.log(`devnet: resuming the chain in ${dir} (--validators and --accounts apply only when a devnet is created)`)
+  return { spec, validatorKeys, demo, traffic }
+}

@@ -1,0 +1,37 @@
+// Named failures of the node ring. The CLI maps UsageError to exit code 2 and every
+// other failure to 1; tests assert `name`, never message text.
+
+/** A command line that cannot be run as given (unknown flag, missing value, bad number). */
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
+/** A genesis file (chain spec) that does not parse or is inconsistent. */
+export class ChainSpecError extends Error {
+  override name = 'ChainSpecError'
+}
+
+/** The node's folder holds another chain than the one it was asked to run. */
+export class ChainMismatch extends Error {
+  override name = 'ChainMismatch'
+}
+
+/** The state rebuilt from the store does not match the stored head: damage or a bug. */
+export class StateMismatch extends Error {
+  override name = 'StateMismatch'
+}
+
+/** A key file that does not hold what it should. */
+export class BadKeyFile extends Error {
+  override name = 'BadKeyFile'
+}
+
+/** No trusted checkpoint (or verification key) could be loaded for a light-client command. */
+export class NoTrustAnchor extends Error {
+  override name = 'NoTrustAnchor'
+}
+
+/** The HTTP port asked for is taken. */
+export class PortInUse extends Error {
+  override name = 'PortInUse'
+}

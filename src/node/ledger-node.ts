@@ -1,0 +1,189 @@
+// A ledger node: chain state over the durable store, a libp2p host serving the wire
+// protocol up to the proven head and gossiping each newly proven head, and either the
+// block-producing side (mempool, proposer, validators, prover) or a follower of peers.
+import type { Transfer } from '../core/types.ts'
+import { initCrypto } from '../core/poseidon.ts'
+import { verifyQuorumCertificate } from '../core/quorum.ts'
+import { MAX_TRACKED_PEERS } from '../net/constants.ts'
+import { publishHead, subscribeHeads } from '../net/gossip.ts'
+import { createNodeHost, type NodeHost } from '../net/host.ts'
+import { PeerPenalties } from '../net/rpc.ts'
+import { createNodeVerifierPool } from '../zk/node-verifier.ts'
+import { ChainState } from './chain.ts'
+import type { ChainSpec } from './chain-spec.ts'
+import { BAN_MS } from './constants.ts'
+import { ChainSpecError } from './errors.ts'
+import { Follower } from './follower.ts'
+import { loadOrCreateIdentity, loadPorts, nodePaths, portsOf, savePorts, type ListenPorts } from './identity.ts'
+import { Mempool } from './mempool.ts'
+import { BlockProducer } from './producer.ts'
+import { ProvingPipeline, type ProverLike } from './prover-pipeline.ts'
+import { Validator } from './validator.ts'
+import { serveWire } from './wire-service.ts'
+
+export interface LedgerNodeOptions {
+  /** The node's folder: blocks/, host.key, webrtc-direct.key, ports.json. */
+  dir: string
+  spec: ChainSpec
+  /** Interface to listen on (default 127.0.0.1). */
+  listenHost?: string
+  /** Ports to listen on; 0 = any free one. Unset: the last run's ports, else any. */
+  ports?: Partial<ListenPorts>
+  announce?: string[]
+  rtcConfiguration?: RTCConfiguration
+  /** Run the block-producing side with these validator secret keys (index = position in the set). */
+  producer?: { validatorKeys: Uint8Array[]; blockTimeMs: number; prover: ProverLike }
+  /** Follow these upstream peers (multiaddrs). */
+  peers?: string[]
+  log: (msg: string) => void
+}
+
+export interface LedgerNode {
+  host: NodeHost
+  chain: ChainState
+  mempool?: Mempool
+  producer?: BlockProducer
+  /** Blocks waiting for their proof (producing nodes). */
+  unproven(): number
+  multiaddrs(): string[]
+  submit(t: Transfer): Promise<{ ok: true } | { ok: false; reason: string }>
+  stop(): Promise<void>
+}
+
+export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNode> {
+  const { spec, log } = opts
+  await initCrypto()
+  const paths = nodePaths(opts.dir)
+  const chain = await ChainState.open(paths.blocks, spec)
+  const cleanup: (() => Promise<unknown>)[] = [() => chain.close()]
+  const stopAll = async () => {
+    for (const f of cleanup.reverse()) await f().catch((err: unknown) => log(`shutdown: ${err instanceof Error ? err.message : String(err)}`))
+  }
+  try {
+    const host = await startHost(opts)
+    cleanup.push(async () => host.stop())
+    const bans = new Map<string, number>()
+    host.addEventListener('peer:connect', (evt) => {
+      if ((bans.get(evt.detail.toString()) ?? 0) > Date.now()) void host.hangUp(evt.detail).catch(() => undefined)
+    })
+    const penalties = new PeerPenalties({
+      onMisbehaviour: (peer, kind) => {
+        log(`peer ${peer} sent a ${kind} request${kind === 'silent' ? '' : `: disconnected and refused for ${BAN_MS / 60_000} min`}`)
+        if (kind === 'silent') return
+        const now = Date.now()
+        bans.set(peer, now + BAN_MS)
+        // Bounded: expired entries go once the table grows.
+        if (bans.size > MAX_TRACKED_PEERS) for (const [p, until] of bans) if (until <= now) bans.delete(p)
+      },
+    })
+
+    let submit: LedgerNode['submit'] = async () => ({ ok: false, reason: 'read-only-node' })
+    let mempool: Mempool | undefined
+    let producer: BlockProducer | undefined
+    let follower: Follower | undefined
+    let unproven = () => 0
+    if (opts.producer) {
+      const p = opts.producer
+      const rules = { chainId: spec.profile.chainId, batch: spec.profile.batch, validatorCount: spec.validators.length }
+      const validators = p.validatorKeys.map((k, i) => new Validator(i, k, rules))
+      validators.forEach((v, i) => {
+        const expected = spec.validators[i]
+        if (!expected || expected.length !== v.publicKey.length || expected.some((b, j) => b !== v.publicKey[j])) {
+          throw new ChainSpecError(`validator key ${i} is not validator ${i} of the chain spec`)
+        }
+      })
+      const pipeline = new ProvingPipeline({
+        chain,
+        prover: p.prover,
+        profile: spec.profile,
+        log,
+        onProof: (h, ms) => log(`block ${h} proven in ${(ms / 1000).toFixed(1)} s (head ${chain.head.height}, proven ${chain.provenHeight})`),
+      })
+      cleanup.push(() => pipeline.stop())
+      unproven = () => pipeline.pending
+      const recovered = await pipeline.recover()
+      if (recovered > 0) log(`re-proving ${recovered} block(s) left unproven by the last run`)
+      const pool = new Mempool(chain.ledger)
+      mempool = pool
+      producer = new BlockProducer({
+        chain,
+        mempool: pool,
+        validators,
+        blockTimeMs: p.blockTimeMs,
+        unproven: () => pipeline.pending,
+        onBlock: (block, steps, parentRoot) => {
+          if (block.transfers.length > 0) log(`block ${block.header.height}: ${block.transfers.length} transfer(s), queued for proving`)
+          pipeline.enqueue(block.header.height, steps, parentRoot)
+        },
+        log,
+      })
+      cleanup.push(() => (producer as BlockProducer).stop())
+      submit = async (t) => pool.add(t)
+    } else if (opts.peers && opts.peers.length > 0) {
+      const verifier = createNodeVerifierPool(spec.vk, 1)
+      cleanup.push(() => verifier.close())
+      follower = new Follower({ chain, host, peers: opts.peers, verifier, log })
+      cleanup.push(() => (follower as Follower).stop())
+      submit = (t) => (follower as Follower).forward(t)
+    }
+
+    await serveWire(host, { chain, submit, penalties })
+    const unsubscribe = subscribeHeads(
+      host,
+      (ev) => {
+        if ('head' in ev && ev.head.header.height > chain.head.height) follower?.poke()
+      },
+      ({ header, qc }) => (header.chainId === spec.profile.chainId && verifyQuorumCertificate(header, qc, spec.validators).ok ? 'accept' : 'reject'),
+    )
+    cleanup.push(async () => unsubscribe())
+    chain.onServed(({ header, qc }) => {
+      if (qc) publishHead(host, { header, qc }).catch(() => undefined)
+    })
+    producer?.start()
+    follower?.start()
+
+    return {
+      host,
+      chain,
+      mempool,
+      producer,
+      unproven: () => unproven(),
+      multiaddrs: () => host.getMultiaddrs().map(String),
+      submit,
+      stop: stopAll,
+    }
+  } catch (err) {
+    await stopAll()
+    throw err
+  }
+}
+
+/** Starts the host on the requested (or last run's) ports; falls back to free ports when those are taken. */
+async function startHost(opts: LedgerNodeOptions): Promise<NodeHost> {
+  const identity = await loadOrCreateIdentity(opts.dir)
+  const saved = await loadPorts(opts.dir)
+  const want = { tcp: opts.ports?.tcp ?? saved?.tcp ?? 0, ws: opts.ports?.ws ?? saved?.ws ?? 0, webrtc: opts.ports?.webrtc ?? saved?.webrtc ?? 0 }
+  const make = (p: ListenPorts) =>
+    createNodeHost({
+      privateKey: identity.hostKey,
+      webrtcDirectCertificate: identity.certificate,
+      listenHost: opts.listenHost,
+      tcpPort: p.tcp,
+      wsPort: p.ws,
+      webrtcDirectPort: p.webrtc,
+      announce: opts.announce,
+      rtcConfiguration: opts.rtcConfiguration,
+    })
+  let host: NodeHost
+  try {
+    host = await make(want)
+  } catch (err) {
+    const explicit = opts.ports && Object.values(opts.ports).some((p) => p !== undefined && p !== 0)
+    if (explicit || (want.tcp === 0 && want.ws === 0 && want.webrtc === 0)) throw err
+    opts.log(`last run's ports are taken (${err instanceof Error ? err.message : String(err)}); listening on free ports`)
+    host = await make({ tcp: 0, ws: 0, webrtc: 0 })
+  }
+  const got = portsOf(host.getMultiaddrs().map(String))
+  if (got.tcp && got.ws && got.webrtc) await savePorts(opts.dir, got as ListenPorts)
+  return host
+}

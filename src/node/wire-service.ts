@@ -1,0 +1,98 @@
+// The node's side of the wire protocol (docs/protocol.md): status, headers, proofs,
+// account proofs and transfer submission, all served only up to the proven head.
+// Caps, timeouts and penalties for malformed or oversized requests come from src/net.
+import type { Transfer } from '../core/types.ts'
+import type { ErrorResponse, HeaderEntry, ProofEntry, SubmitResponse } from '../net/messages.ts'
+import { ACCOUNT, HEADERS, PROOFS, STATUS, SUBMIT } from '../net/protocols.ts'
+import { serve, type PeerPenalties, type RpcHost } from '../net/rpc.ts'
+import type { ChainState } from './chain.ts'
+
+export interface WireServiceDeps {
+  chain: ChainState
+  /** Queues (or forwards) a transfer; a refusal carries the rule or node condition that refused it. */
+  submit: (t: Transfer) => Promise<{ ok: true } | { ok: false; reason: string }>
+  penalties: PeerPenalties
+}
+
+const notFound = (message: string): ErrorResponse => ({ kind: 'error', code: 'not-found', message })
+
+export async function serveWire(host: RpcHost, deps: WireServiceDeps): Promise<void> {
+  const { chain, penalties } = deps
+  const opts = { penalties }
+  const top = () => chain.servedHead.header.height
+
+  await serve(
+    host,
+    STATUS,
+    () => {
+      const head = chain.servedHead
+      return {
+        kind: 'status',
+        chainId: chain.spec.profile.chainId,
+        genesisHash: chain.genesisHash,
+        headHeight: head.header.height,
+        headHeader: head.header,
+        headQc: head.qc,
+      }
+    },
+    opts,
+  )
+
+  await serve(
+    host,
+    HEADERS,
+    async ({ from, count }) => {
+      const last = Math.min(from + count - 1, top())
+      if (from > last) return notFound(`no proven header at ${from}`)
+      const headers: HeaderEntry[] = []
+      for (let h = from; h <= last; h++) {
+        const header = await chain.store.getHeader(h)
+        if (!header) break
+        headers.push({ header, qc: (await chain.store.getQc(h)) ?? null })
+      }
+      return { kind: 'headers', headers }
+    },
+    opts,
+  )
+
+  await serve(
+    host,
+    PROOFS,
+    async ({ from, count }, ctx) => {
+      const last = Math.min(from + count - 1, top())
+      if (from > last) return notFound(`no proven block at ${from}`)
+      const entries: ProofEntry[] = []
+      for (let h = from; h <= last && !ctx.signal.aborted; h++) {
+        const block = await chain.store.getBlock(h)
+        if (!block) break
+        const proof = block.transfers.length > 0 ? await chain.store.getProof(h) : undefined
+        if (block.transfers.length > 0 && !proof) break
+        entries.push({ block, proof: proof ?? null, qc: (await chain.store.getQc(h)) ?? null })
+      }
+      return { kind: 'proofs', entries }
+    },
+    opts,
+  )
+
+  await serve(
+    host,
+    ACCOUNT,
+    async ({ index, height }) => {
+      if (index >= 2 ** chain.spec.profile.depth) return { kind: 'error', code: 'bad-request', message: 'account index outside the tree' }
+      const a = await chain.accountProof(index, height)
+      if (!a) return notFound(`no state kept at height ${height}`)
+      return { kind: 'account', height: a.header.height, header: a.header, qc: a.qc, accountProof: a.proof }
+    },
+    opts,
+  )
+
+  await serve(
+    host,
+    SUBMIT,
+    async ({ transfer }): Promise<SubmitResponse> => {
+      const r = await deps.submit(transfer)
+      return r.ok ? { kind: 'submit', accepted: true } : { kind: 'submit', accepted: false, reason: r.reason }
+    },
+    opts,
+  )
+}

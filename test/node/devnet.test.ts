@@ -1,0 +1,213 @@
+// `zklight devnet` (test profile) as a child process, checked over real libp2p on
+// loopback: it produces certified, proven blocks; a transfer submitted over the wire
+// lands with a proof; a follower node syncs and serves the chain; malformed and
+// oversized requests are refused without harm; the CLI's light-client commands work.
+import '../../src/polyfill.ts'
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { request as httpRequest } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bytesToHex, equalBytes, hexToBytes } from '../../src/core/bytes.ts'
+import { decodeCheckpoint, encodeCheckpoint } from '../../src/core/codec.ts'
+import { hashHeader, verifyHeaderLink } from '../../src/core/header.ts'
+import { initCrypto } from '../../src/core/poseidon.ts'
+import { verifyQuorumCertificate } from '../../src/core/quorum.ts'
+import { verifyAccountProof } from '../../src/core/smt.ts'
+import { hashTransfer, signTransfer } from '../../src/core/transfer.ts'
+import type { Header } from '../../src/core/types.ts'
+import { LATEST_HEIGHT } from '../../src/net/constants.ts'
+import type { ProofEntry } from '../../src/net/messages.ts'
+import { ACCOUNT, HEADERS, PROOFS, STATUS, SUBMIT } from '../../src/net/protocols.ts'
+import { loadAccountKey, type AccountKey } from '../../src/node/account-key.ts'
+import { genesisCheckpoint, parseChainSpec, type ChainSpec } from '../../src/node/chain-spec.ts'
+import { terminateCurve } from '../../src/zk/curve.ts'
+import { loadVerificationKey, verifyProof, type PreparedKey } from '../../src/zk/verifier.ts'
+import { killAll, runCli, startCli, tcpAddr, type CliProcess } from './helpers/processes.ts'
+import { startWireClient, until, type WireClient } from './helpers/wire.ts'
+
+let dir: string
+let devnet: CliProcess
+let addr: string
+let spec: ChainSpec
+let vk: PreparedKey
+let wire: WireClient
+let keys: AccountKey[]
+
+beforeAll(async () => {
+  await initCrypto()
+  dir = await mkdtemp(join(tmpdir(), 'zklight-devnet-test-'))
+  devnet = await startCli(['devnet', '--profile', 'test', '--http-port', '0', '--dir', join(dir, 'devnet'), '--block-time-ms', '500', '--tx-rate', '2'])
+  addr = tcpAddr(devnet.ready.multiaddrs)
+  spec = parseChainSpec(await readFile(join(dir, 'devnet', 'genesis.json'), 'utf8'))
+  vk = await loadVerificationKey(spec.vk)
+  wire = await startWireClient()
+  keys = await Promise.all(devnet.ready.accounts.slice(0, 2).map((a: { keyFile: string }) => loadAccountKey(a.keyFile)))
+}, 900_000)
+
+afterAll(async () => {
+  await wire?.stop()
+  await devnet?.stop()
+  await killAll()
+  await terminateCurve()
+  if (dir) await rm(dir, { recursive: true, force: true })
+})
+
+/** Checks a run of entries from `parent` on: links, certificates, and each non-empty block's proof. */
+async function checkEntries(parent: Header, entries: ProofEntry[]): Promise<void> {
+  for (const e of entries) {
+    const h = e.block.header
+    expect(verifyHeaderLink(parent, h, spec.validators.length)).toEqual({ ok: true })
+    expect(verifyQuorumCertificate(h, e.qc!, spec.validators)).toEqual({ ok: true })
+    if (e.block.transfers.length > 0) expect(await verifyProof(vk, e.proof!, [parent.stateRoot, h.stateRoot, h.txRoot])).toEqual({ ok: true })
+    else expect(h.stateRoot).toBe(parent.stateRoot)
+    parent = h
+  }
+}
+
+describe('zklight devnet', () => {
+  it('serves the web app, bootstrap.json (genesis checkpoint, addresses), vk.json and genesis.json', async () => {
+    const base = devnet.ready.url as string
+    const boot = (await (await fetch(`${base}bootstrap.json`)).json()) as Record<string, any>
+    expect(boot.multiaddrs).toEqual(devnet.ready.multiaddrs)
+    expect(boot.checkpoint).toBe(bytesToHex(encodeCheckpoint(genesisCheckpoint(spec))))
+    const cp = decodeCheckpoint(hexToBytes(boot.checkpoint))
+    expect(cp.ok && cp.value.height).toBe(0)
+    expect(await (await fetch(boot.vkUrl)).json()).toEqual(spec.vk)
+    const page = await fetch(base)
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-type')).toContain('text/html')
+    // A path that climbs out of the web root is not served.
+    const status = await new Promise<number>((resolve, reject) => {
+      const u = new URL(base)
+      httpRequest({ host: u.hostname, port: u.port, path: '/%2e%2e/package.json' }, (res) => resolve(res.statusCode ?? 0))
+        .on('error', reject)
+        .end()
+    })
+    expect(status).toBe(404)
+    for (const a of devnet.ready.accounts as { keyFile: string }[]) expect((await stat(a.keyFile)).mode & 0o777).toBe(0o600)
+  })
+
+  it('produces certified blocks and proves every block with transfers', async () => {
+    const t0 = Date.now()
+    const status = await until(
+      async () => {
+        const s = await wire.ask(addr, STATUS, {})
+        if (s.headHeight < 6) return undefined
+        const r = await wire.ask(addr, PROOFS, { from: 1, count: s.headHeight })
+        return r.entries.some((e) => e.block.transfers.length > 0) ? s : undefined
+      },
+      120_000,
+      'a proven block with transfers',
+    )
+    const { entries } = await wire.ask(addr, PROOFS, { from: 1, count: status.headHeight })
+    expect(entries.map((e) => e.block.header.height)).toEqual(Array.from({ length: status.headHeight }, (_, i) => i + 1))
+    await checkEntries((await wire.ask(addr, HEADERS, { from: 0, count: 1 })).headers[0]!.header, entries)
+    const span = (entries.at(-1)!.block.header.timestamp - entries[0]!.block.header.timestamp) / (entries.length - 1)
+    console.log(`devnet: proven head ${status.headHeight} after ${Date.now() - t0} ms; mean block interval ${span.toFixed(0)} ms`)
+    // Not served: anything above the proven head.
+    expect(await wire.askRaw(addr, PROOFS, { from: status.headHeight + 50, count: 1 })).toMatchObject({ kind: 'error', code: 'not-found' })
+  }, 180_000)
+
+  it('takes a transfer over the wire, refuses duplicates and stale nonces, and includes it in a proven block', async () => {
+    const [from, to] = keys as [AccountKey, AccountKey]
+    const acc = await wire.ask(addr, ACCOUNT, { index: from.index, height: LATEST_HEIGHT })
+    const nonce = acc.accountProof.account!.nonce
+    const t = signTransfer(from.privateKey, spec.profile.chainId, { from: from.index, to: to.index, toPubKey: to.pubKey, amount: 5n, nonce })
+    const t0 = Date.now()
+    expect(await wire.ask(addr, SUBMIT, { transfer: t })).toEqual({ kind: 'submit', accepted: true })
+    expect(await wire.ask(addr, SUBMIT, { transfer: t })).toEqual({ kind: 'submit', accepted: false, reason: 'duplicate' })
+    const stale = signTransfer(from.privateKey, spec.profile.chainId, { from: from.index, to: to.index, toPubKey: to.pubKey, amount: 5n, nonce: nonce + 3 })
+    expect(await wire.ask(addr, SUBMIT, { transfer: stale })).toEqual({ kind: 'submit', accepted: false, reason: 'bad-nonce' })
+    const mine = hashTransfer(spec.profile.chainId, t)
+    const found = await until(
+      async () => {
+        const s = await wire.ask(addr, STATUS, {})
+        const from = Math.max(1, s.headHeight - 40)
+        const r = await wire.ask(addr, PROOFS, { from, count: s.headHeight - from + 1 })
+        return r.entries.find((e) => e.block.transfers.some((x) => hashTransfer(spec.profile.chainId, x) === mine))
+      },
+      120_000,
+      'the transfer in a proven block',
+    )
+    console.log(`devnet: submitted transfer proven in block ${found.block.header.height} after ${Date.now() - t0} ms`)
+    const parent = (await wire.ask(addr, HEADERS, { from: found.block.header.height - 1, count: 1 })).headers[0]!.header
+    await checkEntries(parent, [found])
+    const after = await wire.ask(addr, ACCOUNT, { index: from.index, height: found.block.header.height })
+    expect(after.accountProof.account!.nonce).toBe(nonce + 1)
+    expect(verifyAccountProof(after.header.stateRoot, after.accountProof, spec.profile.depth)).toEqual({ ok: true })
+    expect(after.header.stateRoot).toBe(found.block.header.stateRoot)
+  }, 180_000)
+
+  it('runs a follower node that syncs, verifies and serves the chain', async () => {
+    const follower = await startCli(['node', '--dir', join(dir, 'follower'), '--peer', addr, '--genesis', `${devnet.ready.url}genesis.json`])
+    const faddr = tcpAddr(follower.ready.multiaddrs)
+    const target = (await wire.ask(addr, STATUS, {})).headHeight
+    const t0 = Date.now()
+    const fs = await until(async () => {
+      const s = await wire.ask(faddr, STATUS, {})
+      return s.headHeight >= target ? s : undefined
+    }, 60_000, `the follower at height ${target}`)
+    console.log(`follower: synced ${target} blocks in ${Date.now() - t0} ms`)
+    expect(equalBytes(fs.genesisHash, hashHeader((await wire.ask(addr, HEADERS, { from: 0, count: 1 })).headers[0]!.header))).toBe(true)
+    const ours = await wire.ask(faddr, HEADERS, { from: 0, count: target + 1 })
+    const theirs = await wire.ask(addr, HEADERS, { from: 0, count: target + 1 })
+    expect(ours.headers.map((h) => bytesToHex(hashHeader(h.header)))).toEqual(theirs.headers.map((h) => bytesToHex(hashHeader(h.header))))
+    const a = await wire.ask(faddr, ACCOUNT, { index: keys[0]!.index, height: target })
+    const b = await wire.ask(addr, ACCOUNT, { index: keys[0]!.index, height: target })
+    expect(a.accountProof).toEqual(b.accountProof)
+    // A transfer sent to the follower is checked there and forwarded to the producer.
+    const [from, to] = keys as [AccountKey, AccountKey]
+    const pending = await wire.ask(faddr, ACCOUNT, { index: from.index, height: LATEST_HEIGHT })
+    const bad = signTransfer(from.privateKey, spec.profile.chainId, { from: from.index, to: to.index, toPubKey: to.pubKey, amount: 10n ** 15n, nonce: pending.accountProof.account!.nonce })
+    expect(await wire.ask(faddr, SUBMIT, { transfer: bad })).toEqual({ kind: 'submit', accepted: false, reason: 'insufficient-balance' })
+    await follower.stop()
+    expect(follower.child.exitCode).toBe(0)
+  }, 180_000)
+
+  it('hangs up on malformed and oversized requests and keeps serving everyone else', async () => {
+    const { request } = await import('../../src/net/rpc.ts')
+    const { parseMultiaddr } = await import('../../src/net/dial.ts')
+    const ma = parseMultiaddr(addr)
+    const opts = { maxResponseBytes: 1024, timeoutMs: 5_000 }
+    for (const bytes of [new Uint8Array([0x10, 0x07]), new Uint8Array(5_000).fill(0x41)]) {
+      const bad = await startWireClient()
+      try {
+        await expect(request(bad.host, ma, STATUS.id, bytes, opts)).rejects.toThrow()
+        await until(async () => (bad.host.getConnections().length === 0 ? true : undefined), 5_000, 'the node to hang up')
+      } finally {
+        await bad.stop()
+      }
+    }
+    // A garbage transfer on the submit protocol (right size, wrong bytes).
+    const bad = await startWireClient()
+    await expect(request(bad.host, ma, SUBMIT.id, new Uint8Array(184).fill(0xff), opts)).rejects.toThrow()
+    await bad.stop()
+    const s = await wire.ask(addr, STATUS, {})
+    expect(s.chainId).toBe(spec.profile.chainId)
+    expect(devnet.child.exitCode).toBeNull()
+    expect(devnet.log()).toMatch(/sent a (malformed|oversized) request/)
+  }, 60_000)
+
+  it('answers status, balance and transfer from the CLI through the light client', async () => {
+    const cp = ['--peer', addr, '--checkpoint', join(dir, 'devnet', 'genesis.json')]
+    const st = await runCli(['status', ...cp, '--json'])
+    expect(st.code).toBe(0)
+    const health = JSON.parse(st.stdout) as { status: string; verifiedHeight: number }
+    expect(health.status).toBe('synced')
+    expect(health.verifiedHeight).toBeGreaterThan(0)
+    const bal = await runCli(['balance', keys[1]!.address, ...cp, '--checkpoint', `${devnet.ready.url}bootstrap.json`, '--json'])
+    expect(bal.code).toBe(0)
+    expect(JSON.parse(bal.stdout)).toMatchObject({ address: keys[1]!.address, verified: true, exists: true })
+    const tr = await runCli(['transfer', '--key', devnet.ready.accounts[1].keyFile, '--to', keys[0]!.address, '--amount', '3', ...cp, '--json'], 180_000)
+    expect(tr.code, tr.stderr).toBe(0)
+    expect(JSON.parse(tr.stdout)).toMatchObject({ included: true, verified: true })
+    // Failures: a usage error is exit 2 and names the flag; a runtime failure is exit 1 and names the error.
+    const usage = await runCli(['balance', 'not-an-address', ...cp])
+    expect(usage.code).toBe(2)
+    expect(usage.stderr).toContain('not a zklight address')
+    const missing = await runCli(['transfer', '--key', join(dir, 'nope.json'), '--to', keys[0]!.address, '--amount', '1', ...cp])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain('BadKeyFile')
+  }, 300_000)
+})

@@ -1,0 +1,71 @@
+// A follower in front of a dishonest producer, in-process over real libp2p: the producer
+// certifies its blocks properly but "proves" them with bytes that are not a valid Groth16
+// proof. The follower keeps the valid prefix (empty blocks), refuses the first block whose
+// proof fails, ignores that peer from then on, and keeps serving what it has.
+import '../../src/polyfill.ts'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { hashHeader } from '../../src/core/header.ts'
+import { STATUS } from '../../src/net/protocols.ts'
+import { startLedgerNode, type LedgerNode } from '../../src/node/ledger-node.ts'
+import { ensureCircuitArtifacts } from '../../src/zk/artifacts.ts'
+import { terminateCurve } from '../../src/zk/curve.ts'
+import { transfer, type TestAccount } from '../helpers/fixture.ts'
+import { FakeProver, makeSpec, P, type NodeFixture } from './helpers/spec.ts'
+import { tcpAddr } from './helpers/processes.ts'
+import { startWireClient, until, type WireClient } from './helpers/wire.ts'
+
+let dir: string
+let fx: NodeFixture
+const nodes: LedgerNode[] = []
+let wire: WireClient
+
+beforeAll(async () => {
+  const artifacts = await ensureCircuitArtifacts(P)
+  fx = await makeSpec(4, 6, artifacts.vk)
+  dir = await mkdtemp(join(tmpdir(), 'zklight-follower-test-'))
+  wire = await startWireClient()
+}, 600_000)
+
+afterAll(async () => {
+  await wire?.stop()
+  for (const n of nodes.reverse()) await n.stop()
+  await terminateCurve()
+  if (dir) await rm(dir, { recursive: true, force: true })
+})
+
+it('refuses a block whose proof does not verify, bans the peer and keeps the valid prefix', async () => {
+  const logs: string[] = []
+  const producer = await startLedgerNode({
+    dir: join(dir, 'producer'),
+    spec: fx.spec,
+    producer: { validatorKeys: fx.validatorKeys, blockTimeMs: 100, prover: new FakeProver() },
+    log: () => {},
+  })
+  nodes.push(producer)
+  await until(async () => (producer.chain.head.height >= 3 ? true : undefined), 10_000, 'empty blocks')
+  const [a, b] = fx.accounts as [TestAccount, TestAccount]
+  expect(await producer.submit(transfer(P.chainId, a, b, 5n, 0))).toEqual({ ok: true })
+  const bad = await until(async () => {
+    const s = await wire.ask(tcpAddr(producer.multiaddrs()), STATUS, {})
+    for (let h = 1; h <= s.headHeight; h++) {
+      const block = await producer.chain.store.getBlock(h)
+      if (block && block.transfers.length > 0) return h
+    }
+    return undefined
+  }, 20_000, 'the producer to serve its block with a transfer')
+
+  const follower = await startLedgerNode({ dir: join(dir, 'follower'), spec: fx.spec, peers: [tcpAddr(producer.multiaddrs())], log: (m) => logs.push(m) })
+  nodes.push(follower)
+  await until(async () => (logs.some((l) => l.includes('invalid proof')) ? true : undefined), 30_000, 'the follower to refuse the block')
+  expect(follower.chain.head.height).toBe(bad - 1)
+  expect(hashHeader(follower.chain.head)).toEqual(hashHeader((await producer.chain.store.getHeader(bad - 1))!))
+  expect(logs.find((l) => l.includes('invalid proof'))).toMatch(/ignored for \d+ min/)
+  // It stays up and serves its own valid chain; it does not come back for more.
+  const s = await wire.ask(tcpAddr(follower.multiaddrs()), STATUS, {})
+  expect(s.headHeight).toBe(bad - 1)
+  await new Promise((r) => setTimeout(r, 1500))
+  expect(follower.chain.head.height).toBe(bad - 1)
+}, 120_000)

@@ -1,0 +1,66 @@
+// Deterministic chain specs and a stand-in prover for the node's in-process tests:
+// test-profile parameters, fixed validator and account keys, and proofs that are
+// well-formed bytes (the store does not verify them) with the right public signals.
+import { validatorPublicKey } from '../../../src/core/quorum.ts'
+import type { ChainSpec } from '../../../src/node/chain-spec.ts'
+import type { ProverLike } from '../../../src/node/prover-pipeline.ts'
+import { PROFILES } from '../../../src/zk/profiles.ts'
+import { makeAccounts, seedKey, type TestAccount } from '../../helpers/fixture.ts'
+import { makeProof } from '../../store/fixtures.ts'
+
+export const P = PROFILES.test
+
+export interface NodeFixture {
+  spec: ChainSpec
+  validatorKeys: Uint8Array[]
+  accounts: TestAccount[]
+}
+
+/** Four validators; accounts 0..funded-1 funded with 1,000,000 each (of `total` with keys). */
+export async function makeSpec(funded = 4, total = 6, vk: Record<string, unknown> = { protocol: 'groth16', curve: 'bn128', nPublic: 3 }): Promise<NodeFixture> {
+  const accounts = await makeAccounts(total)
+  const validatorKeys = [0, 1, 2, 3].map((i) => seedKey(`node-validator-${i}`))
+  return {
+    validatorKeys,
+    accounts,
+    spec: {
+      profile: P,
+      genesisTime: 1_700_000_000_000,
+      validators: validatorKeys.map(validatorPublicKey),
+      accounts: accounts.slice(0, funded).map((a) => ({ index: a.index, pubKey: a.pubKey, balance: 1_000_000n })),
+      vk,
+    },
+  }
+}
+
+/** Answers each job after `delayMs` (or when released) with a fixed proof and the input's own public signals. */
+export class FakeProver implements ProverLike {
+  proved: number[] = []
+  private gate: Promise<void> = Promise.resolve()
+  private release: (() => void) | undefined
+  closed = false
+
+  constructor(private readonly delayMs = 0) {}
+
+  /** Holds every proof until `open()`. */
+  hold(): void {
+    this.gate = new Promise((r) => (this.release = r))
+  }
+
+  open(): void {
+    this.release?.()
+  }
+
+  async prove(input: Record<string, unknown>) {
+    await this.gate
+    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs))
+    const signals = ['oldRoot', 'newRoot', 'txRoot'].map((k) => BigInt(input[k] as string))
+    this.proved.push(this.proved.length)
+    return { proof: makeProof(Number(signals[1]! % 1000n)), publicSignals: signals }
+  }
+
+  async close() {
+    this.closed = true
+    this.open()
+  }
+}
