@@ -1,0 +1,23 @@
+// Browser proof verifier: a VerifierPool over Web Workers that run the same
+// handler as the Node worker threads (src/zk/verify-handler.ts). Networking stays
+// on the page's main thread; only pairings run in the workers.
+import { VerifierPool, type WorkerPort } from '../zk/verifier-pool.ts'
+import type { VerifyResponse } from '../zk/verify-handler.ts'
+
+export function createBrowserVerifier(vk: unknown, size = defaultSize()): VerifierPool {
+  const ports: WorkerPort[] = Array.from({ length: size }, () => {
+    const w = new Worker(new URL('./browser-verify-worker.ts', import.meta.url), { type: 'module', name: 'zklight-verifier' })
+    return {
+      post: (m) => w.postMessage(m),
+      onMessage: (fn) => w.addEventListener('message', (ev: MessageEvent<VerifyResponse>) => fn(ev.data)),
+      terminate: () => w.terminate(),
+    }
+  })
+  return new VerifierPool(ports, vk)
+}
+
+/** Two workers (a batch splits in halves), fewer on a single-core device. */
+function defaultSize(): number {
+  const cores = (globalThis.navigator as { hardwareConcurrency?: number } | undefined)?.hardwareConcurrency ?? 2
+  return Math.max(1, Math.min(2, cores - 1 || 1))
+}

@@ -1,0 +1,67 @@
+// Named failures of the light client API. Rejections of untrusted peer data are
+// values inside the sync loop; these are what callers of the public API catch.
+
+/** The verified view is older than the caller accepts (or no peer has confirmed it lately). */
+export class StaleView extends Error {
+  override name = 'StaleView'
+  constructor(
+    readonly lagMs: number,
+    readonly lagBlocks: number,
+    message = `verified view lags ${lagBlocks} blocks / ${Math.round(lagMs)} ms`,
+  ) {
+    super(message)
+  }
+}
+
+/** The client stopped following the chain for safety (equivocation); the last safe checkpoint is kept. */
+export class ClientHalted extends Error {
+  override name = 'ClientHalted'
+  constructor(readonly reason: string) {
+    super(`light client halted: ${reason}`)
+  }
+}
+
+/** The client was stopped, or an operation ran before start(). */
+export class ClientStopped extends Error {
+  override name = 'ClientStopped'
+  constructor(message = 'light client is not running') {
+    super(message)
+  }
+}
+
+/** No peer could serve a verifiable answer (every answer was missing or failed verification). */
+export class NoVerifiedAnswer extends Error {
+  override name = 'NoVerifiedAnswer'
+  constructor(what: string) {
+    super(`no peer served a verifiable ${what}`)
+  }
+}
+
+/** The address string does not decode, or names a slot that another key owns. */
+export class BadAddress extends Error {
+  override name = 'BadAddress'
+  constructor(readonly reason: 'bad-address' | 'key-mismatch') {
+    super(reason === 'bad-address' ? 'not a zkl address' : 'the account slot belongs to a different key')
+  }
+}
+
+/** A peer refused a submitted transfer with a ledger rule (`reason` is the rule). */
+export class TransferRejected extends Error {
+  override name = 'TransferRejected'
+  constructor(readonly reason: string) {
+    super(`transfer rejected: ${reason}`)
+  }
+}
+
+/** The transfer did not appear in a verified block in time, or another transfer took its nonce. */
+export class TransferNotIncluded extends Error {
+  override name = 'TransferNotIncluded'
+  constructor(readonly reason: 'timeout' | 'nonce-taken') {
+    super(reason === 'timeout' ? 'transfer not in a verified block before the deadline' : 'another transfer with the same sender nonce was included')
+  }
+}
+
+/** The bootstrap list could not be read. */
+export class BootstrapFailed extends Error {
+  override name = 'BootstrapFailed'
+}

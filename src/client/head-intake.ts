@@ -1,0 +1,76 @@
+// What peers say about the chain head (status answers and gossip): a head counts
+// only with a certificate that verifies; a second valid certificate at a height
+// is equivocation. Peers that lie about heads are punished here.
+import { bytesToHex } from '../core/bytes.ts'
+import { hashHeader } from '../core/header.ts'
+import { verifyQuorumCertificate } from '../core/quorum.ts'
+import type { Header, QuorumCertificate } from '../core/types.ts'
+import type { CertificateBook, Equivocation } from './certificates.ts'
+import type { HeadTracker } from './head-tracker.ts'
+import { classifyError, type PeerWire } from './network.ts'
+import type { Fault, Offence, PeerManager } from './peer-manager.ts'
+import type { VerifiedChain } from './verified-chain.ts'
+
+export interface IntakeContext {
+  chain: VerifiedChain
+  book: CertificateBook
+  peers: PeerManager
+  tracker: HeadTracker
+  wire: PeerWire
+  requestTimeoutMs: number
+  halted(): boolean
+  punish(peer: string, offence: Offence, detail: string): void
+  fault(peer: string, fault: Fault): void
+  halt(reason: 'equivocation', evidence: Equivocation): void
+  /** A peer's genesis hash (used only to answer other clients' status requests). */
+  genesis(hash: Uint8Array): void
+  changed(): void
+}
+
+export async function pollPeer(ctx: IntakeContext, peer: string, signal: AbortSignal): Promise<void> {
+  try {
+    const st = await ctx.wire.status(peer, { signal, timeoutMs: ctx.requestTimeoutMs })
+    const cp = ctx.chain.checkpoint
+    if (st.chainId !== cp.chainId) return ctx.punish(peer, 'broken-link', `status of chain ${st.chainId}`)
+    if (cp.height === 0 && bytesToHex(st.genesisHash) !== bytesToHex(cp.headerHash)) return ctx.punish(peer, 'broken-link', 'another genesis')
+    ctx.genesis(st.genesisHash)
+    considerHead(ctx, peer, st.head, st.qc)
+    ctx.tracker.contact()
+  } catch (err) {
+    const kind = classifyError(err)
+    if (kind === 'malformed') ctx.punish(peer, 'malformed', 'status')
+    else if (kind !== 'aborted') ctx.fault(peer, kind === 'timeout' ? 'timeout' : 'error')
+  }
+}
+
+/** A head a peer announced (status or gossip): counted only with a valid certificate. */
+export function considerHead(ctx: IntakeContext, peer: string, header: Header, qc: QuorumCertificate | null): void {
+  if (ctx.halted() || ctx.peers.isBanned(peer)) return
+  if (header.chainId !== ctx.chain.chainId) return ctx.punish(peer, 'broken-link', 'head of another chain')
+  if (!qc) {
+    // An uncertified claim only says whom to ask; it never moves bestSeenHeight.
+    ctx.peers.setHeight(peer, header.height)
+    return
+  }
+  if (!ctx.book.isVerified(hashHeader(header))) {
+    const v = verifyQuorumCertificate(header, qc, ctx.chain.validatorSet)
+    if (!v.ok) return ctx.punish(peer, 'bad-certificate', `${v.reason} at height ${header.height}`)
+    if (!recordCertificate(ctx, header, qc)) return
+  }
+  ctx.peers.setHeight(peer, header.height)
+  ctx.tracker.certified(header)
+  ctx.changed()
+}
+
+/** Records a verified certificate; false when it proves equivocation (and the client halts). */
+export function recordCertificate(ctx: IntakeContext, header: Header, qc: QuorumCertificate): boolean {
+  const own = ctx.chain.block(header.height)
+  // Our block at that height may carry a certificate we never needed to check: check it now, as evidence.
+  if (own?.unverifiedQc && bytesToHex(own.hash) !== bytesToHex(hashHeader(header))) {
+    if (verifyQuorumCertificate(own.block.header, own.unverifiedQc, ctx.chain.validatorSet).ok) ctx.book.record({ header: own.block.header, qc: own.unverifiedQc })
+  }
+  const eq = ctx.book.record({ header, qc })
+  if (!eq) return true
+  ctx.halt('equivocation', eq)
+  return false
+}

@@ -1,0 +1,146 @@
+// ClientNetwork over a libp2p host (built with src/net: Node or browser flavour):
+// dials the bootstrap peers, tracks peers that speak zklight, receives gossiped
+// heads, bans by hanging up, and serves the client's verified data.
+import { PROTOCOL } from '../net/constants.ts'
+import { dialWithRetry, parseMultiaddr, peerIdStringOf } from '../net/dial.ts'
+import { subscribeHeads } from '../net/gossip.ts'
+import { ALL_PROTOCOLS } from '../net/protocols.ts'
+import { handle, request, type RpcHost } from '../net/rpc.ts'
+import type { Clock } from './deps.ts'
+import type { ClientNetwork, NetworkEvent, ServeHandler } from './network.ts'
+import { createWireClient } from './wire-client.ts'
+
+/** The slice of a libp2p host this adapter uses (both src/net hosts fit). */
+type Host = RpcHost & Parameters<typeof subscribeHeads>[0] & Parameters<typeof dialWithRetry>[0] & {
+  addEventListener(type: 'peer:identify', fn: (evt: CustomEvent<{ peerId: PeerRef; protocols: string[] }>) => void): void
+  addEventListener(type: 'peer:connect' | 'peer:disconnect', fn: (evt: CustomEvent<PeerRef>) => void): void
+  stop(): Promise<void>
+}
+type PeerRef = Parameters<RpcHost['hangUp']>[0] & { toString(): string }
+
+export interface Libp2pNetworkOptions {
+  bootstrap: string[]
+  rtc: { iceServers: unknown[] }
+  /** An existing host (not stopped by this network); one is created otherwise. */
+  host?: unknown
+  clock: Clock
+  /** Browser only. WARNING: lets the tab dial loopback/private addresses (devnets). */
+  allowPrivateAddresses?: boolean
+}
+
+function isNode(): boolean {
+  const g = globalThis as { process?: { versions?: { node?: string } }; window?: unknown }
+  return g.window === undefined && typeof g.process?.versions?.node === 'string'
+}
+
+async function createHost(opts: Libp2pNetworkOptions): Promise<Host> {
+  const rtcConfiguration = { iceServers: opts.rtc.iceServers } as RTCConfiguration
+  if (isNode()) {
+    // Not a literal specifier: browser bundles never pull in the Node host.
+    const nodeHost = '../net/host.ts'
+    const { createNodeHost } = (await import(/* @vite-ignore */ nodeHost)) as typeof import('../net/host.ts')
+    // A Node light client only dials out; it listens on nothing and relays nothing.
+    return (await createNodeHost({ tcpPort: null, wsPort: null, webrtcDirectPort: null, relayServer: false, rtcConfiguration })) as unknown as Host
+  }
+  const { createBrowserHost } = await import('../net/browser-host.ts')
+  return (await createBrowserHost({ rtcConfiguration, allowPrivateAddresses: opts.allowPrivateAddresses === true })) as unknown as Host
+}
+
+/** Bootstrap addresses grouped by the peer they name; browsers skip raw TCP (no WebSockets on it), which they cannot dial. */
+function groupByPeer(addrs: string[]): Map<string, ReturnType<typeof parseMultiaddr>[]> {
+  const out = new Map<string, ReturnType<typeof parseMultiaddr>[]>()
+  for (const s of addrs) {
+    if (!isNode() && s.includes('/tcp/') && !/\/(ws|wss|tls)(\/|$)/.test(s)) continue
+    let ma
+    try {
+      ma = parseMultiaddr(s)
+    } catch {
+      continue
+    }
+    const peer = peerIdStringOf(ma) ?? s
+    out.set(peer, [...(out.get(peer) ?? []), ma])
+  }
+  return out
+}
+
+export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<ClientNetwork> {
+  const ownsHost = opts.host === undefined
+  const host = (opts.host as Host | undefined) ?? (await createHost(opts))
+  const known = new Map<string, PeerRef>() // zklight peers currently connected
+  const bans = new Map<string, number>()
+  const listeners: ((ev: NetworkEvent) => void)[] = []
+  const bootstrap = groupByPeer(opts.bootstrap)
+  const served: string[] = []
+  let unsubscribe: (() => void) | undefined
+  let dialing: Promise<void> | undefined
+  let running = false
+  const emit = (ev: NetworkEvent) => {
+    if (running) for (const fn of listeners) fn(ev)
+  }
+  const banned = (peer: string) => (bans.get(peer) ?? 0) > opts.clock.now()
+
+  host.addEventListener('peer:identify', (evt) => {
+    const id = evt.detail.peerId.toString()
+    if (banned(id)) return void host.hangUp(evt.detail.peerId).catch(() => {})
+    if (known.has(id) || !evt.detail.protocols.includes(PROTOCOL.status)) return
+    known.set(id, evt.detail.peerId)
+    emit({ type: 'connect', peer: id })
+  })
+  host.addEventListener('peer:connect', (evt) => {
+    if (banned(evt.detail.toString())) void host.hangUp(evt.detail).catch(() => {})
+  })
+  host.addEventListener('peer:disconnect', (evt) => {
+    const id = evt.detail.toString()
+    if (known.delete(id)) emit({ type: 'disconnect', peer: id })
+  })
+
+  const wire = createWireClient((peer, protocol, bytes, o) => {
+    const ref = known.get(peer)
+    if (!ref) return Promise.reject(Object.assign(new Error(`not connected to ${peer}`), { name: 'StreamClosed' }))
+    return request(host, ref, protocol, bytes, o)
+  })
+
+  const network: ClientNetwork = {
+    ...wire,
+    async start() {
+      running = true
+      unsubscribe = subscribeHeads(host, (ev) => {
+        if (banned(ev.peer)) return
+        emit('head' in ev ? { type: 'head', peer: ev.peer, head: ev.head } : { type: 'head', peer: ev.peer, reason: ev.reason })
+      })
+      void network.ensurePeers(bootstrap.size)
+    },
+    async stop() {
+      running = false
+      unsubscribe?.()
+      await Promise.allSettled(served.map((p) => host.unhandle(p)))
+      if (ownsHost) await host.stop()
+    },
+    peers: () => [...known.keys()],
+    on(fn) {
+      listeners.push(fn)
+    },
+    async ban(peer, untilMs) {
+      bans.set(peer, untilMs)
+      const ref = known.get(peer)
+      if (ref) await host.hangUp(ref).catch(() => {})
+    },
+    ensurePeers(want) {
+      dialing ??= (async () => {
+        const targets = [...bootstrap].filter(([peer]) => !known.has(peer) && !banned(peer))
+        const missing = Math.max(0, want - known.size)
+        await Promise.allSettled(targets.slice(0, missing).map(([, addrs]) => dialWithRetry(host, addrs, { attempts: 2 })))
+      })().finally(() => (dialing = undefined))
+      return dialing
+    },
+    serve(handlers: ReadonlyMap<string, ServeHandler>) {
+      for (const [id, h] of handlers) {
+        const spec = ALL_PROTOCOLS.find((p) => p.id === id)
+        if (!spec) continue
+        served.push(id)
+        void handle(host, id, h, { maxRequestBytes: spec.maxRequestBytes, timeoutMs: spec.timeoutMs })
+      }
+    },
+  }
+  return network
+}

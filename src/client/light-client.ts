@@ -1,0 +1,336 @@
+// The light client: keeps a verified view of the chain from a trusted checkpoint
+// (catch-up sync, then gossiped heads), answers balances with Merkle proofs against
+// verified roots, and halts rather than guess when validators equivocate.
+import { bytesToHex } from '../core/bytes.ts'
+import type { QuorumCertificate, Transfer } from '../core/types.ts'
+import { fetchVerifiedBalance, type VerifiedBalance } from './balance.ts'
+import { CertificateBook, type Equivocation } from './certificates.ts'
+import { CheckpointSaver, type CheckpointStoreLike, type StartPoint } from './checkpoints.ts'
+import { sleep, type Clock, type ProofVerifier, type RandomSource } from './deps.ts'
+import { Emitter } from './emitter.ts'
+import { ClientHalted, ClientStopped, StaleView } from './errors.ts'
+import { considerHead, pollPeer, recordCertificate, type IntakeContext } from './head-intake.ts'
+import { HeadTracker, liveStatus } from './head-tracker.ts'
+import type { ClientNetwork, NetworkEvent } from './network.ts'
+import type { ClientEvents, Health, StatusEvent, Tuning } from './options.ts'
+import { PeerManager, type Fault, type Offence } from './peer-manager.ts'
+import { fetchAnchor, syncRound, type SyncContext } from './range-sync.ts'
+import { createServeHandlers, createServeSource } from './serve-source.ts'
+import { submitAndWait, TransferWatch, type Inclusion } from './transfer-watch.ts'
+import { VerifiedChain } from './verified-chain.ts'
+import type { RangeEntry } from './verify-range.ts'
+
+export interface ClientDeps {
+  network: ClientNetwork
+  verifier: ProofVerifier
+  store: CheckpointStoreLike | undefined
+  clock: Clock
+  random: RandomSource
+  chain: VerifiedChain
+  depth: number
+  genesisHash?: Uint8Array
+  startPoint: StartPoint
+  /** Closed on stop() (the verifier the client built itself). */
+  owned: { close(): Promise<void> }[]
+}
+
+export class LightClient {
+  private readonly events = new Emitter<ClientEvents>()
+  private readonly peers: PeerManager
+  private readonly book: CertificateBook
+  private readonly tracker: HeadTracker
+  private readonly saver: CheckpointSaver
+  private readonly txs: TransferWatch
+  private readonly sync: SyncContext
+  private readonly intake: IntakeContext
+  private readonly chain: VerifiedChain
+  private statusState: StatusEvent = { status: 'syncing' }
+  private halt: { reason: string; evidence?: Equivocation } | undefined
+  private running: AbortController | undefined
+  private loops: Promise<void>[] = []
+  private wake: (() => void) | undefined
+  private startedAt = 0
+  private stopped = false
+  /** Known for sure only when the checkpoint is genesis; otherwise learned from peers, and only served, never trusted. */
+  private genesisHash: Uint8Array | undefined
+
+  constructor(
+    private readonly deps: ClientDeps,
+    private readonly t: Tuning,
+  ) {
+    const { clock, random, chain } = deps
+    this.chain = chain
+    this.genesisHash = chain.checkpoint.height === 0 ? chain.checkpoint.headerHash : deps.genesisHash
+    this.peers = new PeerManager({ clock, random, banMs: t.banMs })
+    this.book = new CertificateBook(chain.validatorSet)
+    this.tracker = new HeadTracker(clock, () => this.chain.height, {
+      pending: (p) => this.events.emit('pending', p),
+      dropped: (d) => this.events.emit('dropped', d),
+    })
+    this.saver = new CheckpointSaver(deps.store, clock, t.saveIntervalMs, (err) => console.warn('zklight: checkpoint save failed', err), deps.startPoint.problem !== undefined)
+    this.txs = new TransferWatch(chain.chainId, clock)
+    this.intake = {
+      chain,
+      book: this.book,
+      peers: this.peers,
+      tracker: this.tracker,
+      wire: deps.network,
+      requestTimeoutMs: t.requestTimeoutMs,
+      halted: () => this.halt !== undefined,
+      punish: (peer, o, detail) => this.punish(peer, o, detail),
+      fault: (peer, f) => this.fault(peer, f),
+      halt: (reason, evidence) => this.stopForSafety(reason, evidence),
+      genesis: (hash) => (this.genesisHash ??= hash),
+      changed: () => this.updateStatus(),
+    }
+    this.sync = {
+      wire: deps.network,
+      peers: this.peers,
+      verifier: deps.verifier,
+      chain,
+      clock,
+      options: { chunk: t.chunk, parallel: t.parallel, requestTimeoutMs: t.requestTimeoutMs, verifyTimeoutMs: t.verifyTimeoutMs },
+      hooks: {
+        offence: (peer, o, detail) => this.punish(peer, o, detail),
+        fault: (peer, f) => this.fault(peer, f),
+        certified: (header, qc) => recordCertificate(this.intake, header, qc),
+        rejected: (header, peer, reason) => this.tracker.rejected(header, peer, reason, this.peers.usable({ minHeight: header.height }).length > 0),
+        adopted: (entries, qc) => this.adopt(entries, qc),
+        halted: () => this.halt !== undefined,
+      },
+    }
+  }
+
+  /** Where this client started: the stored checkpoint, or the pinned one and why a stored one was ignored. */
+  get startPoint(): StartPoint {
+    return this.deps.startPoint
+  }
+
+  on<K extends keyof ClientEvents>(event: K, fn: (arg: ClientEvents[K]) => void): () => void {
+    return this.events.on(event, fn)
+  }
+
+  off<K extends keyof ClientEvents>(event: K, fn: (arg: ClientEvents[K]) => void): void {
+    this.events.off(event, fn)
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return
+    if (this.stopped) throw new ClientStopped('a stopped client cannot restart: create a new one (it resumes from the store)')
+    const running = (this.running = new AbortController())
+    this.startedAt = this.deps.clock.now()
+    this.events.emit('checkpoint', this.deps.startPoint)
+    const net = this.deps.network
+    net.on((ev) => this.onNetwork(ev))
+    net.serve(createServeHandlers(createServeSource(this.chain, () => this.genesisHash)))
+    await net.start()
+    for (const p of net.peers()) this.onNetwork({ type: 'connect', peer: p })
+    this.loops = [this.followLoop(running.signal), this.pollLoop(running.signal)]
+  }
+
+  async stop(): Promise<void> {
+    const running = this.running
+    if (!running) return
+    this.stopped = true
+    running.abort()
+    this.wake?.()
+    await Promise.allSettled(this.loops)
+    this.txs.failAll(new ClientStopped())
+    await this.saver.flush()
+    await this.deps.network.stop()
+    await Promise.allSettled(this.deps.owned.map((o) => o.close()))
+    this.running = undefined
+  }
+
+  health(): Health {
+    const { lagBlocks, lagMs } = this.tracker.lag()
+    const h: Health = {
+      verifiedHeight: this.chain.height,
+      bestSeenHeight: this.tracker.bestSeenHeight,
+      lagBlocks,
+      lagMs,
+      status: this.statusState.status,
+      peers: this.peers.count(),
+    }
+    if (this.statusState.reason) h.reason = this.statusState.reason
+    return h
+  }
+
+  /** Throws `ClientHalted` or `StaleView` unless the verified view was current within `maxLagMs`. */
+  async requireFresh(opts: { maxLagMs: number }): Promise<Health> {
+    this.ensureUsable()
+    this.updateStatus()
+    const h = this.health()
+    if (h.lagMs > opts.maxLagMs || h.status === 'stale') throw new StaleView(h.lagMs, h.lagBlocks)
+    return h
+  }
+
+  /** Resolves the first time the client is synced (verified up to the best head peers advertise). */
+  whenSynced(signal?: AbortSignal): Promise<Health> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        if (this.halt) reject(new ClientHalted(this.halt.reason))
+        else if (signal?.aborted || !this.running) reject(new ClientStopped())
+        else if (this.statusState.status === 'synced') resolve(this.health())
+        else return false
+        off()
+        signal?.removeEventListener('abort', onAbort)
+        return true
+      }
+      const onAbort = () => check()
+      const off = this.events.on('status', () => void check())
+      signal?.addEventListener('abort', onAbort, { once: true })
+      check()
+    })
+  }
+
+  async getBalance(address: string, opts: { signal?: AbortSignal } = {}): Promise<VerifiedBalance> {
+    this.ensureUsable()
+    return fetchVerifiedBalance(
+      {
+        wire: this.deps.network,
+        depth: this.deps.depth,
+        peers: () => this.peers.usable(),
+        tip: () => ({ height: this.chain.height, stateRoot: this.chain.stateRoot }),
+        verifiedHeader: (h) => this.verifiedRootAt(h),
+        offence: (peer, o, d) => this.punish(peer, o, d),
+        fault: (peer, f) => this.fault(peer, f),
+        requestTimeoutMs: this.t.requestTimeoutMs,
+        attempts: 4,
+      },
+      address,
+      opts.signal,
+    )
+  }
+
+  /** Sends a signed transfer; resolves once it is in a verified block. */
+  async submitTransfer(signed: Transfer | Uint8Array, opts: { timeoutMs?: number } = {}): Promise<Inclusion> {
+    this.ensureUsable()
+    return submitAndWait(
+      {
+        wire: this.deps.network,
+        watch: this.txs,
+        peers: this.peers.usable().slice(0, 4),
+        requestTimeoutMs: this.t.requestTimeoutMs,
+        timeoutMs: opts.timeoutMs ?? this.t.transferTimeoutMs,
+        malformed: (peer) => this.punish(peer, 'malformed', 'submit answer'),
+      },
+      signed,
+    )
+  }
+
+  // --- loops ---
+
+  private async followLoop(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted && !this.halt) {
+      try {
+        if (!this.chain.tip) {
+          if (this.peers.count() === 0 || !(await fetchAnchor(this.sync, signal))) await this.idle(this.t.retryMs, signal)
+          else this.advanced()
+          continue
+        }
+        const target = this.peers.bestHeight()
+        if (target > this.chain.height) {
+          const outcome = await syncRound(this.sync, target, signal)
+          if (outcome === 'stalled') await this.idle(this.t.retryMs, signal)
+          continue
+        }
+        this.updateStatus()
+        await this.idle(this.t.statusIntervalMs, signal)
+      } catch (err) {
+        // The verifier or a bug, not a peer: report, back off, keep the verified view.
+        console.warn('zklight: sync round failed', err)
+        await this.idle(this.t.retryMs, signal)
+      }
+    }
+  }
+
+  private async pollLoop(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted && !this.halt) {
+      await this.deps.network.ensurePeers(this.t.wantPeers).catch(() => {})
+      await Promise.all(this.peers.usable().map((p) => pollPeer(this.intake, p, signal)))
+      this.updateStatus()
+      await sleep(this.deps.clock, this.t.statusIntervalMs, signal)
+    }
+  }
+
+  private idle(ms: number, signal: AbortSignal): Promise<void> {
+    const woken = new Promise<void>((resolve) => (this.wake = resolve))
+    return Promise.race([sleep(this.deps.clock, ms, signal), woken]).finally(() => (this.wake = undefined))
+  }
+
+  // --- what peers tell us ---
+
+  private onNetwork(ev: NetworkEvent): void {
+    if (ev.type === 'connect') {
+      if (!this.peers.add(ev.peer)) return void this.deps.network.ban(ev.peer, this.peers.info(ev.peer)?.bannedUntil ?? 0)
+      if (this.running) void pollPeer(this.intake, ev.peer, this.running.signal).then(() => this.wake?.())
+    } else if (ev.type === 'disconnect') this.peers.remove(ev.peer)
+    else if (!ev.head) this.punish(ev.peer, 'malformed', `gossip: ${ev.reason ?? 'undecodable'}`)
+    else {
+      considerHead(this.intake, ev.peer, ev.head.header, ev.head.qc)
+      this.wake?.()
+    }
+  }
+
+  private punish(peer: string, offence: Offence, detail: string): void {
+    this.peers.punish(peer, offence)
+    void this.deps.network.ban(peer, this.deps.clock.now() + this.t.banMs).catch(() => {})
+    this.events.emit('banned', { peer, kind: 'offence', why: offence, detail })
+  }
+
+  private fault(peer: string, fault: Fault): void {
+    if (!this.peers.fault(peer, fault)) return
+    // Replaced, not accused: hang up for a while and dial someone else.
+    void this.deps.network.ban(peer, this.peers.info(peer)?.bannedUntil ?? 0).catch(() => {})
+    this.events.emit('banned', { peer, kind: 'fault', why: fault, detail: 'score too low' })
+  }
+
+  // --- the verified view moves ---
+
+  private adopt(entries: RangeEntry[], qc: QuorumCertificate): void {
+    const blocks = this.chain.extend(entries, qc, this.deps.clock.now())
+    this.advanced()
+    const tip = this.chain.tip
+    if (tip) this.events.emit('head', { height: tip.header.height, hash: bytesToHex(tip.hash), header: tip.header, stateRoot: tip.header.stateRoot, verified: true })
+    this.saver.offer(this.chain.currentCheckpoint())
+    this.txs.verified(blocks)
+  }
+
+  private advanced(): void {
+    this.tracker.advanced((h) => this.chain.hashHex(h))
+    this.updateStatus()
+  }
+
+  private async verifiedRootAt(height: number): Promise<{ height: number; stateRoot: bigint } | undefined> {
+    await this.chain.waitFor(height, this.deps.clock, this.t.balanceWaitMs)
+    return this.chain.rootAt(height)
+  }
+
+  private stopForSafety(reason: string, evidence?: Equivocation): void {
+    if (this.halt) return
+    this.halt = evidence ? { reason, evidence } : { reason }
+    this.saver.freeze()
+    this.tracker.clear()
+    this.txs.failAll(new ClientHalted(reason))
+    this.wake?.()
+    this.updateStatus()
+  }
+
+  private updateStatus(): void {
+    let next: StatusEvent
+    if (this.halt) next = { status: 'halted', reason: this.halt.reason, ...(this.halt.evidence ? { evidence: this.halt.evidence } : {}) }
+    else {
+      const lag = this.tracker.lag()
+      next = liveStatus({ ...lag, anchored: this.chain.tip !== undefined, sinceStart: this.deps.clock.now() - this.startedAt, staleAfterMs: this.t.staleAfterMs, peers: this.peers.count() })
+    }
+    if (next.status === this.statusState.status && next.reason === this.statusState.reason) return
+    this.statusState = next
+    this.events.emit('status', next)
+  }
+
+  private ensureUsable(): void {
+    if (this.halt) throw new ClientHalted(this.halt.reason)
+    if (!this.running) throw new ClientStopped()
+  }
+}

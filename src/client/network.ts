@@ -1,0 +1,85 @@
+// What the light client needs from the network, decoded: requests to one peer,
+// connection events, gossiped heads, and serving its own verified data. The
+// libp2p implementation lives in libp2p-network.ts; tests inject an in-memory one.
+import type { AccountProof, Header, QuorumCertificate, Transfer } from '../core/types.ts'
+import type { RangeEntry } from './verify-range.ts'
+
+export interface PeerStatus {
+  chainId: number
+  genesisHash: Uint8Array
+  /** The peer's best proven (servable) head, with its certificate when it has one. */
+  head: Header
+  qc: QuorumCertificate | null
+}
+
+export interface CertifiedHead {
+  header: Header
+  qc: QuorumCertificate
+}
+
+export interface AccountProofAnswer {
+  height: number
+  /** The header the peer says the proof is against; only its height is used (the root comes from our verified view). */
+  header: Header
+  proof: AccountProof
+}
+
+export type SubmitAnswer = { ok: true } | { ok: false; reason: string }
+
+export interface RequestOptions {
+  signal?: AbortSignal
+  timeoutMs?: number
+}
+
+/**
+ * Requests to one peer. Implementations throw named errors: `BadMessage` or
+ * `MessageTooLarge` when the peer's bytes do not decode (proven misbehaviour),
+ * `RequestTimeout` when it is silent, anything else for transport trouble.
+ */
+export interface PeerWire {
+  status(peer: string, opts?: RequestOptions): Promise<PeerStatus>
+  headers(peer: string, from: number, count: number, opts?: RequestOptions): Promise<Header[]>
+  proofs(peer: string, from: number, count: number, opts?: RequestOptions): Promise<RangeEntry[]>
+  /** `height` may be LATEST_HEIGHT (src/net/constants.ts): the peer's latest proven state. Null when it cannot serve it. */
+  accountProof(peer: string, index: number, height: number, opts?: RequestOptions): Promise<AccountProofAnswer | null>
+  submitTransfer(peer: string, transfer: Transfer, opts?: RequestOptions): Promise<SubmitAnswer>
+}
+
+/** What this client serves to other light clients, from data it has verified. */
+export interface ServeSource {
+  status(): PeerStatus | undefined
+  headers(from: number, count: number): Header[]
+  proofs(from: number, count: number): RangeEntry[]
+}
+
+/** A byte-level request handler (see src/net/protocols.ts toBytesHandler). */
+export type ServeHandler = (request: Uint8Array, ctx: { peer: string; signal: AbortSignal }) => Promise<Uint8Array>
+
+export type NetworkEvent =
+  | { type: 'connect'; peer: string }
+  | { type: 'disconnect'; peer: string }
+  /** A gossiped head; `head` is undefined when the bytes did not decode (`reason` says why). */
+  | { type: 'head'; peer: string; head?: CertifiedHead; reason?: string }
+
+export interface ClientNetwork extends PeerWire {
+  start(): Promise<void>
+  stop(): Promise<void>
+  /** Currently connected peers that speak the zklight protocols. */
+  peers(): string[]
+  on(fn: (ev: NetworkEvent) => void): void
+  /** Hangs up on a peer and refuses it until `untilMs` (clock time). */
+  ban(peer: string, untilMs: number): Promise<void>
+  /** Dials more peers (bootstrap list, known addresses) when fewer than `want` are connected. */
+  ensurePeers(want: number): Promise<void>
+  /** Registers request handlers (protocol id → handler) on this client's own host. */
+  serve(handlers: ReadonlyMap<string, ServeHandler>): void
+}
+
+/** How a failed request is judged: proven misbehaviour, or ordinary trouble. */
+export function classifyError(err: unknown): 'malformed' | 'timeout' | 'error' | 'aborted' {
+  const name = err instanceof Error ? err.name : ''
+  if (name === 'BadMessage' || name === 'MessageTooLarge') return 'malformed'
+  if (name === 'RequestTimeout' || name === 'TimeoutError') return 'timeout'
+  if (name === 'AbortError') return 'aborted'
+  return 'error'
+}

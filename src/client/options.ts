@@ -1,0 +1,123 @@
+// Public types of the light client: options, events, health, and the tuning knobs
+// with their defaults (each with the reason for its value).
+import type { Checkpoint, Header } from '../core/types.ts'
+import type { Equivocation } from './certificates.ts'
+import type { CheckpointStoreLike, StartPoint } from './checkpoints.ts'
+import type { Clock, ProofVerifier, RandomSource } from './deps.ts'
+import type { DroppedHead, PendingHead } from './head-tracker.ts'
+import type { ClientNetwork } from './network.ts'
+import type { Fault, Offence } from './peer-manager.ts'
+
+export type ClientStatus = 'syncing' | 'synced' | 'stale' | 'halted'
+
+export interface StatusEvent {
+  status: ClientStatus
+  /** Why: 'equivocation' when halted, 'no-peers' or 'lagging' when stale. */
+  reason?: string
+  evidence?: Equivocation
+}
+
+export interface HeadEvent {
+  height: number
+  hash: string
+  header: Header
+  stateRoot: bigint
+  verified: true
+}
+
+export interface BannedEvent {
+  peer: string
+  kind: 'offence' | 'fault'
+  why: Offence | Fault
+  detail: string
+}
+
+export interface ClientEvents extends Record<string, unknown> {
+  head: HeadEvent
+  pending: PendingHead
+  dropped: DroppedHead
+  status: StatusEvent
+  banned: BannedEvent
+  /** Where the client started: the stored checkpoint or the pinned one (and why a stored one was ignored). */
+  checkpoint: StartPoint
+}
+
+export interface Health {
+  verifiedHeight: number
+  bestSeenHeight: number
+  lagBlocks: number
+  /** Time since the verified view was last known to be current; Infinity before any peer confirmed it. */
+  lagMs: number
+  status: ClientStatus
+  reason?: string
+  peers: number
+}
+
+export interface Tuning {
+  /** Blocks per proofs-by-range request: the protocol's maximum. */
+  chunk: number
+  /** Range requests in flight: enough to keep two verifier workers and the network busy. */
+  parallel: number
+  requestTimeoutMs: number
+  /** A proof batch without a verdict for this long means a stuck verifier worker (a batch of 64 takes ~0.1 s). */
+  verifyTimeoutMs: number
+  /** Status poll period: bounds the lag a synced client can show between polls. */
+  statusIntervalMs: number
+  /** No confirmation for this long means the view is stale. */
+  staleAfterMs: number
+  /** At most one checkpoint write per this period (IndexedDB writes are not free). */
+  saveIntervalMs: number
+  /** Peers to keep connected: more than one, so no single peer controls what the client sees. */
+  wantPeers: number
+  /** Back-off after a round that made no progress. */
+  retryMs: number
+  banMs: number
+  /** How long getBalance waits for sync to reach the height a peer answered at. */
+  balanceWaitMs: number
+  transferTimeoutMs: number
+  /** Verified blocks kept in memory to serve other light clients. */
+  cacheBlocks: number
+}
+
+export const DEFAULT_TUNING: Tuning = {
+  chunk: 64,
+  parallel: 4,
+  requestTimeoutMs: 10_000,
+  verifyTimeoutMs: 60_000,
+  statusIntervalMs: 1_000,
+  staleAfterMs: 10_000,
+  saveIntervalMs: 1_000,
+  wantPeers: 3,
+  retryMs: 500,
+  banMs: 10 * 60_000,
+  balanceWaitMs: 5_000,
+  transferTimeoutMs: 120_000,
+  cacheBlocks: 4096,
+}
+
+export interface LightClientOptions {
+  /** Multiaddrs to dial, or the URL of a bootstrap.json ({ multiaddrs: [...] }). Only addresses are taken from it. */
+  bootstrap?: string[] | URL | string
+  /** The trusted start (genesis or a pinned checkpoint). Never taken from the network. */
+  checkpoint: Checkpoint
+  store?: CheckpointStoreLike
+  rtc?: { iceServers: { urls: string | string[]; username?: string; credential?: string }[] }
+  /** Proof verifier (worker pool). When absent, one is built from `verificationKey`. */
+  verifier?: ProofVerifier
+  /** The Groth16 verification key (snarkjs JSON), pinned like the checkpoint. */
+  verificationKey?: unknown
+  /** Accounts tree depth; defaults to the circuit profile with the checkpoint's chain id. */
+  treeDepth?: number
+  clock?: Clock
+  random?: RandomSource
+  /**
+   * Browser only. WARNING: lets the tab dial loopback and private addresses and
+   * plain ws:// (needed for a devnet on 127.0.0.1; leave off on a public network).
+   */
+  allowPrivateAddresses?: boolean
+  /** An existing libp2p host to run on (for sharing one host). */
+  host?: unknown
+  /** A ready network (tests inject an in-memory one); replaces bootstrap/rtc/host. */
+  network?: ClientNetwork
+  tuning?: Partial<Tuning>
+}

@@ -1,0 +1,69 @@
+// What this client serves to other light clients: only data it has verified, and
+// ranges cut after a block whose certificate it checked (so the asker can adopt them).
+import type { Header } from '../core/types.ts'
+import { HEADERS, PROOFS, STATUS, toBytesHandler } from '../net/protocols.ts'
+import type { PeerStatus, ServeHandler, ServeSource } from './network.ts'
+import type { VerifiedChain } from './verified-chain.ts'
+import type { RangeEntry } from './verify-range.ts'
+
+/** Byte handlers for status, headers and proofs (light clients serve no accounts and take no transfers). */
+export function createServeHandlers(source: ServeSource): Map<string, ServeHandler> {
+  const handlers = new Map<string, ServeHandler>()
+  handlers.set(
+    STATUS.id,
+    toBytesHandler(STATUS, () => {
+      const s = source.status()
+      if (!s) return { kind: 'error' as const, code: 'unavailable' as const, message: 'no certified head yet' }
+      return { kind: 'status' as const, chainId: s.chainId, genesisHash: s.genesisHash, headHeight: s.head.height, headHeader: s.head, headQc: s.qc }
+    }),
+  )
+  handlers.set(
+    HEADERS.id,
+    toBytesHandler(HEADERS, (q) => {
+      const headers = source.headers(q.from, q.count)
+      if (headers.length === 0) return { kind: 'error' as const, code: 'not-found' as const, message: 'not in this client\'s verified cache' }
+      return { kind: 'headers' as const, headers: headers.map((header) => ({ header, qc: null })) }
+    }),
+  )
+  handlers.set(
+    PROOFS.id,
+    toBytesHandler(PROOFS, (q) => {
+      const entries = source.proofs(q.from, q.count)
+      if (entries.length === 0) return { kind: 'error' as const, code: 'not-found' as const, message: 'not in this client\'s verified cache' }
+      return { kind: 'proofs' as const, entries }
+    }),
+  )
+  return handlers
+}
+
+export function createServeSource(chain: VerifiedChain, genesisHash: () => Uint8Array | undefined): ServeSource {
+  return {
+    status(): PeerStatus | undefined {
+      const tip = chain.tip
+      // Serve a head only with a certificate; the checkpoint header alone has none.
+      const head = tip?.qc ? tip : lastCertified(chain)
+      const genesis = genesisHash()
+      return head?.qc && genesis ? { chainId: chain.chainId, genesisHash: genesis, head: head.header, qc: head.qc } : undefined
+    },
+    headers(from: number, count: number): Header[] {
+      const out: Header[] = []
+      for (let h = from; h < from + count; h++) {
+        const header = chain.headerAt(h)
+        if (!header) break
+        out.push(header)
+      }
+      return out
+    },
+    proofs(from: number, count: number): RangeEntry[] {
+      return chain.certifiedRange(from, count).map((b) => ({ block: b.block, proof: b.proof, qc: b.qc }))
+    },
+  }
+}
+
+function lastCertified(chain: VerifiedChain): { header: Header; qc: RangeEntry['qc'] } | undefined {
+  for (let h = chain.height; h > chain.height - 64 && h >= 0; h--) {
+    const b = chain.block(h)
+    if (b?.qc) return { header: b.block.header, qc: b.qc }
+  }
+  return undefined
+}

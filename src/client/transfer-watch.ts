@@ -1,0 +1,108 @@
+// Waits for submitted transfers to appear in verified blocks: a match on
+// (sender, nonce) whose transfer hash is ours resolves; a different transfer with
+// the same sender nonce means ours can never land.
+import { bytesToHex } from '../core/bytes.ts'
+import { hashTransfer } from '../core/transfer.ts'
+import { decodeTransfer } from '../core/codec.ts'
+import type { Transfer } from '../core/types.ts'
+import type { Clock } from './deps.ts'
+import { NoVerifiedAnswer, TransferNotIncluded, TransferRejected } from './errors.ts'
+import { classifyError, type PeerWire } from './network.ts'
+import type { VerifiedBlock } from './verified-chain.ts'
+
+export interface Inclusion {
+  height: number
+  headerHash: string
+  /** Position of the transfer in the block. */
+  index: number
+  verified: true
+}
+
+interface Watch {
+  hash: bigint
+  resolve: (i: Inclusion) => void
+  reject: (e: Error) => void
+  timer: unknown
+}
+
+export class TransferWatch {
+  private readonly watches = new Map<string, Watch>()
+
+  constructor(
+    private readonly chainId: number,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Registers interest before submitting, so a fast block cannot be missed. */
+  watch(t: Transfer, timeoutMs: number): { done: Promise<Inclusion>; cancel: () => void } {
+    const key = `${t.from}:${t.nonce}`
+    let cancel = () => {}
+    const done = new Promise<Inclusion>((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => this.settle(key, (w) => w.reject(new TransferNotIncluded('timeout'))), timeoutMs)
+      this.settle(key, (w) => w.reject(new TransferNotIncluded('nonce-taken')))
+      this.watches.set(key, { hash: hashTransfer(this.chainId, t), resolve, reject, timer })
+      cancel = () => this.settle(key, () => {})
+    })
+    return { done, cancel }
+  }
+
+  /** Called with each run of newly verified blocks. */
+  verified(blocks: readonly VerifiedBlock[]): void {
+    if (this.watches.size === 0) return
+    for (const b of blocks) {
+      b.block.transfers.forEach((t, index) => {
+        const key = `${t.from}:${t.nonce}`
+        const w = this.watches.get(key)
+        if (!w) return
+        if (hashTransfer(this.chainId, t) === w.hash) {
+          this.settle(key, (x) => x.resolve({ height: b.block.header.height, headerHash: bytesToHex(b.hash), index, verified: true }))
+        } else this.settle(key, (x) => x.reject(new TransferNotIncluded('nonce-taken')))
+      })
+    }
+  }
+
+  failAll(err: Error): void {
+    for (const key of [...this.watches.keys()]) this.settle(key, (w) => w.reject(err))
+  }
+
+  private settle(key: string, f: (w: Watch) => void): void {
+    const w = this.watches.get(key)
+    if (!w) return
+    this.watches.delete(key)
+    this.clock.clearTimeout(w.timer)
+    f(w)
+  }
+}
+
+export interface SubmitContext {
+  wire: PeerWire
+  watch: TransferWatch
+  peers: string[]
+  requestTimeoutMs: number
+  timeoutMs: number
+  malformed(peer: string): void
+}
+
+/** Sends `signed` to peers until one accepts it, then waits for it in a verified block. */
+export async function submitAndWait(ctx: SubmitContext, signed: Transfer | Uint8Array): Promise<Inclusion> {
+  let transfer: Transfer
+  if (signed instanceof Uint8Array) {
+    const d = decodeTransfer(signed)
+    if (!d.ok) throw new TransferRejected(d.reason)
+    transfer = d.value
+  } else transfer = signed
+  const watch = ctx.watch.watch(transfer, ctx.timeoutMs)
+  let rejection: string | undefined
+  for (const peer of ctx.peers) {
+    try {
+      const answer = await ctx.wire.submitTransfer(peer, transfer, { timeoutMs: ctx.requestTimeoutMs })
+      if (answer.ok) return await watch.done
+      rejection ??= answer.reason // another peer may still accept it: one liar cannot block a transfer
+    } catch (err) {
+      if (classifyError(err) === 'malformed') ctx.malformed(peer)
+    }
+  }
+  watch.cancel()
+  if (rejection) throw new TransferRejected(rejection)
+  throw new NoVerifiedAnswer('transfer acknowledgement')
+}

@@ -1,0 +1,174 @@
+// The client's verified view: the trusted checkpoint, the verified tip and its
+// certificate, and a bounded cache of recently verified blocks (served to other
+// light clients and scanned for submitted transfers).
+import { bytesToHex } from '../core/bytes.ts'
+import { checkpointFromHeader } from '../core/checkpoint.ts'
+import { hashHeader, hashValidatorSet } from '../core/header.ts'
+import type { Checkpoint, Header, QuorumCertificate } from '../core/types.ts'
+import type { RangeEntry } from './verify-range.ts'
+
+/** A verified block; `qc` is kept only when this client verified it (so it never serves a bad one). */
+export interface VerifiedBlock extends RangeEntry {
+  hash: Uint8Array
+  /** The certificate a peer sent for a non-tail block, unchecked: only used as equivocation evidence after checking. */
+  unverifiedQc: QuorumCertificate | null
+}
+
+export interface VerifiedTip {
+  header: Header
+  hash: Uint8Array
+  /** Null only for the checkpoint header itself (trusted without a certificate). */
+  qc: QuorumCertificate | null
+  /** When this client verified it (clock ms). */
+  verifiedAt: number
+}
+
+export class VerifiedChain {
+  readonly validatorSetHash: Uint8Array
+  private anchor: Checkpoint
+  private tipState: VerifiedTip | undefined
+  private anchorHeader: Header | undefined
+  private readonly blocks = new Map<number, VerifiedBlock>()
+  private lowest = Infinity
+  private waiters: { height: number; resolve: () => void }[] = []
+
+  constructor(
+    checkpoint: Checkpoint,
+    private readonly cacheBlocks = 4096,
+  ) {
+    this.anchor = checkpoint
+    this.validatorSetHash = hashValidatorSet(checkpoint.validatorSet)
+  }
+
+  get checkpoint(): Checkpoint {
+    return this.anchor
+  }
+
+  get chainId(): number {
+    return this.anchor.chainId
+  }
+
+  get validatorSet(): Uint8Array[] {
+    return this.anchor.validatorSet
+  }
+
+  /** Verified height: the tip's, or the checkpoint's before the first head is verified. */
+  get height(): number {
+    return this.tipState?.header.height ?? this.anchor.height
+  }
+
+  get stateRoot(): bigint {
+    return this.tipState?.header.stateRoot ?? this.anchor.stateRoot
+  }
+
+  get tip(): VerifiedTip | undefined {
+    return this.tipState
+  }
+
+  /** Installs the header the checkpoint names (already checked with verifyCheckpointHeader). */
+  setAnchorHeader(header: Header, now: number): void {
+    this.anchorHeader = header
+    this.tipState = { header, hash: hashHeader(header), qc: null, verifiedAt: now }
+  }
+
+  /**
+   * Appends verified blocks (linked to the tip, proofs checked) whose last block
+   * carries the verified certificate `qc`. Returns the new tip.
+   */
+  extend(entries: readonly RangeEntry[], qc: QuorumCertificate, now: number): VerifiedBlock[] {
+    const added: VerifiedBlock[] = []
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i] as RangeEntry
+      const isTail = i === entries.length - 1
+      const b: VerifiedBlock = { block: e.block, proof: e.proof, qc: isTail ? qc : null, unverifiedQc: isTail ? null : e.qc, hash: hashHeader(e.block.header) }
+      this.remember(b)
+      added.push(b)
+    }
+    const last = added[added.length - 1]
+    if (!last) throw new RangeError('extend() needs at least one block')
+    this.tipState = { header: last.block.header, hash: last.hash, qc, verifiedAt: now }
+    const ready = this.waiters.filter((w) => w.height <= this.height)
+    this.waiters = this.waiters.filter((w) => w.height > this.height)
+    for (const w of ready) w.resolve()
+    return added
+  }
+
+  /** Resolves when the verified height reaches `height`, or after `timeoutMs` on `clock`, whichever comes first. */
+  waitFor(height: number, clock: { setTimeout(fn: () => void, ms: number): unknown }, timeoutMs: number): Promise<void> {
+    if (height <= this.height) return Promise.resolve()
+    return new Promise((resolve) => {
+      const w = { height, resolve }
+      this.waiters.push(w)
+      clock.setTimeout(() => {
+        this.waiters = this.waiters.filter((x) => x !== w)
+        resolve()
+      }, timeoutMs)
+    })
+  }
+
+  /** The verified state root at `height` if this client holds it (the checkpoint's, or a cached block's). */
+  rootAt(height: number): { height: number; stateRoot: bigint } | undefined {
+    const header = this.headerAt(height)
+    if (header) return { height, stateRoot: header.stateRoot }
+    return height === this.anchor.height ? { height, stateRoot: this.anchor.stateRoot } : undefined
+  }
+
+  /** Records that this client verified the certificate of a block it holds (so it may serve it). */
+  markCertified(height: number, qc: QuorumCertificate): void {
+    const b = this.blocks.get(height)
+    if (b) b.qc = qc
+  }
+
+  /** The checkpoint for the current tip (what the store saves). */
+  currentCheckpoint(): Checkpoint {
+    return this.tipState ? checkpointFromHeader(this.tipState.header, this.anchor.validatorSet) : this.anchor
+  }
+
+  block(height: number): VerifiedBlock | undefined {
+    return this.blocks.get(height)
+  }
+
+  /** Hash of the verified header at `height`, if this client still knows it. */
+  hashAt(height: number): Uint8Array | undefined {
+    if (this.tipState && this.tipState.header.height === height) return this.tipState.hash
+    return this.blocks.get(height)?.hash
+  }
+
+  /**
+   * Verified blocks from `from`, at most `count`, cut after the last one that
+   * carries a certificate this client verified, so a peer syncing from us can
+   * always adopt the end of what we serve.
+   */
+  certifiedRange(from: number, count: number): VerifiedBlock[] {
+    const out: VerifiedBlock[] = []
+    let lastCertified = -1
+    for (let h = from; h < from + count; h++) {
+      const b = this.blocks.get(h)
+      if (!b) break
+      out.push(b)
+      if (b.qc) lastCertified = out.length - 1
+    }
+    return out.slice(0, lastCertified + 1)
+  }
+
+  headerAt(height: number): Header | undefined {
+    if (this.tipState && this.tipState.header.height === height) return this.tipState.header
+    if (this.anchorHeader && this.anchorHeader.height === height) return this.anchorHeader
+    return this.blocks.get(height)?.block.header
+  }
+
+  hashHex(height: number): string | undefined {
+    const h = this.hashAt(height)
+    return h ? bytesToHex(h) : undefined
+  }
+
+  private remember(b: VerifiedBlock): void {
+    const height = b.block.header.height
+    this.blocks.set(height, b)
+    this.lowest = Math.min(this.lowest, height)
+    while (this.blocks.size > this.cacheBlocks) {
+      this.blocks.delete(this.lowest)
+      this.lowest++
+    }
+  }
+}

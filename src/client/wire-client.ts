@@ -1,0 +1,60 @@
+// PeerWire over any byte transport: encodes requests and decodes answers with the
+// protocol specs of src/net, so the libp2p network and in-memory test peers share
+// one decoding path (and malformed bytes are judged the same way everywhere).
+import type { Header, Transfer } from '../core/types.ts'
+import { ACCOUNT, HEADERS, PROOFS, STATUS, SUBMIT, decodeAnswer, type ProtocolSpec } from '../net/protocols.ts'
+import type { ErrorResponse } from '../net/messages.ts'
+import type { AccountProofAnswer, PeerStatus, PeerWire, RequestOptions, SubmitAnswer } from './network.ts'
+import type { RangeEntry } from './verify-range.ts'
+
+/** Sends one request frame to `peer` on `protocol` and returns the answer frame. */
+export type SendBytes = (
+  peer: string,
+  protocol: string,
+  request: Uint8Array,
+  opts: { maxResponseBytes: number; timeoutMs: number; signal?: AbortSignal },
+) => Promise<Uint8Array>
+
+/** A peer answered with an error response (not-found, unavailable, …): not a protocol violation. */
+export class PeerRefused extends Error {
+  override name = 'PeerRefused'
+  constructor(readonly code: ErrorResponse['code']) {
+    super(`peer refused: ${code}`)
+  }
+}
+
+export function createWireClient(send: SendBytes): PeerWire {
+  async function ask<Req, Res extends { kind: string }>(spec: ProtocolSpec<Req, Res>, peer: string, q: Req, opts: RequestOptions = {}): Promise<Res | ErrorResponse> {
+    const bytes = await send(peer, spec.id, spec.encodeRequest(q), {
+      maxResponseBytes: spec.maxResponseBytes,
+      timeoutMs: Math.min(opts.timeoutMs ?? spec.timeoutMs, spec.timeoutMs),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    })
+    return decodeAnswer(spec, bytes)
+  }
+
+  return {
+    async status(peer, opts): Promise<PeerStatus> {
+      const r = await ask(STATUS, peer, {}, opts)
+      if (r.kind === 'error') throw new PeerRefused(r.code)
+      return { chainId: r.chainId, genesisHash: r.genesisHash, head: r.headHeader, qc: r.headQc }
+    },
+    async headers(peer, from, count, opts): Promise<Header[]> {
+      const r = await ask(HEADERS, peer, { from, count }, opts)
+      return r.kind === 'error' ? [] : r.headers.map((e) => e.header)
+    },
+    async proofs(peer, from, count, opts): Promise<RangeEntry[]> {
+      const r = await ask(PROOFS, peer, { from, count }, opts)
+      return r.kind === 'error' ? [] : r.entries
+    },
+    async accountProof(peer, index, height, opts): Promise<AccountProofAnswer | null> {
+      const r = await ask(ACCOUNT, peer, { index, height }, opts)
+      return r.kind === 'error' ? null : { height: r.height, header: r.header, proof: r.accountProof }
+    },
+    async submitTransfer(peer, transfer: Transfer, opts): Promise<SubmitAnswer> {
+      const r = await ask(SUBMIT, peer, { transfer }, opts)
+      if (r.kind === 'error') throw new PeerRefused(r.code)
+      return r.accepted ? { ok: true } : { ok: false, reason: r.reason }
+    },
+  }
+}

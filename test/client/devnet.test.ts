@@ -1,0 +1,152 @@
+// The light client against a real `zklight devnet` (test profile) over libp2p:
+// submitTransfer to verified inclusion, verified balances (existing and absent
+// accounts), cold sync, resume from a file checkpoint store verifying only the
+// delta, and a tampering peer banned while sync completes from the node.
+import '../../src/polyfill.ts'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { decodeAddress, encodeAddress } from '../../src/core/address.ts'
+import { initCrypto } from '../../src/core/poseidon.ts'
+import { signTransfer } from '../../src/core/transfer.ts'
+import { createLightClient } from '../../src/client/create.ts'
+import type { LightClient } from '../../src/client/light-client.ts'
+import type { BannedEvent, Tuning } from '../../src/client/options.ts'
+import { FileCheckpointStore } from '../../src/store/file-checkpoint-store.ts'
+import { ensureCircuitArtifacts, ROOT } from '../../src/zk/artifacts.ts'
+import { PROFILES } from '../../src/zk/profiles.ts'
+import { countingVerifier } from './helpers/harness.ts'
+import { createNodeVerifierPool } from '../../src/zk/node-verifier.ts'
+import { readAccountKey, startDevnet, type Devnet } from './helpers/devnet-process.ts'
+import { startTamperingProxy } from './helpers/hostile-proxy.ts'
+
+const haveDevnet = existsSync(join(ROOT, 'src', 'node', 'cli.ts')) || existsSync(join(ROOT, 'bin', 'zklight.js'))
+const TUNING: Partial<Tuning> = { statusIntervalMs: 250, retryMs: 100 }
+
+describe.skipIf(!haveDevnet)('light client against a real devnet', () => {
+  let dir: string
+  let devnet: Devnet
+  let vk: unknown
+  const clients: LightClient[] = []
+
+  beforeAll(async () => {
+    await initCrypto()
+    vk = (await ensureCircuitArtifacts(PROFILES.test)).vk
+    dir = mkdtempSync(join(tmpdir(), 'zklight-client-devnet-'))
+    devnet = await startDevnet(join(dir, 'devnet'), ['--tx-rate', '0'])
+  }, 900_000)
+
+  afterAll(async () => {
+    await Promise.allSettled(clients.map((c) => c.stop()))
+    await devnet?.stop()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  const storeAt = (name: string) => new FileCheckpointStore({ chainId: devnet.checkpoint.chainId, path: join(dir, `${name}.checkpoint`) })
+
+  async function client(name: string, extra: Partial<Parameters<typeof createLightClient>[0]> = {}) {
+    const verifier = countingVerifier(createNodeVerifierPool(vk))
+    const c = await createLightClient({
+      bootstrap: new URL('bootstrap.json', devnet.url.endsWith('/') ? devnet.url : `${devnet.url}/`),
+      checkpoint: devnet.checkpoint,
+      store: storeAt(name),
+      rtc: { iceServers: [] },
+      verifier,
+      tuning: TUNING,
+      ...extra,
+    })
+    clients.push(c)
+    return { c, verifier }
+  }
+
+  async function send(c: LightClient, from: number, to: number, amount: bigint) {
+    const sender = devnet.accounts[from] as { address: string; keyFile?: string }
+    const receiver = decodeAddress((devnet.accounts[to] as { address: string }).address)
+    const self = decodeAddress(sender.address)
+    if (!receiver.ok || !self.ok || !sender.keyFile) throw new Error('devnet accounts lack addresses or key files')
+    const { nonce } = await c.getBalance(sender.address)
+    const t = signTransfer(readAccountKey(sender.keyFile), devnet.checkpoint.chainId, {
+      from: self.value.index,
+      to: receiver.value.index,
+      toPubKey: receiver.value.pubKey,
+      amount,
+      nonce,
+    })
+    return c.submitTransfer(t, { timeoutMs: 120_000 })
+  }
+
+  it('submits transfers to verified inclusion and reads verified balances', async () => {
+    const { c } = await client('writer')
+    await c.start()
+    await c.whenSynced()
+    const a0 = (devnet.accounts[0] as { address: string }).address
+    const a1 = (devnet.accounts[1] as { address: string }).address
+    const before0 = await c.getBalance(a0)
+    const before1 = await c.getBalance(a1)
+    const t0 = performance.now()
+    const inc = await send(c, 0, 1, 5n)
+    console.log(`devnet: transfer in a verified block after ${(performance.now() - t0).toFixed(0)} ms (height ${inc.height})`)
+    expect(inc).toMatchObject({ verified: true })
+    await c.whenSynced()
+    const after0 = await c.getBalance(a0)
+    const after1 = await c.getBalance(a1)
+    expect(after0.height).toBeGreaterThanOrEqual(inc.height)
+    expect(after0.balance).toBe(before0.balance - 5n)
+    expect(after0.nonce).toBe(before0.nonce + 1)
+    expect(after1.balance).toBe(before1.balance + 5n)
+    // Two more blocks, so that later clients have proofs to sync.
+    await send(c, 1, 0, 2n)
+    await send(c, 0, 1, 1n)
+    const own = decodeAddress(a0)
+    if (!own.ok) throw new Error('bad demo address')
+    const stranger = encodeAddress(2 ** PROFILES.test.depth - 1, own.value.pubKey)
+    expect(await c.getBalance(stranger)).toMatchObject({ balance: 0n, exists: false, verified: true })
+  }, 600_000)
+
+  it('cold sync from genesis, then resume from the stored checkpoint verifying only the delta', async () => {
+    const cold = await client('reader')
+    const t0 = performance.now()
+    await cold.c.start()
+    const h = await cold.c.whenSynced()
+    const coldMs = performance.now() - t0
+    expect(h.verifiedHeight).toBeGreaterThanOrEqual(3)
+    const coldProofs = cold.verifier.checked.length
+    expect(coldProofs).toBeGreaterThanOrEqual(3)
+    await cold.c.stop()
+
+    const writer = clients[0] as LightClient
+    await send(writer, 1, 0, 1n)
+    const resumed = await client('reader')
+    expect(resumed.c.startPoint).toMatchObject({ source: 'store' })
+    const t1 = performance.now()
+    await resumed.c.start()
+    await resumed.c.whenSynced()
+    const warmMs = performance.now() - t1
+    const delta = resumed.c.health().verifiedHeight - h.verifiedHeight
+    expect(resumed.verifier.checked.length).toBeLessThanOrEqual(delta)
+    expect(resumed.verifier.checked.length).toBeGreaterThanOrEqual(1)
+    console.log(`devnet: cold sync of ${h.verifiedHeight} blocks (${coldProofs} proofs) in ${coldMs.toFixed(0)} ms; warm resume over ${delta} blocks in ${warmMs.toFixed(0)} ms`)
+  }, 600_000)
+
+  it('bans a peer that tampers with the node\'s proofs and syncs from the node', async () => {
+    const tcp = devnet.multiaddrs.find((a) => a.includes('/tcp/') && !a.includes('/ws'))
+    if (!tcp) throw new Error('devnet advertises no TCP address')
+    const proxy = await startTamperingProxy(tcp)
+    try {
+      const { c } = await client('hostile-test', { bootstrap: [...proxy.addrs, tcp], store: undefined })
+      const banned: BannedEvent[] = []
+      c.on('banned', (b) => banned.push(b))
+      const proxyId = proxy.host.peerId.toString()
+      const proxyBanned = new Promise<void>((resolve) => c.on('banned', (b) => b.peer === proxyId && resolve()))
+      await c.start()
+      await c.whenSynced()
+      if (proxy.tampered() > 0) await proxyBanned
+      expect(proxy.tampered()).toBeGreaterThan(0)
+      expect(banned.find((b) => b.peer === proxyId)).toMatchObject({ kind: 'offence', why: 'proof-invalid' })
+      expect(banned.filter((b) => b.peer !== proxyId)).toEqual([])
+    } finally {
+      await proxy.host.stop()
+    }
+  }, 600_000)
+})

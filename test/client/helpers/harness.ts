@@ -1,0 +1,115 @@
+// Starts light clients over the in-memory hub with real proofs and a counting
+// verifier, and waits on their events (never on wall-clock thresholds).
+import { checkpointFromHeader } from '../../../src/core/checkpoint.ts'
+import { createLightClient } from '../../../src/client/create.ts'
+import type { ProofItem, ProofVerifier, Clock } from '../../../src/client/deps.ts'
+import type { LightClient } from '../../../src/client/light-client.ts'
+import type { BannedEvent, HeadEvent, Tuning } from '../../../src/client/options.ts'
+import type { CheckpointStoreLike } from '../../../src/client/checkpoints.ts'
+import type { Checkpoint } from '../../../src/core/types.ts'
+import type { RangeEntry } from '../../../src/client/verify-range.ts'
+import { createMemoryNetwork, type MemoryHub } from './memory-net.ts'
+import type { TestChain } from './test-chain.ts'
+
+export const FAST: Partial<Tuning> = {
+  chunk: 4,
+  parallel: 2,
+  requestTimeoutMs: 5_000,
+  statusIntervalMs: 40,
+  retryMs: 20,
+  saveIntervalMs: 0,
+  staleAfterMs: 60_000,
+  balanceWaitMs: 5_000,
+}
+
+/** Wraps a verifier and records every proof it was asked to check. */
+export function countingVerifier(inner: ProofVerifier): ProofVerifier & { checked: ProofItem[] } {
+  const checked: ProofItem[] = []
+  return {
+    checked,
+    verifyBatch: (items) => {
+      checked.push(...items)
+      return inner.verifyBatch(items)
+    },
+    close: async () => {},
+  }
+}
+
+export interface Started {
+  client: LightClient
+  verifier: ProofVerifier & { checked: ProofItem[] }
+  banned: BannedEvent[]
+  heads: number[]
+  headEvents: HeadEvent[]
+  net: ReturnType<typeof createMemoryNetwork>
+}
+
+export async function startClient(opts: {
+  hub: MemoryHub
+  id?: string
+  chain: TestChain
+  peers: string[]
+  verifier: ProofVerifier
+  store?: CheckpointStoreLike
+  checkpoint?: Checkpoint
+  tuning?: Partial<Tuning>
+  clock?: Clock
+}): Promise<Started> {
+  const net = createMemoryNetwork(opts.hub, opts.id ?? 'client', opts.peers)
+  const verifier = countingVerifier(opts.verifier)
+  const client = await createLightClient({
+    checkpoint: opts.checkpoint ?? opts.chain.checkpoint,
+    network: net,
+    verifier,
+    ...(opts.store ? { store: opts.store } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    treeDepth: opts.chain.depth,
+    tuning: { ...FAST, ...opts.tuning },
+  })
+  const banned: BannedEvent[] = []
+  const heads: number[] = []
+  const headEvents: HeadEvent[] = []
+  client.on('banned', (b) => banned.push(b))
+  client.on('head', (h) => {
+    heads.push(h.height)
+    headEvents.push(h)
+  })
+  await client.start()
+  return { client, verifier, banned, heads, headEvents, net }
+}
+
+/** Resolves once the client's verified height reaches `height`; rejects if it halts first. */
+export function untilHeight(client: LightClient, height: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const h = client.health()
+      if (h.verifiedHeight >= height) {
+        offHead()
+        offStatus()
+        resolve()
+      } else if (h.status === 'halted') {
+        offHead()
+        offStatus()
+        reject(new Error(`halted: ${h.reason}`))
+      }
+    }
+    const offHead = client.on('head', check)
+    const offStatus = client.on('status', check)
+    check()
+  })
+}
+
+export function until<T>(client: LightClient, event: 'pending' | 'dropped' | 'banned' | 'status', pred: (x: any) => boolean = () => true): Promise<T> {
+  return new Promise((resolve) => {
+    const off = client.on(event, (x: unknown) => {
+      if (pred(x)) {
+        off()
+        resolve(x as T)
+      }
+    })
+  })
+}
+
+export function checkpointAt(chain: TestChain, height: number): Checkpoint {
+  return checkpointFromHeader((chain.entries[height] as RangeEntry).block.header, chain.set)
+}

@@ -1,0 +1,36 @@
+// A hostile libp2p peer in front of a real node: forwards every zklight request
+// to the node and flips one bit of each proof in proofs-by-range answers.
+import { decodeProofsResponse, encodeProofsResponse } from '../../../src/net/messages.ts'
+import { ALL_PROTOCOLS, PROOFS } from '../../../src/net/protocols.ts'
+import { dialWithRetry, parseMultiaddr } from '../../../src/net/dial.ts'
+import { createNodeHost, type NodeHost } from '../../../src/net/host.ts'
+import { handle, request } from '../../../src/net/rpc.ts'
+import { MAX_PROOFS_RESPONSE_BYTES } from '../../../src/net/constants.ts'
+
+export async function startTamperingProxy(target: string): Promise<{ host: NodeHost; addrs: string[]; tampered: () => number }> {
+  const host = await createNodeHost({ wsPort: null, webrtcDirectPort: null, relayServer: false })
+  const conn = await dialWithRetry(host, parseMultiaddr(target))
+  let tampered = 0
+  for (const spec of ALL_PROTOCOLS) {
+    await handle(
+      host,
+      spec.id,
+      async (req, ctx) => {
+        const answer = await request(host, conn.remotePeer, spec.id, req, { maxResponseBytes: spec.maxResponseBytes, timeoutMs: spec.timeoutMs, signal: ctx.signal })
+        if (spec.id !== PROOFS.id) return answer
+        const d = decodeProofsResponse(answer)
+        if (!d.ok || d.value.kind !== 'proofs') return answer
+        const entries = d.value.entries.map((e) => {
+          if (!e.proof) return e
+          tampered++
+          const proof = e.proof.slice()
+          proof[31] = (proof[31] as number) ^ 1
+          return { ...e, proof }
+        })
+        return encodeProofsResponse({ entries }, MAX_PROOFS_RESPONSE_BYTES)
+      },
+      { maxRequestBytes: spec.maxRequestBytes, timeoutMs: spec.timeoutMs },
+    )
+  }
+  return { host, addrs: host.getMultiaddrs().map(String), tampered: () => tampered }
+}

@@ -1,0 +1,203 @@
+// Hostile peers next to an honest one: each kind of bad answer is rejected, the peer
+// is banned for the right offence, and sync still completes with the honest chain.
+// Equivocation halts the client; a certified head whose proof fails is dropped.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { bytesToHex } from '../../src/core/bytes.ts'
+import { hashHeader } from '../../src/core/header.ts'
+import { computeTxRoot } from '../../src/core/tx-root.ts'
+import type { Header } from '../../src/core/types.ts'
+import { encodeHeadAnnouncement } from '../../src/net/messages.ts'
+import { PROOFS } from '../../src/net/protocols.ts'
+import { MemoryCheckpointStore } from '../../src/store/checkpoint-store.ts'
+import { createNodeVerifierPool } from '../../src/zk/node-verifier.ts'
+import type { VerifierPool } from '../../src/zk/verifier-pool.ts'
+import type { DroppedHead } from '../../src/client/head-tracker.ts'
+import type { LightClient } from '../../src/client/light-client.ts'
+import type { StatusEvent } from '../../src/client/options.ts'
+import type { RangeEntry } from '../../src/client/verify-range.ts'
+import { announce, createFakeNode, type FakeNodeOptions } from './helpers/fake-node.ts'
+import { startClient, until, untilHeight } from './helpers/harness.ts'
+import { MemoryHub } from './helpers/memory-net.ts'
+import { CHAIN_PLAN } from './helpers/plan.ts'
+import { buildTestChain, certify, nextHeader, type TestChain } from './helpers/test-chain.ts'
+
+let chain: TestChain
+let pool: VerifierPool
+const running: LightClient[] = []
+const TIP = CHAIN_PLAN.length
+
+beforeAll(async () => {
+  chain = await buildTestChain(CHAIN_PLAN)
+  pool = createNodeVerifierPool(chain.vk)
+}, 900_000)
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((c) => c.stop()))
+})
+
+afterAll(async () => {
+  await pool?.close()
+})
+
+const headerAt = (h: number): Header => (chain.entries[h] as RangeEntry).block.header
+const hashAt = (h: number) => bytesToHex(hashHeader(headerAt(h)))
+const firstProven = (entries: RangeEntry[]) => entries.findIndex((e) => e.proof !== null)
+const flip = (b: Uint8Array, at: number) => {
+  const c = b.slice()
+  c[at] = (c[at] as number) ^ 1
+  return c
+}
+
+async function syncNextToEvil(evil: FakeNodeOptions, tuning = {}) {
+  const hub = new MemoryHub()
+  hub.setHandlers('honest', createFakeNode(chain).handlers)
+  const node = createFakeNode(chain, evil)
+  hub.setHandlers('evil', node.handlers)
+  const s = await startClient({ hub, chain, verifier: pool, peers: ['evil', 'honest'], tuning })
+  running.push(s.client)
+  const evilBanned = until(s.client, 'banned', (b) => b.peer === 'evil')
+  await untilHeight(s.client, TIP)
+  await evilBanned
+  return { ...s, hub, node }
+}
+
+const cases: [string, FakeNodeOptions, string][] = [
+  [
+    'tampered proof',
+    { proofs: (es) => es.map((e, i) => (i === firstProven(es) ? { ...e, proof: flip(e.proof as Uint8Array, 31) } : e)) },
+    'proof-invalid',
+  ],
+  [
+    'valid proof for the wrong public inputs',
+    {
+      proofs: (es) => {
+        const other = chain.entries.find((e) => e.proof !== null && !es.some((x) => x.block.header.height === e.block.header.height)) as RangeEntry
+        return es.map((e, i) => (i === firstProven(es) ? { ...e, proof: other.proof } : e))
+      },
+    },
+    'proof-invalid',
+  ],
+  [
+    'broken link',
+    { proofs: (es) => es.map((e, i) => (i === 1 ? { ...e, block: { ...e.block, header: { ...e.block.header, parentHash: new Uint8Array(32).fill(9) } } } : e)) },
+    'broken-link',
+  ],
+  [
+    'transfers that do not match the txRoot',
+    {
+      proofs: (es) =>
+        es.map((e, i) => (i === firstProven(es) ? { ...e, block: { ...e.block, transfers: e.block.transfers.map((t) => ({ ...t, amount: t.amount + 1n })) } } : e)),
+    },
+    'bad-block',
+  ],
+  [
+    'forged certificate on the range tail',
+    {
+      proofs: (es) =>
+        es.map((e, i) =>
+          i === es.length - 1 && e.qc ? { ...e, qc: { ...e.qc, signatures: e.qc.signatures.map((s) => ({ ...s, signature: flip(s.signature, 5) })) } } : e,
+        ),
+    },
+    'bad-certificate',
+  ],
+  [
+    'forged certificate on an advertised head',
+    { status: ({ header, qc }) => ({ header: { ...header, height: header.height + 50 }, qc }) },
+    'bad-certificate',
+  ],
+  ['malformed bytes', { bytes: (protocol, b) => (protocol === PROOFS.id ? b.slice(0, b.length - 3) : b) }, 'malformed'],
+]
+
+describe('hostile peers are banned while sync completes from an honest peer', () => {
+  for (const [name, evil, why] of cases) {
+    it(name, async () => {
+      const { client, banned, heads, headEvents } = await syncNextToEvil(evil)
+      expect(banned.filter((b) => b.peer === 'evil').map((b) => b.why)).toContain(why)
+      expect(banned.filter((b) => b.peer === 'honest')).toEqual([])
+      expect(heads.at(-1)).toBe(TIP)
+      expect(client.health().verifiedHeight).toBe(TIP)
+      // Every verified head is the honest chain's, hash for hash.
+      for (const h of headEvents) expect(h.hash).toBe(hashAt(h.height))
+    })
+  }
+
+  it('a silent peer is replaced (dropped for timeouts) and sync completes', async () => {
+    const { banned } = await syncNextToEvil({ silent: true }, { requestTimeoutMs: 150 })
+    expect(banned.find((b) => b.peer === 'evil')).toMatchObject({ kind: 'fault', why: 'timeout' })
+  })
+})
+
+describe('equivocation', () => {
+  const conflicting = (h: number): Header => ({ ...headerAt(h), timestamp: headerAt(h).timestamp + 1 })
+
+  it('two valid certificates at a verified height halt the client and keep the last checkpoint', async () => {
+    const hub = new MemoryHub()
+    hub.setHandlers('node', createFakeNode(chain).handlers)
+    const store = new MemoryCheckpointStore({ chainId: chain.chainId })
+    const s = await startClient({ hub, chain, verifier: pool, peers: ['node'], store })
+    running.push(s.client)
+    await untilHeight(s.client, TIP)
+    const halted = until<StatusEvent>(s.client, 'status', (e) => e.status === 'halted')
+    const other = conflicting(5)
+    hub.publish('node', encodeHeadAnnouncement({ header: other, qc: certify(other, chain.validators) }))
+    const ev = await halted
+    expect(ev.reason).toBe('equivocation')
+    expect(ev.evidence?.height).toBe(5)
+    await expect(s.client.requireFresh({ maxLagMs: 60_000 })).rejects.toMatchObject({ name: 'ClientHalted' })
+    await expect(s.client.getBalance('zkl1anything')).rejects.toMatchObject({ name: 'ClientHalted' })
+    expect(s.client.health().status).toBe('halted')
+    expect((await store.load()).checkpoint?.height).toBe(TIP)
+  })
+
+  it('two valid certificates for different heads above the verified height halt it too', async () => {
+    const hub = new MemoryHub()
+    const node = createFakeNode(chain, { height: TIP - 1 })
+    hub.setHandlers('node', node.handlers)
+    const s = await startClient({ hub, chain, verifier: pool, peers: ['node'] })
+    running.push(s.client)
+    await untilHeight(s.client, TIP - 1)
+    const halted = until<StatusEvent>(s.client, 'status', (e) => e.status === 'halted')
+    const other = conflicting(TIP)
+    hub.publish('node', announce(chain, TIP))
+    hub.publish('node', encodeHeadAnnouncement({ header: other, qc: certify(other, chain.validators) }))
+    expect((await halted).reason).toBe('equivocation')
+    expect(s.client.health().verifiedHeight).toBeLessThan(TIP + 1)
+  })
+
+  it('a certificate signed by too few validators is not equivocation: the peer is banned instead', async () => {
+    const hub = new MemoryHub()
+    hub.setHandlers('node', createFakeNode(chain).handlers)
+    const s = await startClient({ hub, chain, verifier: pool, peers: ['node'] })
+    running.push(s.client)
+    await untilHeight(s.client, TIP)
+    const banned = until(s.client, 'banned')
+    const other = conflicting(5)
+    hub.publish('node', encodeHeadAnnouncement({ header: other, qc: certify(other, chain.validators, [0, 1]) }))
+    expect(await banned).toMatchObject({ peer: 'node', why: 'bad-certificate' })
+    expect(s.client.health().status).not.toBe('halted')
+  })
+})
+
+describe('a certified head whose state transition is not proven', () => {
+  it('is shown as pending, then dropped, never verified', async () => {
+    // Validators certify block TIP+1 claiming a state root no proof supports.
+    const tip = headerAt(TIP)
+    const transfers = (chain.entries[1] as RangeEntry).block.transfers
+    const bad = nextHeader(tip, headerAt(3).stateRoot, computeTxRoot(chain.chainId, transfers))
+    const forged: TestChain = { ...chain, entries: [...chain.entries, { block: { header: bad, transfers }, proof: (chain.entries[1] as RangeEntry).proof, qc: certify(bad, chain.validators) }] }
+    const hub = new MemoryHub()
+    const node = createFakeNode(forged, { height: TIP })
+    hub.setHandlers('node', node.handlers)
+    const s = await startClient({ hub, chain, verifier: pool, peers: ['node'] })
+    running.push(s.client)
+    await untilHeight(s.client, TIP)
+    const pending = until(s.client, 'pending')
+    const dropped = until<DroppedHead>(s.client, 'dropped')
+    node.options.height = TIP + 1
+    hub.publish('node', announce(forged, TIP + 1))
+    expect(await pending).toMatchObject({ height: TIP + 1, verified: false })
+    expect(await dropped).toMatchObject({ height: TIP + 1, reason: 'proof-invalid', peer: 'node' })
+    expect(s.client.health().verifiedHeight).toBe(TIP)
+    expect(s.heads).not.toContain(TIP + 1)
+  })
+})

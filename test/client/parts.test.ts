@@ -1,0 +1,180 @@
+// Unit tests of the light client's small parts on a manual clock: peer bans and
+// their expiry, start-point choice, throttled checkpoint saving, lag and pending
+// heads, and the transfer watch.
+import { describe, expect, it } from 'vitest'
+import { checkpointFromHeader } from '../../src/core/checkpoint.ts'
+import type { Checkpoint, Header } from '../../src/core/types.ts'
+import { CheckpointSaver, chooseStartPoint, type CheckpointStoreLike } from '../../src/client/checkpoints.ts'
+import type { Clock } from '../../src/client/deps.ts'
+import { HeadTracker, liveStatus, type DroppedHead, type PendingHead } from '../../src/client/head-tracker.ts'
+import { PeerManager } from '../../src/client/peer-manager.ts'
+import { TransferWatch } from '../../src/client/transfer-watch.ts'
+import type { VerifiedBlock } from '../../src/client/verified-chain.ts'
+import { makeAccounts, transfer, type TestAccount } from '../helpers/fixture.ts'
+
+class ManualClock implements Clock {
+  t = 1_000
+  private timers: { at: number; fn: () => void; id: number }[] = []
+  private next = 1
+  now = () => this.t
+  setTimeout = (fn: () => void, ms: number) => {
+    const id = this.next++
+    this.timers.push({ at: this.t + ms, fn, id })
+    return id
+  }
+  clearTimeout = (h: unknown) => {
+    this.timers = this.timers.filter((x) => x.id !== h)
+  }
+  advance(ms: number): void {
+    this.t += ms
+    const due = this.timers.filter((x) => x.at <= this.t)
+    this.timers = this.timers.filter((x) => x.at > this.t)
+    for (const d of due) d.fn()
+  }
+}
+
+const zeros = (n: number) => new Uint8Array(n)
+const header = (height: number, salt = 0): Header => ({
+  chainId: 7,
+  height,
+  parentHash: zeros(32),
+  stateRoot: BigInt(height + salt),
+  txRoot: 0n,
+  timestamp: height,
+  validatorSetHash: zeros(32),
+  proposer: 0,
+})
+const set = [new Uint8Array(32).fill(1)]
+const cp = (height: number, salt = 0): Checkpoint => checkpointFromHeader(header(height, salt), set)
+const fixedRandom = (n: number) => new Uint8Array(n)
+
+describe('PeerManager', () => {
+  it('bans an offender until the ban runs out, then lets it back', () => {
+    const clock = new ManualClock()
+    const pm = new PeerManager({ clock, random: fixedRandom, banMs: 1000 })
+    pm.add('a')
+    pm.add('b')
+    pm.punish('a', 'proof-invalid')
+    expect(pm.usable()).toEqual(['b'])
+    expect(pm.add('a')).toBe(false) // a reconnecting offender is refused
+    clock.advance(1001)
+    expect(pm.isBanned('a')).toBe(false)
+    expect(pm.usable().sort()).toEqual(['a', 'b'])
+  })
+
+  it('drops a peer after repeated timeouts, not after one', () => {
+    const pm = new PeerManager({ clock: new ManualClock(), random: fixedRandom })
+    pm.add('slow')
+    expect(pm.fault('slow', 'timeout')).toBe(false)
+    expect(pm.fault('slow', 'timeout')).toBe(false)
+    expect(pm.fault('slow', 'timeout')).toBe(true)
+    expect(pm.usable()).toEqual([])
+  })
+
+  it('prefers peers with a better record and forgets disconnected ones', () => {
+    const pm = new PeerManager({ clock: new ManualClock(), random: fixedRandom })
+    pm.add('a')
+    pm.add('b')
+    pm.reward('b')
+    expect(pm.usable()[0]).toBe('b')
+    pm.remove('b')
+    expect(pm.usable()).toEqual(['a'])
+  })
+})
+
+function storeWith(result: Awaited<ReturnType<CheckpointStoreLike['load']>>): CheckpointStoreLike & { saved: [Checkpoint, unknown][] } {
+  const saved: [Checkpoint, unknown][] = []
+  return { saved, load: async () => result, save: async (c, o) => void saved.push([c, o]) }
+}
+
+describe('chooseStartPoint', () => {
+  it('uses a newer stored checkpoint of the same chain and validator set', async () => {
+    expect(await chooseStartPoint(cp(0), storeWith({ checkpoint: cp(9) }))).toMatchObject({ source: 'store', checkpoint: { height: 9 } })
+  })
+  it('keeps the pinned checkpoint when the stored one is older, foreign, conflicting or corrupt', async () => {
+    expect(await chooseStartPoint(cp(5), storeWith({ checkpoint: cp(3) }))).toEqual({ checkpoint: cp(5), source: 'pinned' })
+    expect(await chooseStartPoint(cp(0), storeWith({ checkpoint: { ...cp(9), chainId: 8 } }))).toMatchObject({ source: 'pinned', problem: 'foreign-chain' })
+    expect(await chooseStartPoint(cp(5), storeWith({ checkpoint: cp(5, 1) }))).toMatchObject({ source: 'pinned', problem: 'conflicts-with-pinned' })
+    expect(await chooseStartPoint(cp(0), storeWith({ checkpoint: undefined, problem: 'corrupt' }))).toMatchObject({ source: 'pinned', problem: 'corrupt' })
+  })
+})
+
+describe('CheckpointSaver', () => {
+  it('writes at most once per interval, always the newest checkpoint', async () => {
+    const clock = new ManualClock()
+    const store = storeWith({ checkpoint: undefined })
+    const saver = new CheckpointSaver(store, clock, 1000, () => {})
+    saver.offer(cp(1))
+    saver.offer(cp(2))
+    saver.offer(cp(3))
+    await saver.flush()
+    clock.advance(1000)
+    await saver.flush()
+    expect(store.saved.map(([c]) => c.height)).toEqual([1, 3])
+  })
+
+  it('forces the first write over a rejected stored record, and writes nothing once frozen', async () => {
+    const store = storeWith({ checkpoint: undefined })
+    const saver = new CheckpointSaver(store, new ManualClock(), 0, () => {}, true)
+    saver.offer(cp(1))
+    await saver.flush()
+    saver.freeze()
+    saver.offer(cp(2))
+    await saver.flush()
+    expect(store.saved).toEqual([[cp(1), { force: true }]])
+  })
+})
+
+describe('HeadTracker', () => {
+  it('reports pending heads, settles them when verified, and measures lag from the last confirmation', () => {
+    const clock = new ManualClock()
+    let verified = 4
+    const pending: PendingHead[] = []
+    const dropped: DroppedHead[] = []
+    const t = new HeadTracker(clock, () => verified, { pending: (p) => pending.push(p), dropped: (d) => dropped.push(d) })
+    expect(t.lag().lagMs).toBe(Infinity) // never confirmed
+    t.certified(header(4))
+    t.contact()
+    expect(t.lag()).toEqual({ lagBlocks: 0, lagMs: 0 })
+    clock.advance(500)
+    t.certified(header(6))
+    expect(pending.map((p) => p.height)).toEqual([6])
+    clock.advance(500)
+    expect(t.lag()).toEqual({ lagBlocks: 2, lagMs: 1000 })
+    t.rejected(header(6), 'p', 'proof-invalid', true) // another peer may still serve it
+    expect(dropped).toEqual([])
+    t.rejected(header(6), 'p', 'proof-invalid', false)
+    expect(dropped.map((d) => [d.height, d.reason])).toEqual([[6, 'proof-invalid']])
+    verified = 6
+    t.advanced(() => undefined)
+    expect(t.lag()).toEqual({ lagBlocks: 0, lagMs: 0 })
+  })
+
+  it('derives syncing, synced and stale', () => {
+    const base = { anchored: true, sinceStart: 0, staleAfterMs: 100, peers: 1 }
+    expect(liveStatus({ ...base, lagBlocks: 0, lagMs: 5 }).status).toBe('synced')
+    expect(liveStatus({ ...base, lagBlocks: 2, lagMs: 5 }).status).toBe('syncing')
+    expect(liveStatus({ ...base, lagBlocks: 0, lagMs: Infinity }).status).toBe('syncing')
+    expect(liveStatus({ ...base, lagBlocks: 0, lagMs: Infinity, sinceStart: 101, peers: 0 })).toEqual({ status: 'stale', reason: 'no-peers' })
+    expect(liveStatus({ ...base, lagBlocks: 1, lagMs: 101 })).toEqual({ status: 'stale', reason: 'lagging' })
+  })
+})
+
+describe('TransferWatch', () => {
+  it('resolves on its transfer, rejects when another takes its nonce or time runs out', async () => {
+    const [a, b] = (await makeAccounts(2)) as [TestAccount, TestAccount]
+    const clock = new ManualClock()
+    const w = new TransferWatch(7, clock)
+    const block = (h: number, transfers: ReturnType<typeof transfer>[]): VerifiedBlock => ({ block: { header: header(h), transfers }, proof: null, qc: null, unverifiedQc: null, hash: zeros(32) })
+    const mine = transfer(7, a, b, 5n, 0)
+    const first = w.watch(mine, 1000)
+    w.verified([block(3, [transfer(7, a, b, 6n, 0)])])
+    await expect(first.done).rejects.toMatchObject({ name: 'TransferNotIncluded', reason: 'nonce-taken' })
+    const second = w.watch(mine, 1000)
+    w.verified([block(4, [transfer(7, b, a, 1n, 0), mine])])
+    await expect(second.done).resolves.toMatchObject({ height: 4, index: 1, verified: true })
+    const third = w.watch(transfer(7, a, b, 1n, 1), 1000)
+    clock.advance(1000)
+    await expect(third.done).rejects.toMatchObject({ name: 'TransferNotIncluded', reason: 'timeout' })
+  })
+})

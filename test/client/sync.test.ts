@@ -1,0 +1,156 @@
+// Light-client sync over in-memory peers serving a real chain (real Groth16 proofs,
+// real certificates): cold sync, resume from a stored checkpoint, a corrupt stored
+// record, gossiped heads shown as pending, and one light client syncing from another.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { bytesToHex } from '../../src/core/bytes.ts'
+import { hashHeader } from '../../src/core/header.ts'
+import { MemoryCheckpointStore } from '../../src/store/checkpoint-store.ts'
+import { PROOFS } from '../../src/net/protocols.ts'
+import { createNodeVerifierPool } from '../../src/zk/node-verifier.ts'
+import type { VerifierPool } from '../../src/zk/verifier-pool.ts'
+import type { PendingHead } from '../../src/client/head-tracker.ts'
+import type { LightClient } from '../../src/client/light-client.ts'
+import type { RangeEntry } from '../../src/client/verify-range.ts'
+import { announce, createFakeNode } from './helpers/fake-node.ts'
+import { checkpointAt, startClient, until, untilHeight } from './helpers/harness.ts'
+import { MemoryHub } from './helpers/memory-net.ts'
+import { buildTestChain, type TestChain } from './helpers/test-chain.ts'
+import { CHAIN_PLAN } from './helpers/plan.ts'
+
+let chain: TestChain
+let pool: VerifierPool
+const running: LightClient[] = []
+const TIP = CHAIN_PLAN.length
+const provenIn = (from: number, to: number) => chain.entries.slice(from, to + 1).filter((e) => e.proof !== null).length
+
+beforeAll(async () => {
+  chain = await buildTestChain(CHAIN_PLAN)
+  pool = createNodeVerifierPool(chain.vk)
+}, 900_000)
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((c) => c.stop()))
+})
+
+afterAll(async () => {
+  await pool?.close()
+})
+
+async function start(opts: Omit<Parameters<typeof startClient>[0], 'chain' | 'verifier'>) {
+  const s = await startClient({ ...opts, chain, verifier: pool })
+  running.push(s.client)
+  return s
+}
+
+describe('cold sync', () => {
+  it('verifies every proof from genesis to the advertised head and saves a checkpoint', async () => {
+    const hub = new MemoryHub()
+    hub.setHandlers('node', createFakeNode(chain).handlers)
+    const store = new MemoryCheckpointStore({ chainId: chain.chainId })
+    const { client, verifier, heads } = await start({ hub, peers: ['node'], store })
+    await untilHeight(client, TIP)
+    expect(verifier.checked).toHaveLength(provenIn(1, TIP))
+    // Each proof was checked against [parent.stateRoot, header.stateRoot, header.txRoot].
+    const signals = verifier.checked.map((i) => i.signals.map(String).join(','))
+    for (let h = 1; h <= TIP; h++) {
+      const e = chain.entries[h] as RangeEntry
+      if (!e.proof) continue
+      const parent = (chain.entries[h - 1] as RangeEntry).block.header
+      expect(signals).toContain([parent.stateRoot, e.block.header.stateRoot, e.block.header.txRoot].join(','))
+    }
+    expect(heads).toEqual([...heads].sort((a, b) => a - b))
+    expect(heads.at(-1)).toBe(TIP)
+    await client.stop()
+    const saved = await store.load()
+    expect(saved.checkpoint?.height).toBe(TIP)
+    expect(bytesToHex(saved.checkpoint?.headerHash ?? new Uint8Array())).toBe(bytesToHex(hashHeader((chain.entries[TIP] as RangeEntry).block.header)))
+  })
+
+  it('fetches ranges from several peers at once', async () => {
+    const hub = new MemoryHub()
+    hub.setHandlers('a', createFakeNode(chain).handlers)
+    hub.setHandlers('b', createFakeNode(chain).handlers)
+    const { client } = await start({ hub, peers: ['a', 'b'] })
+    await untilHeight(client, TIP)
+    const askedFor = new Set(hub.log.filter((r) => r.protocol === PROOFS.id).map((r) => r.to))
+    expect(askedFor).toEqual(new Set(['a', 'b']))
+    expect(client.health().status === 'synced' || client.health().lagBlocks === 0).toBe(true)
+  })
+})
+
+describe('resume', () => {
+  it('resumes from the stored checkpoint and verifies only the delta', async () => {
+    const hub = new MemoryHub()
+    hub.setHandlers('node', createFakeNode(chain).handlers)
+    const store = new MemoryCheckpointStore({ chainId: chain.chainId })
+    const from = 6
+    await store.save(checkpointAt(chain, from))
+    const { client, verifier, heads } = await start({ hub, peers: ['node'], store })
+    expect(client.startPoint.source).toBe('store')
+    await untilHeight(client, TIP)
+    expect(verifier.checked).toHaveLength(provenIn(from + 1, TIP))
+    expect(Math.min(...heads)).toBeGreaterThan(from)
+  })
+
+  it('ignores a corrupt stored record, reports it, and syncs from the pinned checkpoint', async () => {
+    const hub = new MemoryHub()
+    hub.setHandlers('node', createFakeNode(chain).handlers)
+    const store = new MemoryCheckpointStore({ chainId: chain.chainId })
+    await store.save(checkpointAt(chain, 8))
+    const record = store.cell.record as Uint8Array
+    record[40] = (record[40] as number) ^ 0xff
+    const { client, verifier } = await start({ hub, peers: ['node'], store })
+    expect(client.startPoint.source).toBe('pinned')
+    expect(client.startPoint.problem).toBe('bad-checksum')
+    await untilHeight(client, TIP)
+    expect(verifier.checked).toHaveLength(provenIn(1, TIP))
+  })
+
+  it('ignores a stored checkpoint of another validator set', async () => {
+    const store = new MemoryCheckpointStore({ chainId: chain.chainId })
+    const foreign = { ...checkpointAt(chain, 8), validatorSet: [new Uint8Array(32).fill(7)] }
+    await store.save(foreign)
+    const hub = new MemoryHub()
+    hub.setHandlers('node', createFakeNode(chain).handlers)
+    const { client } = await start({ hub, peers: ['node'], store })
+    expect(client.startPoint).toMatchObject({ source: 'pinned', problem: 'foreign-validator-set' })
+    await untilHeight(client, TIP)
+    await client.stop()
+    // The foreign record (height 8) was replaced even though it claimed a height: nothing of it is kept.
+    expect((await store.load()).checkpoint?.validatorSet).toEqual(chain.set)
+  })
+})
+
+describe('following gossiped heads', () => {
+  it('reports a gossiped head as pending, then as verified', async () => {
+    const hub = new MemoryHub()
+    const node = createFakeNode(chain, { height: TIP - 2 })
+    hub.setHandlers('node', node.handlers)
+    const { client } = await start({ hub, peers: ['node'] })
+    await untilHeight(client, TIP - 2)
+    const order: string[] = []
+    client.on('pending', (p) => order.push(`pending:${p.height}`))
+    client.on('head', (h) => order.push(`head:${h.height}`))
+    const pending = until<PendingHead>(client, 'pending')
+    node.options.height = TIP
+    hub.publish('node', announce(chain, TIP))
+    const p = await pending
+    expect(p).toMatchObject({ height: TIP, verified: false })
+    await untilHeight(client, TIP)
+    expect(order.indexOf(`pending:${TIP}`)).toBeLessThan(order.indexOf(`head:${TIP}`))
+  })
+})
+
+describe('light client to light client', () => {
+  it('a second client syncs entirely from the first one', async () => {
+    const hub = new MemoryHub()
+    hub.setHandlers('node', createFakeNode(chain).handlers)
+    const first = await start({ hub, id: 'tab-a', peers: ['node'] })
+    await untilHeight(first.client, TIP)
+    const second = await start({ hub, id: 'tab-b', peers: ['tab-a'] })
+    await untilHeight(second.client, TIP)
+    expect(hub.log.some((r) => r.from === 'tab-b' && r.to === 'node')).toBe(false)
+    expect(second.verifier.checked).toHaveLength(provenIn(1, TIP))
+    expect(second.banned).toEqual([])
+  })
+})
