@@ -186,6 +186,7 @@ export class LightClient {
 
   async getBalance(address: string, opts: { signal?: AbortSignal } = {}): Promise<VerifiedBalance> {
     this.ensureUsable()
+    await this.awaitUsablePeer(opts.signal)
     return fetchVerifiedBalance(
       {
         wire: this.deps.network,
@@ -251,6 +252,15 @@ export class LightClient {
       await Promise.all(this.peers.usable().map((p) => pollPeer(this.intake, p, signal)))
       this.updateStatus()
       await sleep(this.deps.clock, this.t.statusIntervalMs, signal)
+    }
+  }
+
+  /** Right after start() no peer may be connected yet: wait (up to one request timeout) for one to ask. */
+  private async awaitUsablePeer(signal?: AbortSignal): Promise<void> {
+    const running = this.running?.signal
+    const deadline = this.deps.clock.now() + this.t.requestTimeoutMs
+    while (this.peers.usable().length === 0 && this.deps.clock.now() < deadline && running && !running.aborted && !signal?.aborted) {
+      await sleep(this.deps.clock, 50, signal ?? running).catch(() => {})
     }
   }
 

@@ -29,20 +29,48 @@ function showHealth(app: BrowserClient): void {
   pill.textContent = h.status
 }
 
-async function showBalance(app: BrowserClient, address: string): Promise<void> {
+// The balance card follows one address: it is re-verified on every new verified head,
+// one query at a time, so it never shows a figure older than the verified view.
+let watched: string | undefined
+let inflight = false
+let again = false
+
+function watchBalance(app: BrowserClient, address: string): void {
+  watched = address
   const out = $('balance-result')
   out.className = ''
+  delete out.dataset.balance
   out.textContent = 'verifying…'
+  void refreshBalance(app)
+}
+
+async function refreshBalance(app: BrowserClient): Promise<void> {
+  if (watched === undefined) return
+  if (inflight) {
+    again = true
+    return
+  }
+  inflight = true
+  const address = watched
+  const out = $('balance-result')
   try {
     const b = await app.client.getBalance(address)
+    if (address !== watched) return
     app.metrics.firstVerifiedBalanceMs ??= performance.now()
     out.className = 'verified'
     out.dataset.balance = b.balance.toString()
     out.textContent = `balance ${b.balance} · nonce ${b.nonce} · verified by Merkle proof at height ${b.height} (root ${b.stateRoot.toString(16).slice(0, 16)}…)`
   } catch (err) {
+    if (address !== watched) return
     out.className = 'error'
     delete out.dataset.balance
     out.textContent = `not verified: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`
+  } finally {
+    inflight = false
+    if (again) {
+      again = false
+      void refreshBalance(app)
+    }
   }
 }
 
@@ -55,6 +83,7 @@ async function main(): Promise<void> {
     $('state-root').textContent = `0x${h.stateRoot.toString(16)}`
     log(`verified head ${h.height}`)
     showHealth(app)
+    void refreshBalance(app)
   })
   app.client.on('status', (s: { status: string; reason?: string }) => {
     log(`status ${s.status}${s.reason ? ` (${s.reason})` : ''}`)
@@ -62,7 +91,11 @@ async function main(): Promise<void> {
   })
   app.client.on('pending', (h: { height: number }) => log(`pending head ${h.height} (proof not yet verified)`))
   app.client.on('dropped', (d: { height: number; reason: string }) => log(`dropped head ${d.height}: ${d.reason}`))
-  setInterval(() => showHealth(app), 1000)
+  setInterval(() => {
+    showHealth(app)
+    // A failed query (no peer yet, a peer that lied) is retried even on a quiet chain.
+    if ($('balance-result').className === 'error') void refreshBalance(app)
+  }, 1000)
 
   const list = $('accounts')
   for (const a of app.bootstrap.accounts ?? []) {
@@ -70,7 +103,7 @@ async function main(): Promise<void> {
     li.textContent = a.address
     li.onclick = () => {
       $<HTMLInputElement>('address').value = a.address
-      void showBalance(app, a.address)
+      watchBalance(app, a.address)
     }
     list.append(li)
   }
@@ -83,7 +116,7 @@ async function main(): Promise<void> {
 
   $('balance-form').addEventListener('submit', (e) => {
     e.preventDefault()
-    void showBalance(app, $<HTMLInputElement>('address').value.trim())
+    watchBalance(app, $<HTMLInputElement>('address').value.trim())
   })
   $('send-form').addEventListener('submit', (e) => {
     e.preventDefault()
@@ -111,7 +144,7 @@ async function main(): Promise<void> {
   // Show the first demo account at once: on a reload this is the warm-resume path.
   if (first) {
     $<HTMLInputElement>('address').value = first
-    void showBalance(app, first)
+    watchBalance(app, first)
   }
 }
 
