@@ -1,5 +1,6 @@
 // Transfers: their Poseidon hash, EdDSA-Poseidon signing and signature checks
 // (docs/spec.md#transfers). Verification never throws on hostile input.
+import { inCurve } from './babyjub.ts'
 import { BABYJUB_SUBORDER, FIELD_MODULUS } from './constants.ts'
 import { cryptoKit, fromInternalPoint, poseidon, toInternalPoint } from './poseidon.ts'
 import type { Point, Transfer } from './types.ts'
@@ -43,5 +44,5 @@ export function verifyTransferSignature(chainId: number, t: Transfer, pubKey: Po
 /** True when the point lies on Baby Jubjub. */
 export function isOnCurve(p: Point): boolean {
   if (!isFieldElement(p[0]) || !isFieldElement(p[1])) return false
-  return cryptoKit().babyJub.inCurve(toInternalPoint(p)) === true
+  return inCurve(p)
 }
