@@ -3,7 +3,8 @@
 // `verifier` to run the same client over in-memory peers.
 import { initCrypto } from '../core/poseidon.ts'
 import { PROFILES } from '../zk/profiles.ts'
-import { chooseStartPoint } from './checkpoints.ts'
+import { chooseStartPoint, type StartPoint } from './checkpoints.ts'
+import type { ClientNetwork } from './network.ts'
 import { systemClock, systemRandom, type ProofVerifier } from './deps.ts'
 import { BootstrapFailed } from './errors.ts'
 import { LightClient } from './light-client.ts'
@@ -15,27 +16,37 @@ export async function createLightClient(opts: LightClientOptions): Promise<Light
   const random = opts.random ?? systemRandom
   const tuning = { ...DEFAULT_TUNING, ...opts.tuning }
   const depth = opts.treeDepth ?? depthForChain(opts.checkpoint.chainId)
-  // Poseidon (txRoot, account proofs) and Baby Jubjub (addresses) must be loaded before any check runs.
-  await initCrypto()
+  if (!opts.verifier && opts.verificationKey === undefined) throw new TypeError('createLightClient needs `verifier` or `verificationKey`')
+  // The verifier workers, the libp2p host and the stored checkpoint are independent:
+  // set them up at once (this is most of a warm start's time).
   const owned: { close(): Promise<void> }[] = []
-  let verifier = opts.verifier
-  if (!verifier) {
-    if (opts.verificationKey === undefined) throw new TypeError('createLightClient needs `verifier` or `verificationKey`')
-    verifier = await createDefaultVerifier(opts.verificationKey)
-    owned.push(verifier)
+  const parts = await Promise.allSettled([
+    opts.verifier ??
+      createDefaultVerifier(opts.verificationKey).then((v) => {
+        owned.push(v)
+        return v
+      }),
+    opts.network ??
+      import('./libp2p-network.ts').then(async ({ createLibp2pNetwork }) =>
+        createLibp2pNetwork({
+          bootstrap: await resolveBootstrap(opts.bootstrap),
+          rtc: opts.rtc ?? { iceServers: [] },
+          host: opts.host,
+          clock,
+          ...(opts.allowPrivateAddresses ? { allowPrivateAddresses: true } : {}),
+        }),
+      ),
+    // Poseidon (account proofs) and Baby Jubjub (addresses) are ready before any check runs.
+    initCrypto().then(() => chooseStartPoint(opts.checkpoint, opts.store)),
+  ] as const)
+  const failed = parts.find((p) => p.status === 'rejected')
+  if (failed) {
+    // Nothing half-built outlives a failed create: stop the workers and the host that did start.
+    await Promise.allSettled(owned.map((o) => o.close()))
+    if (!opts.network && parts[1].status === 'fulfilled') await parts[1].value.stop().catch(() => {})
+    throw failed.reason
   }
-  let network = opts.network
-  if (!network) {
-    const { createLibp2pNetwork } = await import('./libp2p-network.ts')
-    network = await createLibp2pNetwork({
-      bootstrap: await resolveBootstrap(opts.bootstrap),
-      rtc: opts.rtc ?? { iceServers: [] },
-      host: opts.host,
-      clock,
-      ...(opts.allowPrivateAddresses ? { allowPrivateAddresses: true } : {}),
-    })
-  }
-  const start = await chooseStartPoint(opts.checkpoint, opts.store)
+  const [verifier, network, start] = parts.map((p) => (p as PromiseFulfilledResult<unknown>).value) as [ProofVerifier, ClientNetwork, StartPoint]
   const chain = new VerifiedChain(start.checkpoint, tuning.cacheBlocks)
   return new LightClient({ network, verifier, store: opts.store, clock, random, chain, depth, owned, startPoint: start }, tuning)
 }
