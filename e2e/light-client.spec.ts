@@ -48,8 +48,9 @@ test('a reload resumes from the IndexedDB checkpoint', async ({ page }) => {
   await page.reload()
   await expect(page.locator('#origin')).toContainText('IndexedDB', { timeout: 60_000 })
   await verifiedBalance(page)
-  const ms = await page.evaluate(() => (globalThis as any).zklight.metrics.firstVerifiedBalanceMs as number)
-  console.log(`warm resume: verified balance ${ms.toFixed(0)} ms after navigation start`)
+  const m = await page.evaluate(() => (globalThis as any).zklight.metrics as Record<string, number>)
+  const ms = m.firstVerifiedBalanceMs as number
+  console.log(`warm resume: verified balance ${ms.toFixed(0)} ms after navigation start ${JSON.stringify(m)}`)
   expect(ms).toBeGreaterThan(0)
 })
 

@@ -14,7 +14,8 @@ import { Prover } from '../src/zk/prover.ts'
 import { buildWitnessInput } from '../src/zk/witness.ts'
 import { applyBlockTransfers, createLedger } from '../src/core/ledger.ts'
 import { terminateCurve } from '../src/zk/curve.ts'
-import { ensureBenchChain, setupGenesis } from './bench/chain.ts'
+import { ensureBenchChain, loadBenchChain, setupGenesis } from './bench/chain.ts'
+import { benchBrowserSync } from './bench/sync-bench.ts'
 import { signTransfer } from '../src/core/transfer.ts'
 import { benchReplay, benchVerify, median, type VerifyFigures } from './bench/node-bench.ts'
 import { buildPage, runPage, serve } from './bench/browser.ts'
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     'skip-browser': { type: 'boolean', default: false },
     devnet: { type: 'boolean', default: false },
     proves: { type: 'string', default: '3' },
+    'sync-blocks': { type: 'string', default: '1000' },
   },
 })
 const log = (m: string) => console.error(`[bench] ${m}`)
@@ -108,6 +110,28 @@ if (!values['skip-browser']) {
   }
 }
 out()
+
+// --- cold sync and warm resume of the web app in Chromium ---
+if (!values['skip-browser']) {
+  const want = Number(values['sync-blocks'])
+  const syncChain = await loadBenchChain(profile, want)
+  if (syncChain.blocks.length < want) log(`only ${syncChain.blocks.length} of ${want} blocks are cached: run \`npx tsx scripts/bench/make-chain.ts --blocks ${want}\` first for the full figure`)
+  const appDir = join(ROOT, '.cache', 'bench-app')
+  await buildPage('index', appDir)
+  const f = await benchBrowserSync(syncChain, art.vk, appDir, { coldRuns: 3, warmRuns: 5, log })
+  out(`## Web app in Chromium over WebRTC-Direct (loopback): cold sync and warm resume`)
+  out()
+  out(`Chain: ${f.blocks} proven blocks (${f.blocks * profile.batch} transfers), served by a Node host; the app starts from the genesis checkpoint.`)
+  out()
+  out('| | median | runs |')
+  out('|---|---|---|')
+  out(`| cold sync to the verified head, from navigation start | ${ms(median(f.coldFromNavigationMs))} ms | ${f.coldFromNavigationMs.map((x) => x.toFixed(0)).join(', ')} |`)
+  out(`| cold sync, from client start (after page load and crypto set-up) | ${ms(median(f.coldFromClientStartMs))} ms | ${f.coldFromClientStartMs.map((x) => x.toFixed(0)).join(', ')} |`)
+  out(`| warm resume: reload → verified balance (checkpoint at the head) | ${ms(median(f.warmBalanceMs))} ms | ${f.warmBalanceMs.map((x) => x.toFixed(0)).join(', ')} |`)
+  out()
+  out(`Warm resume timeline of the last run (ms after navigation start): ${Object.entries(f.warmDetail).map(([k, v]) => `${k} ${v}`).join(', ')}.`)
+  out()
+}
 
 // --- light verification vs replay ---
 const rep = await benchReplay(art.vk, chain)

@@ -146,3 +146,12 @@ export async function ensureBenchChain(profile: CircuitProfile, count: number, l
   blocks = decodeRecords(readFileSync(file))
   return { ...g, blocks: blocks.slice(0, count) }
 }
+
+/** The cached chain as it is (at most `max` blocks), without proving more. */
+export async function loadBenchChain(profile: CircuitProfile, max: number): Promise<BenchChain> {
+  const g = await setupGenesis(profile)
+  const art = await ensureCircuitArtifacts(profile)
+  const file = join(art.dir, 'bench', 'chain.bin')
+  const blocks = existsSync(file) ? decodeRecords(readFileSync(file)) : []
+  return { ...g, blocks: blocks.slice(0, max) }
+}

@@ -28,7 +28,7 @@ export interface BrowserClient {
   /** Where the view started: the IndexedDB checkpoint or the pinned genesis. */
   origin: string
   /** Milliseconds since navigation start. */
-  metrics: { clientStartedMs?: number; firstVerifiedHeadMs?: number; firstVerifiedBalanceMs?: number }
+  metrics: { bootstrapMs?: number; cryptoMs?: number; clientCreatedMs?: number; clientStartedMs?: number; firstPeerMs?: number; firstVerifiedHeadMs?: number; firstVerifiedBalanceMs?: number; lastHeadMs?: number; lastHeadHeight?: number }
   send(t: { keyHex: string; from: string; to: string; amount: string }): Promise<number>
 }
 
@@ -49,9 +49,9 @@ export async function startBrowserClient(opts: { log: (s: string) => void }): Pr
   const decoded = decodeCheckpoint(hexToBytes(cpHex))
   if (!decoded.ok) throw new BadBootstrap(`bootstrap checkpoint does not decode: ${decoded.reason}`)
   const pinned: Checkpoint = decoded.value
-  const [vk] = await Promise.all([fetchJson(bootstrap.vkUrl ?? './vk.json'), initCrypto()])
+  const metrics: BrowserClient['metrics'] = { bootstrapMs: performance.now() }
+  const [vk] = await Promise.all([fetchJson(bootstrap.vkUrl ?? './vk.json'), initCrypto().then(() => (metrics.cryptoMs = performance.now()))])
   const store = new IdbCheckpointStore({ chainId: pinned.chainId })
-  const metrics: BrowserClient['metrics'] = {}
   const client = await createLightClient({
     bootstrap: bootstrap.multiaddrs,
     checkpoint: pinned,
@@ -61,6 +61,7 @@ export async function startBrowserClient(opts: { log: (s: string) => void }): Pr
     // WARNING: a devnet lives on 127.0.0.1; this lets the tab dial loopback and ws://.
     allowPrivateAddresses: true,
   })
+  metrics.clientCreatedMs = performance.now()
   const app: BrowserClient = {
     client,
     bootstrap,
@@ -90,10 +91,17 @@ export async function startBrowserClient(opts: { log: (s: string) => void }): Pr
         : `pinned checkpoint at height ${pinned.height}${sp.problem ? ` (stored record ignored: ${sp.problem})` : ''}`
     opts.log(`start: ${app.origin}`)
   })
-  client.on('head', () => {
+  client.on('head', (h) => {
     metrics.firstVerifiedHeadMs ??= performance.now()
+    metrics.lastHeadMs = performance.now()
+    metrics.lastHeadHeight = h.height
   })
   await client.start()
   metrics.clientStartedMs = performance.now()
+  const peerWatch = setInterval(() => {
+    if (client.health().peers === 0) return
+    metrics.firstPeerMs = performance.now()
+    clearInterval(peerWatch)
+  }, 10)
   return app
 }
