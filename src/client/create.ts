@@ -1,7 +1,6 @@
 // createLightClient: resolves the defaults (verifier workers, libp2p network,
 // stored checkpoint) and wires them into a LightClient. Tests pass `network` and
 // `verifier` to run the same client over in-memory peers.
-import { initCrypto } from '../core/poseidon.ts'
 import { PROFILES } from '../zk/profiles.ts'
 import { chooseStartPoint, type StartPoint } from './checkpoints.ts'
 import type { ClientNetwork } from './network.ts'
@@ -36,8 +35,8 @@ export async function createLightClient(opts: LightClientOptions): Promise<Light
           ...(opts.allowPrivateAddresses ? { allowPrivateAddresses: true } : {}),
         }),
       ),
-    // Poseidon (account proofs) and Baby Jubjub (addresses) are ready before any check runs.
-    initCrypto().then(() => chooseStartPoint(opts.checkpoint, opts.store)),
+    // Poseidon (account proofs, txRoot) and address decoding are plain BigInt: nothing to load.
+    chooseStartPoint(opts.checkpoint, opts.store),
   ] as const)
   const failed = parts.find((p) => p.status === 'rejected')
   if (failed) {

@@ -89,7 +89,14 @@ export class LightClient {
       verifier: deps.verifier,
       chain,
       clock,
-      options: { chunk: t.chunk, parallel: t.parallel, requestTimeoutMs: t.requestTimeoutMs, verifyTimeoutMs: t.verifyTimeoutMs },
+      options: {
+        chunk: t.chunk,
+        parallel: t.parallel,
+        requestTimeoutMs: t.requestTimeoutMs,
+        verifyTimeoutMs: t.verifyTimeoutMs,
+        // A transfer this client waits for may be anywhere: then check every body.
+        bodiesFrom: (target) => (this.txs.pending() > 0 ? 0 : target - t.bodyWindow + 1),
+      },
       hooks: {
         offence: (peer, o, detail) => this.punish(peer, o, detail),
         fault: (peer, f) => this.fault(peer, f),

@@ -77,6 +77,8 @@ export interface Tuning {
   transferTimeoutMs: number
   /** Verified blocks kept in memory to serve other light clients. */
   cacheBlocks: number
+  /** Blocks below the target by more than this are synced without checking their transfers (see verify-range.ts). */
+  bodyWindow: number
 }
 
 export const DEFAULT_TUNING: Tuning = {
@@ -93,6 +95,7 @@ export const DEFAULT_TUNING: Tuning = {
   balanceWaitMs: 5_000,
   transferTimeoutMs: 120_000,
   cacheBlocks: 4096,
+  bodyWindow: 64,
 }
 
 export interface LightClientOptions {

@@ -19,6 +19,8 @@ export interface SyncOptions {
   requestTimeoutMs: number
   /** A batch that takes longer means the verifier is stuck: fail the round (and retry) rather than stall silently. */
   verifyTimeoutMs: number
+  /** Lowest height whose transfers are checked against txRoot in a round towards `target`. */
+  bodiesFrom(target: number): number
 }
 
 export interface SyncHooks {
@@ -103,7 +105,7 @@ export async function syncRound(ctx: SyncContext, target: number, signal: AbortS
   try {
     const jobs = planJobs(ctx, tip.header.height + 1, target, round.signal)
     if (jobs.length === 0) return 'stalled'
-    const checked = await checkJobs(ctx, tip.header, jobs)
+    const checked = await checkJobs(ctx, tip.header, jobs, ctx.options.bodiesFrom(target))
     if (ctx.hooks.halted()) return 'halted'
     let adopted = 0
     for (const c of checked) {
@@ -152,7 +154,7 @@ function planJobs(ctx: SyncContext, start: number, target: number, signal: Abort
 }
 
 /** Structural checks in height order; each passing range's proofs go to the verifier at once. */
-async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[]): Promise<Checked[]> {
+async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom: number): Promise<Checked[]> {
   const out: Checked[] = []
   let parent = base
   for (const job of jobs) {
@@ -170,7 +172,7 @@ async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[]): Promise<C
       ctx.hooks.offence(job.peer, 'malformed', `asked ${job.count} blocks, got ${entries.length}`)
       break
     }
-    const check = checkRange(parent, entries, ctx.chain.validatorSet.length)
+    const check = checkRange(parent, entries, ctx.chain.validatorSet.length, bodiesFrom)
     if (!check.ok) {
       const offence: Offence = LINK_REASONS.has(check.reason) ? 'broken-link' : 'bad-block'
       const at = entries[check.index] as RangeEntry

@@ -46,10 +46,16 @@ export class TransferWatch {
     return { done, cancel }
   }
 
+  /** Transfers still waiting for inclusion. */
+  pending(): number {
+    return this.watches.size
+  }
+
   /** Called with each run of newly verified blocks. */
   verified(blocks: readonly VerifiedBlock[]): void {
     if (this.watches.size === 0) return
     for (const b of blocks) {
+      if (b.bodyVerified === false) continue // not authenticated: cannot show inclusion
       b.block.transfers.forEach((t, index) => {
         const key = `${t.from}:${t.nonce}`
         const w = this.watches.get(key)

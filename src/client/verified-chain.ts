@@ -80,7 +80,7 @@ export class VerifiedChain {
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i] as RangeEntry
       const isTail = i === entries.length - 1
-      const b: VerifiedBlock = { block: e.block, proof: e.proof, qc: isTail ? qc : null, unverifiedQc: isTail ? null : e.qc, hash: hashHeader(e.block.header) }
+      const b: VerifiedBlock = { block: e.block, proof: e.proof, qc: isTail ? qc : null, unverifiedQc: isTail ? null : e.qc, hash: hashHeader(e.block.header), bodyVerified: e.bodyVerified !== false }
       this.remember(b)
       added.push(b)
     }
@@ -144,7 +144,7 @@ export class VerifiedChain {
     let lastCertified = -1
     for (let h = from; h < from + count; h++) {
       const b = this.blocks.get(h)
-      if (!b) break
+      if (!b || b.bodyVerified === false) break // only blocks whose transfers this client checked
       out.push(b)
       if (b.qc) lastCertified = out.length - 1
     }

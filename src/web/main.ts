@@ -3,6 +3,7 @@
 import './polyfills.ts'
 import { startBrowserClient, type BrowserClient } from './start.ts'
 import { defineZklightBalance } from './zklight-balance.ts'
+import { initCrypto } from '../core/poseidon.ts'
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const el = document.getElementById(id)
@@ -118,6 +119,8 @@ async function main(): Promise<void> {
     e.preventDefault()
     watchBalance(app, $<HTMLInputElement>('address').value.trim())
   })
+  // Signing needs EdDSA (a second or so to load): start loading it once the user turns to the form.
+  $('send-form').addEventListener('focusin', () => void initCrypto(), { once: true })
   $('send-form').addEventListener('submit', (e) => {
     e.preventDefault()
     const out = $('send-result')

@@ -28,7 +28,7 @@ export interface BrowserClient {
   /** Where the view started: the IndexedDB checkpoint or the pinned genesis. */
   origin: string
   /** Milliseconds since navigation start. */
-  metrics: { bootstrapMs?: number; cryptoMs?: number; clientCreatedMs?: number; clientStartedMs?: number; firstPeerMs?: number; firstVerifiedHeadMs?: number; firstVerifiedBalanceMs?: number; lastHeadMs?: number; lastHeadHeight?: number }
+  metrics: { bootstrapMs?: number; clientCreatedMs?: number; clientStartedMs?: number; firstPeerMs?: number; firstVerifiedHeadMs?: number; firstVerifiedBalanceMs?: number; lastHeadMs?: number; lastHeadHeight?: number }
   send(t: { keyHex: string; from: string; to: string; amount: string }): Promise<number>
 }
 
@@ -50,7 +50,9 @@ export async function startBrowserClient(opts: { log: (s: string) => void }): Pr
   if (!decoded.ok) throw new BadBootstrap(`bootstrap checkpoint does not decode: ${decoded.reason}`)
   const pinned: Checkpoint = decoded.value
   const metrics: BrowserClient['metrics'] = { bootstrapMs: performance.now() }
-  const [vk] = await Promise.all([fetchJson(bootstrap.vkUrl ?? './vk.json'), initCrypto().then(() => (metrics.cryptoMs = performance.now()))])
+  // EdDSA (circomlibjs, a wasm curve build of about a second) is needed only to sign:
+  // the send path loads it, so a (re)load shows verified state without waiting for it.
+  const vk = await fetchJson(bootstrap.vkUrl ?? './vk.json')
   const store = new IdbCheckpointStore({ chainId: pinned.chainId })
   const client = await createLightClient({
     bootstrap: bootstrap.multiaddrs,
@@ -72,6 +74,7 @@ export async function startBrowserClient(opts: { log: (s: string) => void }): Pr
       const to = decodeAddress(t.to)
       if (!from.ok || !to.ok) throw new TypeError('bad address')
       if (!/^\d+$/.test(t.amount)) throw new TypeError('amount must be a whole number')
+      await initCrypto()
       const sender = await client.getBalance(t.from)
       const signed = signTransfer(hexToBytes(t.keyHex), pinned.chainId, {
         from: from.value.index,

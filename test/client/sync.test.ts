@@ -43,6 +43,23 @@ async function start(opts: Omit<Parameters<typeof startClient>[0], 'chain' | 've
 }
 
 describe('cold sync', () => {
+  it('checks transfers only near the target: an old body is neither trusted, served nor a reason to ban', async () => {
+    const old = chain.entries.findIndex((e, h) => h > 0 && e.proof !== null)
+    expect(old).toBeLessThan(TIP - 2)
+    const hub = new MemoryHub()
+    // The peer changes the transfers of an old block: its header, proof and certificate stay valid.
+    const tamper = (es: RangeEntry[]) =>
+      es.map((e) => (e.block.header.height === old ? { ...e, block: { ...e.block, transfers: e.block.transfers.map((t) => ({ ...t, amount: t.amount + 1n })) } } : e))
+    hub.setHandlers('node', createFakeNode(chain, { proofs: tamper }).handlers)
+    const { client, banned } = await start({ hub, peers: ['node'], tuning: { bodyWindow: 2 } })
+    await untilHeight(client, TIP)
+    expect(banned).toEqual([])
+    const verified = (client as unknown as { chain: { certifiedRange(f: number, c: number): unknown[]; block(h: number): RangeEntry | undefined } }).chain
+    expect(verified.block(old)?.bodyVerified).toBe(false)
+    expect(verified.certifiedRange(old, 1)).toEqual([]) // never served to another light client
+    expect(verified.block(TIP)?.bodyVerified).toBe(true)
+  })
+
   it('verifies every proof from genesis to the advertised head and saves a checkpoint', async () => {
     const hub = new MemoryHub()
     hub.setHandlers('node', createFakeNode(chain).handlers)
