@@ -29,6 +29,10 @@ function check(label, ok) {
 check('lint', run('lint', 'npx', ['eslint', '.']))
 check('typecheck', run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']))
 
+// The test profile's circuit artifacts (compile + insecure dev setup, cached by content
+// hash): built once here, with progress, before the test files that need them start.
+check('circuits (test profile)', run('circuits', 'npx', ['tsx', 'scripts/build-circuits.ts', '--profile', 'test']))
+
 // Vitest: count individual tests from its JSON report.
 const vitestReport = join(reports, 'vitest.json')
 const vitestOk = run('vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`])

@@ -131,6 +131,51 @@ async function build(profile: CircuitProfile, key: string, opts: { ptau?: string
     log(`circuit artifacts for profile ${profile.name}: cached (${relative(ROOT, dir)})`)
     return artifactsIn(dir, setup)
   }
+  // One build per cache key across processes (parallel test forks, a devnet and a bench):
+  // the others wait for it instead of building the same keys twice and replacing each other's.
+  const release = await acquireBuildLock(`${dir}.lock`, log, profile.name)
+  try {
+    if (!opts.force && existsSync(join(dir, 'DONE'))) {
+      log(`circuit artifacts for profile ${profile.name}: built by another process (${relative(ROOT, dir)})`)
+      return artifactsIn(dir, setup)
+    }
+    return await buildLocked(profile, dir, setup, opts, log)
+  } finally {
+    release()
+  }
+}
+
+/** Takes `path` as an exclusive lock file (removing one left by a dead process); returns its release. */
+export async function acquireBuildLock(path: string, log: Log, name: string): Promise<() => void> {
+  let told = false
+  for (;;) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx' })
+      return () => rmSync(path, { force: true })
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    }
+    const holder = Number(readFileSync(path, 'utf8'))
+    if (!Number.isInteger(holder) || holder <= 0 || !processAlive(holder)) {
+      rmSync(path, { force: true })
+      continue
+    }
+    if (!told) log(`circuit artifacts for profile ${name}: waiting for process ${holder}, which is building them`)
+    told = true
+    await new Promise((r) => setTimeout(r, 500))
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+async function buildLocked(profile: CircuitProfile, dir: string, setup: 'ceremony' | 'insecure-dev', opts: { ptau?: string; force?: boolean }, log: Log): Promise<CircuitArtifacts> {
   const work = `${dir}.build-${process.pid}-${randomBytes(4).toString('hex')}`
   rmSync(work, { recursive: true, force: true })
   mkdirSync(work, { recursive: true })

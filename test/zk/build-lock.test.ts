@@ -1,0 +1,39 @@
+// The cross-process lock around circuit builds: one holder at a time, and a lock
+// left by a process that died is taken over instead of waited on forever.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { acquireBuildLock } from '../../src/zk/artifacts.ts'
+
+const dir = mkdtempSync(join(tmpdir(), 'zklight-lock-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('circuit build lock', () => {
+  it('makes a second taker wait until the first releases', async () => {
+    const path = join(dir, 'a.lock')
+    const order: string[] = []
+    const release1 = await acquireBuildLock(path, () => {}, 'test')
+    const second = acquireBuildLock(path, (m) => order.push(m), 'test').then((r) => {
+      order.push('second acquired')
+      return r
+    })
+    await new Promise((r) => setTimeout(r, 700))
+    expect(order.some((m) => m.includes('waiting for process'))).toBe(true)
+    expect(order).not.toContain('second acquired')
+    order.push('first released')
+    release1()
+    const release2 = await second
+    expect(order.slice(-2)).toEqual(['first released', 'second acquired'])
+    release2()
+    expect(existsSync(path)).toBe(false)
+  })
+
+  it('takes over a lock whose holder is gone', async () => {
+    const path = join(dir, 'b.lock')
+    writeFileSync(path, '2147483646') // no such process
+    const release = await acquireBuildLock(path, () => {}, 'test')
+    release()
+    expect(existsSync(path)).toBe(false)
+  })
+})
