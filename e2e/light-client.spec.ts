@@ -45,13 +45,50 @@ test('a reload resumes from the IndexedDB checkpoint', async ({ page }) => {
   // Wait until a checkpoint past genesis exists, then reload.
   await expect.poll(async () => Number(await page.locator('#verified-height').textContent()), { timeout: 120_000 }).toBeGreaterThan(0)
   await page.waitForTimeout(2500) // checkpoint writes are throttled
+  // Blocks arrive every second: reload right after the balance of the newest verified head
+  // was kept, so the stored checkpoint (at most that head) has a kept proof at its height.
+  await page.waitForFunction(() => {
+    const z = (globalThis as any).zklight
+    const h = z.client.health().verifiedHeight as number
+    return Object.keys(localStorage).some((k) => k.startsWith('zklight:balance:') && (JSON.parse(localStorage.getItem(k) as string) as { height: number }[])[0]?.height === h)
+  }, null, { timeout: 60_000, polling: 10 })
   await page.reload()
   await expect(page.locator('#origin')).toContainText('IndexedDB', { timeout: 60_000 })
   await verifiedBalance(page)
+  await expect.poll(() => page.evaluate(() => typeof (globalThis as any).zklight?.origin), { timeout: 60_000 }).toBe('string')
   const m = await page.evaluate(() => (globalThis as any).zklight.metrics as Record<string, number>)
   const ms = m.firstVerifiedBalanceMs as number
+  // Shown from the stored checkpoint and the kept proof, before the client (and any peer) was up.
+  expect(ms).toBeLessThan(m.clientStartedMs as number)
   console.log(`warm resume: verified balance ${ms.toFixed(0)} ms after navigation start ${JSON.stringify(m)}`)
   expect(ms).toBeGreaterThan(0)
+})
+
+test('a tampered kept account proof is not shown as verified on reload', async ({ page }) => {
+  await page.goto(devnet.ready.url)
+  await verifiedBalance(page)
+  await page.waitForTimeout(2500)
+  const touched = await page.evaluate(() => {
+    let n = 0
+    for (let i = 0; i < localStorage.length; i++) {
+      const k = localStorage.key(i) as string
+      if (!k.startsWith('zklight:balance:')) continue
+      const list = JSON.parse(localStorage.getItem(k) as string) as { height: number; proof: string }[]
+      for (const e of list) {
+        const at = e.proof.length - 3 // a sibling hash digit
+        e.proof = e.proof.slice(0, at) + (e.proof[at] === '0' ? '1' : '0') + e.proof.slice(at + 1)
+        n++
+      }
+      localStorage.setItem(k, JSON.stringify(list))
+    }
+    return n
+  })
+  expect(touched).toBeGreaterThan(0)
+  await page.reload()
+  await verifiedBalance(page)
+  const m = await page.evaluate(() => (globalThis as any).zklight.metrics as Record<string, number>)
+  // Nothing was shown from storage: the first verified balance came from a peer, after the client started.
+  expect(m.firstVerifiedBalanceMs).toBeGreaterThan(m.clientStartedMs as number)
 })
 
 test('a corrupt stored checkpoint is ignored, not trusted', async ({ page }) => {

@@ -6,7 +6,7 @@ import { makeCodecVectors } from './vectors/codec-vectors.ts'
 import { makeHeaderVectors } from './vectors/header-vectors.ts'
 import { makeQuorumVectors } from './vectors/quorum-vectors.ts'
 import { makeAccountProofVectors, makeKnownAnswers, makeTransferVectors } from './vectors/ledger-vectors.ts'
-import { initCrypto } from '../src/core/poseidon.ts'
+import { initCrypto } from '../src/core/eddsa.ts'
 import type { VectorFile } from './vectors/vector-file.ts'
 
 const outDir = new URL('../test/vectors/', import.meta.url).pathname

@@ -71,7 +71,10 @@ export async function benchBrowserSync(chain: BenchChain, vk: Record<string, unk
   try {
     const metrics = async (page: import('@playwright/test').Page, key: string): Promise<Metrics> => {
       await page.waitForFunction((k) => (globalThis as any).zklight?.metrics?.[k] !== undefined, key, { timeout: 300_000, polling: 20 })
-      return page.evaluate(() => ({ ...(globalThis as any).zklight.metrics }) as Metrics)
+      return page.evaluate(() => {
+        const marks = Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('zklight:')).map((m) => [m.name.slice(8), m.startTime]))
+        return { ...(globalThis as any).zklight.metrics, ...marks } as Metrics
+      })
     }
     for (let run = 0; run < opts.coldRuns; run++) {
       const context = await browser.newContext() // a fresh profile: empty IndexedDB
@@ -90,6 +93,7 @@ export async function benchBrowserSync(chain: BenchChain, vk: Record<string, unk
         for (let w = 0; w < opts.warmRuns; w++) {
           await page.reload()
           const wm = await metrics(page, 'firstVerifiedBalanceMs')
+          await page.waitForFunction(() => typeof (globalThis as any).zklight?.origin === 'string', null, { timeout: 60_000 })
           const origin = await page.evaluate(() => (globalThis as any).zklight.origin as string)
           if (!origin.includes('IndexedDB')) throw new Error(`warm run did not start from IndexedDB: ${origin}`)
           figures.warmBalanceMs.push(wm.firstVerifiedBalanceMs as number)

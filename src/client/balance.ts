@@ -3,6 +3,7 @@
 // non-inclusion proof; nothing unverified is ever returned.
 import { decodeAddress } from '../core/address.ts'
 import { verifyAccountProof } from '../core/smt.ts'
+import type { AccountProof } from '../core/types.ts'
 import { LATEST_HEIGHT } from '../net/constants.ts'
 import { BadAddress, NoVerifiedAnswer } from './errors.ts'
 import { classifyError, type PeerWire } from './network.ts'
@@ -15,6 +16,8 @@ export interface VerifiedBalance {
   exists: boolean
   height: number
   stateRoot: bigint
+  /** The Merkle proof it was verified with (an app may keep it to show the balance again at once; see src/web/fast-resume.ts). */
+  proof: AccountProof
   verified: true
 }
 
@@ -77,6 +80,7 @@ export async function fetchVerifiedBalance(ctx: BalanceContext, address: string,
       exists: account !== null,
       height: header.height,
       stateRoot: header.stateRoot,
+      proof,
       verified: true,
     }
   }

@@ -43,6 +43,7 @@ async function createHost(opts: Libp2pNetworkOptions): Promise<Host> {
     return (await createNodeHost({ tcpPort: null, wsPort: null, webrtcDirectPort: null, relayServer: false, rtcConfiguration })) as unknown as Host
   }
   const { createBrowserHost } = await import('../net/browser-host.ts')
+  globalThis.performance?.mark?.('zklight:host-module-loaded')
   return (await createBrowserHost({ rtcConfiguration, allowPrivateAddresses: opts.allowPrivateAddresses === true })) as unknown as Host
 }
 

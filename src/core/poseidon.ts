@@ -1,45 +1,7 @@
-// Poseidon over BN254 in plain BigInt arithmetic, usable at once without set-up; EdDSA-Poseidon
-// and Baby Jubjub from circomlibjs, loaded once by initCrypto() and then used synchronously
-// with plain bigints (circomlibjs works in Montgomery form).
-import { buildBabyjub, buildEddsa } from 'circomlibjs'
+// Poseidon over BN254 in plain BigInt arithmetic, usable at once without set-up (EdDSA and
+// its wasm curve live in eddsa.ts, so verifying code never loads them).
 import { FIELD_MODULUS as R } from './constants.ts'
-// circomlibjs's "exports" map hides src/, so the file is reached by path. It is the same file
-// circomlibjs's own Poseidon imports, so bundlers keep one copy.
-// @ts-expect-error -- circomlibjs ships no type declarations.
-import optimisedConstants from '../../node_modules/circomlibjs/src/poseidon_constants_opt.js'
-
-/** Thrown when a hashing or signing function runs before `initCrypto()` resolved. */
-export class CryptoNotInitialised extends Error {
-  override name = 'CryptoNotInitialised'
-  constructor() {
-    super('call and await initCrypto() before hashing or signing')
-  }
-}
-
-interface CryptoKit {
-  poseidon: any
-  eddsa: any
-  babyJub: any
-  F: any
-}
-
-let kit: CryptoKit | undefined
-let loading: Promise<void> | undefined
-
-/** Loads the circomlibjs primitives; idempotent and safe to call concurrently. */
-export function initCrypto(): Promise<void> {
-  loading ??= (async () => {
-    const [eddsa, babyJub] = await Promise.all([buildEddsa(), buildBabyjub()])
-    // `poseidon` is the wasm Poseidon buildEddsa already made; `poseidon()` below does not use it.
-    kit = { poseidon: eddsa.poseidon, eddsa, babyJub, F: babyJub.F }
-  })()
-  return loading
-}
-
-export function cryptoKit(): CryptoKit {
-  if (!kit) throw new CryptoNotInitialised()
-  return kit
-}
+import { CONSTANTS, MAX_INPUTS } from './poseidon-constants.ts'
 
 const FULL_ROUNDS = 8
 /** Partial rounds for t = 2..17, from circomlib's poseidon.circom. */
@@ -60,7 +22,7 @@ const paramsByArity: (Params | undefined)[] = []
 function loadParams(n: number): Params {
   let params = paramsByArity[n]
   if (!params) {
-    const raw = optimisedConstants as { C: string[][]; S: string[][]; M: string[][][]; P: string[][][] }
+    const raw = CONSTANTS
     const columns = (rows: string[][]) => rows.map((_, i) => rows.map((row) => BigInt(row[i]!)))
     params = {
       partialRounds: PARTIAL_ROUNDS[n - 1]!,
@@ -92,12 +54,12 @@ function mix(state: bigint[], columns: bigint[][], out: bigint[]): void {
 }
 
 /**
- * Poseidon over BN254 of 1..16 field elements, as circomlib's `Poseidon(n)`: a port of
+ * Poseidon over BN254 of 1..8 field elements, as circomlib's `Poseidon(n)`: a port of
  * circomlibjs's poseidon_opt.js. Throws RangeError for another arity or an input outside [0, r).
  */
 export function poseidon(inputs: readonly bigint[]): bigint {
   const n = inputs.length
-  if (n < 1 || n > PARTIAL_ROUNDS.length) throw new RangeError(`Poseidon takes 1..16 inputs, got ${n}`)
+  if (n < 1 || n > MAX_INPUTS) throw new RangeError(`Poseidon takes 1..${MAX_INPUTS} inputs here, got ${n}`)
   for (const x of inputs) {
     if (x < 0n || x >= R) throw new RangeError('Poseidon input is not a field element')
   }
@@ -143,13 +105,4 @@ export function poseidon(inputs: readonly bigint[]): bigint {
   return out % R
 }
 
-/** Converts a plain point to circomlibjs's internal form. */
-export function toInternalPoint(p: readonly [bigint, bigint]): [unknown, unknown] {
-  const { F } = cryptoKit()
-  return [F.e(p[0]), F.e(p[1])]
-}
 
-export function fromInternalPoint(p: [unknown, unknown]): [bigint, bigint] {
-  const { F } = cryptoKit()
-  return [F.toObject(p[0]) as bigint, F.toObject(p[1]) as bigint]
-}

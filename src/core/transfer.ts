@@ -2,7 +2,8 @@
 // (docs/spec.md#transfers). Verification never throws on hostile input.
 import { inCurve } from './babyjub.ts'
 import { BABYJUB_SUBORDER, FIELD_MODULUS } from './constants.ts'
-import { cryptoKit, fromInternalPoint, poseidon, toInternalPoint } from './poseidon.ts'
+import { poseidon } from './poseidon.ts'
+import { cryptoKit, fromInternalPoint, toInternalPoint } from './eddsa.ts'
 import type { Point, Transfer } from './types.ts'
 
 export type UnsignedTransfer = Omit<Transfer, 'sig'>

@@ -2,7 +2,7 @@
 // protocol up to the proven head and gossiping each newly proven head, and either the
 // block-producing side (mempool, proposer, validators, prover) or a follower of peers.
 import type { Transfer } from '../core/types.ts'
-import { initCrypto } from '../core/poseidon.ts'
+import { initCrypto } from '../core/eddsa.ts'
 import { verifyQuorumCertificate } from '../core/quorum.ts'
 import { MAX_TRACKED_PEERS } from '../net/constants.ts'
 import { publishHead, subscribeHeads } from '../net/gossip.ts'

@@ -3,37 +3,35 @@
 // from peers over libp2p, and the last verified checkpoint from IndexedDB.
 import { decodeAddress } from '../core/address.ts'
 import { hexToBytes } from '../core/bytes.ts'
-import { decodeCheckpoint } from '../core/codec.ts'
-import { initCrypto } from '../core/poseidon.ts'
+import { initCrypto } from '../core/eddsa.ts'
 import { signTransfer } from '../core/transfer.ts'
 import type { Checkpoint } from '../core/types.ts'
 import { createLightClient } from '../client/index.ts'
 import { IdbCheckpointStore } from '../store/idb-checkpoint-store.ts'
-
-export interface Bootstrap {
-  chainId: number
-  /** hex of encodeCheckpoint(genesis) */
-  checkpoint?: string
-  genesis?: string
-  multiaddrs: string[]
-  vkUrl?: string
-  accounts?: { address: string; keyFile?: string }[]
-}
+import { BadBootstrap, type Bootstrap } from './fast-resume.ts'
 
 export type Client = Awaited<ReturnType<typeof createLightClient>>
+
+/** Milliseconds since navigation start. */
+export interface Metrics {
+  scriptMs?: number
+  bootstrapMs?: number
+  clientCreatedMs?: number
+  clientStartedMs?: number
+  firstPeerMs?: number
+  firstVerifiedHeadMs?: number
+  firstVerifiedBalanceMs?: number
+  lastHeadMs?: number
+  lastHeadHeight?: number
+}
 
 export interface BrowserClient {
   client: Client
   bootstrap: Bootstrap
   /** Where the view started: the IndexedDB checkpoint or the pinned genesis. */
   origin: string
-  /** Milliseconds since navigation start. */
-  metrics: { bootstrapMs?: number; clientCreatedMs?: number; clientStartedMs?: number; firstPeerMs?: number; firstVerifiedHeadMs?: number; firstVerifiedBalanceMs?: number; lastHeadMs?: number; lastHeadHeight?: number }
+  metrics: Metrics
   send(t: { keyHex: string; from: string; to: string; amount: string }): Promise<number>
-}
-
-export class BadBootstrap extends Error {
-  override name = 'BadBootstrap'
 }
 
 async function fetchJson(url: string): Promise<unknown> {
@@ -42,14 +40,9 @@ async function fetchJson(url: string): Promise<unknown> {
   return res.json()
 }
 
-export async function startBrowserClient(opts: { log: (s: string) => void }): Promise<BrowserClient> {
-  const bootstrap = (await fetchJson('./bootstrap.json')) as Bootstrap
-  const cpHex = bootstrap.checkpoint ?? bootstrap.genesis
-  if (!cpHex || !Array.isArray(bootstrap.multiaddrs)) throw new BadBootstrap('bootstrap.json lacks a checkpoint or multiaddrs')
-  const decoded = decodeCheckpoint(hexToBytes(cpHex))
-  if (!decoded.ok) throw new BadBootstrap(`bootstrap checkpoint does not decode: ${decoded.reason}`)
-  const pinned: Checkpoint = decoded.value
-  const metrics: BrowserClient['metrics'] = { bootstrapMs: performance.now() }
+/** `bootstrap` and `pinned` come from fetchBootstrap() (src/web/fast-resume.ts), which the page runs first. */
+export async function startBrowserClient(opts: { log: (s: string) => void; bootstrap: Bootstrap; pinned: Checkpoint; metrics: Metrics }): Promise<BrowserClient> {
+  const { bootstrap, pinned, metrics } = opts
   // EdDSA (circomlibjs, a wasm curve build of about a second) is needed only to sign:
   // the send path loads it, so a (re)load shows verified state without waiting for it.
   const vk = await fetchJson(bootstrap.vkUrl ?? './vk.json')

@@ -51,7 +51,7 @@ describe('getBalance', () => {
   it('returns a verified balance for an existing account', async () => {
     const { client } = await synced({ node: {} })
     const b = await client.getBalance(addressOf(3))
-    expect(b).toEqual({ balance: accountAt(3, TIP).balance, nonce: accountAt(3, TIP).nonce, exists: true, height: TIP, stateRoot: chain.states[TIP]?.tree.root, verified: true })
+    expect(b).toEqual({ balance: accountAt(3, TIP).balance, nonce: accountAt(3, TIP).nonce, exists: true, height: TIP, stateRoot: chain.states[TIP]?.tree.root, proof: expect.objectContaining({ index: 3 }), verified: true })
   })
 
   it('returns balance 0 with a verified non-inclusion proof for an absent account', async () => {

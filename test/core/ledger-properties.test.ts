@@ -6,7 +6,8 @@ import { applyTransfer, createLedger, verifyTransfer, getAccountProof } from '..
 import { StateTree, emptyHash, verifyAccountProof } from '../../src/core/smt.ts'
 import { hashAccount } from '../../src/core/account.ts'
 import { encodeAddress, decodeAddress } from '../../src/core/address.ts'
-import { CryptoNotInitialised, poseidon } from '../../src/core/poseidon.ts'
+import { poseidon } from '../../src/core/poseidon.ts'
+import { CryptoNotInitialised } from '../../src/core/eddsa.ts'
 import { makeAccounts, transfer, type TestAccount } from '../helpers/fixture.ts'
 
 let accounts: TestAccount[]

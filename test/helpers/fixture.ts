@@ -1,6 +1,6 @@
 // Deterministic keys, ledgers and blocks for tests (fixed seeds, no clock, no randomness).
 import { sha256 } from '@noble/hashes/sha2.js'
-import { initCrypto } from '../../src/core/poseidon.ts'
+import { initCrypto } from '../../src/core/eddsa.ts'
 import { createLedger, applyBlockTransfers, type LedgerState, type TransferStep } from '../../src/core/ledger.ts'
 import { derivePublicKey, signTransfer } from '../../src/core/transfer.ts'
 import type { Point, Transfer } from '../../src/core/types.ts'
