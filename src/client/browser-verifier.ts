@@ -5,15 +5,17 @@ import { VerifierPool, type WorkerPort } from '../zk/verifier-pool.ts'
 import type { VerifyResponse } from '../zk/verify-handler.ts'
 
 export function createBrowserVerifier(vk: unknown, size = defaultSize()): VerifierPool {
-  const ports: WorkerPort[] = Array.from({ length: size }, () => {
+  const spawn = (): WorkerPort => {
     const w = new Worker(new URL('./browser-verify-worker.ts', import.meta.url), { type: 'module', name: 'zklight-verifier' })
     return {
       post: (m) => w.postMessage(m),
       onMessage: (fn) => w.addEventListener('message', (ev: MessageEvent<VerifyResponse>) => fn(ev.data)),
+      // A worker that fails to load or throws outside a request is unusable: replace it.
+      onExit: (fn) => w.addEventListener('error', (ev) => fn(new Error(ev.message || 'worker error')), { once: true }),
       terminate: () => w.terminate(),
     }
-  })
-  return new VerifierPool(ports, vk)
+  }
+  return new VerifierPool(spawn, size, vk)
 }
 
 /**

@@ -4,16 +4,27 @@ import { startTsWorker } from './worker-url.ts'
 import { VerifierPool, type WorkerPort } from './verifier-pool.ts'
 
 export function createNodeVerifierPool(vk: unknown, size = Math.max(1, Math.min(2, availableParallelism()))): VerifierPool {
-  const ports: WorkerPort[] = Array.from({ length: size }, () => {
+  const spawn = (): WorkerPort => {
     const w = startTsWorker(new URL('./verify-worker.ts', import.meta.url))
     w.unref()
+    let stopping = false
     return {
       post: (m) => w.postMessage(m),
       onMessage: (fn) => void w.on('message', fn),
+      onExit: (fn) => {
+        let told = false
+        const tell = (err: Error) => {
+          if (!told && !stopping) fn(err)
+          told = true
+        }
+        w.on('error', (err) => tell(err instanceof Error ? err : new Error(String(err))))
+        w.on('exit', (code) => tell(new Error(`exited with code ${code}`)))
+      },
       terminate: async () => {
+        stopping = true
         await w.terminate()
       },
     }
-  })
-  return new VerifierPool(ports, vk)
+  }
+  return new VerifierPool(spawn, size, vk)
 }

@@ -7,6 +7,8 @@ import type { VerifyRequest, VerifyResponse } from './verify-handler.ts'
 export interface WorkerPort {
   post(msg: VerifyRequest | { type: 'close' }): void
   onMessage(fn: (msg: VerifyResponse) => void): void
+  /** Called once if the worker dies (crash, out of memory, error event). */
+  onExit(fn: (err: Error) => void): void
   terminate(): Promise<void> | void
 }
 
@@ -19,42 +21,82 @@ export interface ProofVerifier {
   close(): Promise<void>
 }
 
+interface Slot {
+  port: WorkerPort
+  ready: Promise<void>
+  /** Calls waiting on this worker: failed at once if it dies. */
+  calls: Map<number, (res: VerifyResponse | Error) => void>
+}
+
+/**
+ * A dead worker fails the calls it held (the caller sees VerifierPoolError, not a hang)
+ * and is replaced by a fresh one, so one crash costs one batch, not the pool.
+ */
 export class VerifierPool implements ProofVerifier {
-  private readonly pending = new Map<number, (r: VerifyResponse) => void>()
   private nextId = 1
-  private ready: Promise<void>
+  private readonly slots: Slot[]
+  private closed = false
 
   constructor(
-    private readonly workers: WorkerPort[],
-    vk: unknown,
+    private readonly spawn: () => WorkerPort,
+    size: number,
+    private readonly vk: unknown,
   ) {
-    if (workers.length === 0) throw new VerifierPoolError('a pool needs at least one worker')
-    for (const w of workers) w.onMessage((m) => this.pending.get(m.id)?.(m))
-    this.ready = Promise.all(workers.map((w) => this.call(w, { type: 'init', id: 0, vk }))).then(() => undefined)
+    if (!(size >= 1)) throw new VerifierPoolError('a pool needs at least one worker')
+    this.slots = Array.from({ length: size }, () => this.start())
   }
 
-  private call(w: WorkerPort, req: VerifyRequest): Promise<VerifyResponse> {
+  /** Workers started so far, replacements included. */
+  spawned = 0
+
+  private start(): Slot {
+    const port = this.spawn()
+    this.spawned++
+    const slot: Slot = { port, ready: Promise.resolve(), calls: new Map() }
+    port.onMessage((m) => {
+      const done = slot.calls.get(m.id)
+      if (done) {
+        slot.calls.delete(m.id)
+        done(m)
+      }
+    })
+    port.onExit((err) => {
+      const i = this.slots.indexOf(slot)
+      if (i < 0) return
+      for (const done of slot.calls.values()) done(err)
+      slot.calls.clear()
+      if (this.closed) return
+      void Promise.resolve(port.terminate()).catch(() => {})
+      this.slots[i] = this.start()
+    })
+    slot.ready = this.call(slot, { type: 'init', id: 0, vk: this.vk }).then(() => undefined)
+    slot.ready.catch(() => {}) // reported to the batch that waits on it
+    return slot
+  }
+
+  private call(slot: Slot, req: VerifyRequest): Promise<VerifyResponse> {
     const id = this.nextId++
     return new Promise((resolve, reject) => {
-      this.pending.set(id, (res) => {
-        this.pending.delete(id)
-        if (res.ok) resolve(res)
+      slot.calls.set(id, (res) => {
+        if (res instanceof Error) reject(new VerifierPoolError(`verifier worker died: ${res.message}`))
+        else if (res.ok) resolve(res)
         else reject(new VerifierPoolError(res.error))
       })
-      w.post({ ...req, id })
+      slot.port.post({ ...req, id })
     })
   }
 
   async verifyBatch(items: readonly BatchItem[]): Promise<BatchResult> {
-    await this.ready
+    if (this.closed) throw new VerifierPoolError('the verifier pool is closed')
     if (items.length === 0) return { ok: true }
-    const n = Math.min(this.workers.length, items.length)
-    const size = Math.ceil(items.length / n)
+    const slots = this.slots.slice(0, Math.min(this.slots.length, items.length))
+    const size = Math.ceil(items.length / slots.length)
     const parts = await Promise.all(
-      Array.from({ length: n }, (_, k) => {
+      slots.map(async (slot, k) => {
+        await slot.ready
         const slice = items.slice(k * size, (k + 1) * size)
         const req: VerifyRequest = { type: 'batch', id: 0, items: slice.map((i) => ({ proof: i.proof, signals: i.signals.map(String) })) }
-        return this.call(this.workers[k] as WorkerPort, req).then((r) => ({ offset: k * size, r }))
+        return { offset: k * size, r: await this.call(slot, req) }
       }),
     )
     const bad: number[] = []
@@ -65,6 +107,7 @@ export class VerifierPool implements ProofVerifier {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()))
+    this.closed = true
+    await Promise.all(this.slots.map((s) => s.port.terminate()))
   }
 }
