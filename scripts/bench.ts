@@ -102,9 +102,11 @@ if (!values['skip-browser']) {
   }))
   const { server, url } = await serve(dir, { '/bench-data.json': () => JSON.stringify({ vk: art.vk, items, ks, rounds: 5 }) })
   try {
-    const r = (await runPage(`${url}/bench.html`)) as VerifyFigures & { error?: string; userAgent?: string }
+    const r = (await runPage(`${url}/bench.html`)) as VerifyFigures & { error?: string; userAgent?: string; pool?: { workers: number; batch: VerifyFigures['batch'] } }
     if (r.error) throw new Error(r.error)
-    verifyRow(`Chromium (${/Chrome\/([\d.]+)/.exec(r.userAgent ?? '')?.[1] ?? '?'}, main thread)`, r)
+    const chrome = /Chrome\/([\d.]+)/.exec(r.userAgent ?? '')?.[1] ?? '?'
+    verifyRow(`Chromium (${chrome}, main thread)`, r)
+    if (r.pool) out(`| Chromium (${chrome}), the client's pool of ${r.pool.workers} Web Workers | — | — | ${r.pool.batch.map((b) => `${ms(b.perProofMs)} ms`).join(' | ')} |`)
   } finally {
     server.close()
   }
