@@ -26,7 +26,8 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: forbiddenCoreImports }],
-      'no-restricted-globals': ['error',
+      'no-restricted-globals': [
+        'error',
         { name: 'window', message: 'src/core has no DOM.' },
         { name: 'document', message: 'src/core has no DOM.' },
         { name: 'indexedDB', message: 'src/core has no storage.' },
@@ -39,13 +40,15 @@ export default tseslint.config(
         { name: 'process', message: 'src/core is isomorphic.' },
         { name: 'require', message: 'src/core is ESM and pure.' },
       ],
-      'no-restricted-properties': ['error',
+      'no-restricted-properties': [
+        'error',
         { object: 'Date', property: 'now', message: 'src/core has no clock: pass time in.' },
         { object: 'Math', property: 'random', message: 'src/core has no randomness: pass it in.' },
         { object: 'crypto', property: 'getRandomValues', message: 'src/core has no randomness: pass it in.' },
         { object: 'globalThis', property: 'crypto', message: 'src/core has no randomness: pass it in.' },
       ],
-      'no-restricted-syntax': ['error',
+      'no-restricted-syntax': [
+        'error',
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'src/core has no clock: pass time in.' },
         { selector: 'ImportExpression', message: 'src/core does not load modules at run time.' },
       ],

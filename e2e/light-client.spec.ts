@@ -47,11 +47,15 @@ test('a reload resumes from the IndexedDB checkpoint', async ({ page }) => {
   await page.waitForTimeout(2500) // checkpoint writes are throttled
   // Blocks arrive every second: reload right after the balance of the newest verified head
   // was kept, so the stored checkpoint (at most that head) has a kept proof at its height.
-  await page.waitForFunction(() => {
-    const z = (globalThis as any).zklight
-    const h = z.client.health().verifiedHeight as number
-    return Object.keys(localStorage).some((k) => k.startsWith('zklight:balance:') && (JSON.parse(localStorage.getItem(k) as string) as { height: number }[])[0]?.height === h)
-  }, null, { timeout: 60_000, polling: 10 })
+  await page.waitForFunction(
+    () => {
+      const z = (globalThis as any).zklight
+      const h = z.client.health().verifiedHeight as number
+      return Object.keys(localStorage).some((k) => k.startsWith('zklight:balance:') && (JSON.parse(localStorage.getItem(k) as string) as { height: number }[])[0]?.height === h)
+    },
+    null,
+    { timeout: 60_000, polling: 10 },
+  )
   await page.reload()
   await expect(page.locator('#origin')).toContainText('IndexedDB', { timeout: 60_000 })
   await verifiedBalance(page)

@@ -131,7 +131,11 @@ if (!values['skip-browser']) {
   out(`| cold sync, from client start (after page load and crypto set-up) | ${ms(median(f.coldFromClientStartMs))} ms | ${f.coldFromClientStartMs.map((x) => x.toFixed(0)).join(', ')} |`)
   out(`| warm resume: reload → verified balance (checkpoint at the head) | ${ms(median(f.warmBalanceMs))} ms | ${f.warmBalanceMs.map((x) => x.toFixed(0)).join(', ')} |`)
   out()
-  out(`Warm resume timeline of the last run (ms after navigation start): ${Object.entries(f.warmDetail).map(([k, v]) => `${k} ${v}`).join(', ')}.`)
+  out(
+    `Warm resume timeline of the last run (ms after navigation start): ${Object.entries(f.warmDetail)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
+  )
   out()
 }
 

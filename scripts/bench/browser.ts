@@ -50,10 +50,12 @@ export function serve(dir: string, extra: Record<string, () => string | Uint8Arr
     res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream')
     res.end(readFileSync(file))
   })
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const addr = server.address()
-    resolve({ server, url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` })
-  }))
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const addr = server.address()
+      resolve({ server, url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` })
+    }),
+  )
 }
 
 export async function runPage(url: string, timeoutMs = 600_000): Promise<unknown> {

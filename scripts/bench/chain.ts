@@ -132,7 +132,10 @@ export async function ensureBenchChain(profile: CircuitProfile, count: number, l
       const proofs = await Promise.all(wave.map((w, i) => (pool[i % provers] as Prover).prove(w.input)))
       wave.forEach((w, i) => {
         const hh = hashHeader(w.block.header)
-        const qc = makeQuorumCertificate(hh, [0, 1, 2].map((v) => signVote(g.validatorKeys[v] as Uint8Array, profile.chainId, hh, v)))
+        const qc = makeQuorumCertificate(
+          hh,
+          [0, 1, 2].map((v) => signVote(g.validatorKeys[v] as Uint8Array, profile.chainId, hh, v)),
+        )
         const rec: BenchBlock = { block: w.block, proof: (proofs[i] as { proof: Uint8Array }).proof, qc }
         appendFileSync(file, encodeRecord(rec))
         blocks.push(rec)

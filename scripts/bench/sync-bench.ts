@@ -72,7 +72,12 @@ export async function benchBrowserSync(chain: BenchChain, vk: Record<string, unk
     const metrics = async (page: import('@playwright/test').Page, key: string): Promise<Metrics> => {
       await page.waitForFunction((k) => (globalThis as any).zklight?.metrics?.[k] !== undefined, key, { timeout: 300_000, polling: 20 })
       return page.evaluate(() => {
-        const marks = Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('zklight:')).map((m) => [m.name.slice(8), m.startTime]))
+        const marks = Object.fromEntries(
+          performance
+            .getEntriesByType('mark')
+            .filter((m) => m.name.startsWith('zklight:'))
+            .map((m) => [m.name.slice(8), m.startTime]),
+        )
         return { ...(globalThis as any).zklight.metrics, ...marks } as Metrics
       })
     }
@@ -86,7 +91,9 @@ export async function benchBrowserSync(chain: BenchChain, vk: Record<string, unk
       m.syncedMs = m.lastHeadMs
       figures.coldFromNavigationMs.push(m.syncedMs as number)
       figures.coldFromClientStartMs.push((m.syncedMs as number) - (m.clientStartedMs as number))
-      log(`sync bench: cold run ${run + 1}: synced ${head} blocks ${(m.syncedMs as number).toFixed(0)} ms after navigation (${((m.syncedMs as number) - (m.clientStartedMs as number)).toFixed(0)} ms after client start)`)
+      log(
+        `sync bench: cold run ${run + 1}: synced ${head} blocks ${(m.syncedMs as number).toFixed(0)} ms after navigation (${((m.syncedMs as number) - (m.clientStartedMs as number)).toFixed(0)} ms after client start)`,
+      )
       if (run === opts.coldRuns - 1) {
         // Warm resume in the same profile: the checkpoint at the head is in IndexedDB.
         await page.waitForTimeout(2_000)

@@ -106,7 +106,10 @@ export function makeCodecVectors(): VectorFile {
 
   const tooManyKeys = prefix(TAG.validatorSet).u16(MAX_VALIDATORS + 1)
   for (let i = 0; i <= MAX_VALIDATORS; i++) tooManyKeys.raw(seedBytes(`key-${i}`))
-  const tooDeep = prefix(TAG.accountProof).u32(0).u8(0).u16(MAX_TREE_DEPTH + 1)
+  const tooDeep = prefix(TAG.accountProof)
+    .u32(0)
+    .u8(0)
+    .u16(MAX_TREE_DEPTH + 1)
   for (let i = 0; i <= MAX_TREE_DEPTH; i++) tooDeep.field(BigInt(i))
   const cpSetAt = 2 + 4 + 8 + 32 + 32
 
@@ -130,9 +133,25 @@ export function makeCodecVectors(): VectorFile {
     invalid('block: nested transfer with version 2', 'block', patch(b, 2 + header.length + 2 + 1, [2]), 'bad-version'),
     invalid('block: count says 3, two transfers follow', 'block', patch(b, 2 + header.length, [0, 3]), 'truncated'),
     // The count is checked before any item is read, so no items need to follow it.
-    invalid('block: MAX_BLOCK_TRANSFERS + 1 transfers', 'block', prefix(TAG.block).raw(header).u16(MAX_BLOCK_TRANSFERS + 1).finish(), 'too-long'),
+    invalid(
+      'block: MAX_BLOCK_TRANSFERS + 1 transfers',
+      'block',
+      prefix(TAG.block)
+        .raw(header)
+        .u16(MAX_BLOCK_TRANSFERS + 1)
+        .finish(),
+      'too-long',
+    ),
     invalid('quorum-certificate: last signature cut short', 'quorum-certificate', q.slice(0, -1), 'truncated'),
-    invalid('quorum-certificate: MAX_VALIDATORS + 1 signatures', 'quorum-certificate', prefix(TAG.quorumCertificate).raw(qc.headerHash).u16(MAX_VALIDATORS + 1).finish(), 'too-long'),
+    invalid(
+      'quorum-certificate: MAX_VALIDATORS + 1 signatures',
+      'quorum-certificate',
+      prefix(TAG.quorumCertificate)
+        .raw(qc.headerHash)
+        .u16(MAX_VALIDATORS + 1)
+        .finish(),
+      'too-long',
+    ),
     invalid('account: pubKey.y = p', 'account', patch(codec.encodeAccount(sampleAccount()), 34, fieldToBytes(FIELD_MODULUS)), 'out-of-range'),
     invalid('account: version 255', 'account', patch(codec.encodeAccount(sampleAccount()), 1, [255]), 'bad-version'),
     invalid('account-proof: presence byte 2', 'account-proof', patch(ap, 6, [2]), 'not-canonical'),

@@ -11,11 +11,13 @@ import type { ClientNetwork, NetworkEvent, ServeHandler } from './network.ts'
 import { createWireClient } from './wire-client.ts'
 
 /** The slice of a libp2p host this adapter uses (both src/net hosts fit). */
-type Host = RpcHost & Parameters<typeof subscribeHeads>[0] & Parameters<typeof dialWithRetry>[0] & {
-  addEventListener(type: 'peer:identify', fn: (evt: CustomEvent<{ peerId: PeerRef; protocols: string[] }>) => void): void
-  addEventListener(type: 'peer:connect' | 'peer:disconnect', fn: (evt: CustomEvent<PeerRef>) => void): void
-  stop(): Promise<void>
-}
+type Host = RpcHost &
+  Parameters<typeof subscribeHeads>[0] &
+  Parameters<typeof dialWithRetry>[0] & {
+    addEventListener(type: 'peer:identify', fn: (evt: CustomEvent<{ peerId: PeerRef; protocols: string[] }>) => void): void
+    addEventListener(type: 'peer:connect' | 'peer:disconnect', fn: (evt: CustomEvent<PeerRef>) => void): void
+    stop(): Promise<void>
+  }
 type PeerRef = Parameters<RpcHost['hangUp']>[0] & { toString(): string }
 
 export interface Libp2pNetworkOptions {

@@ -105,9 +105,7 @@ export class PeerManager {
    */
   usable(opts: { exclude?: ReadonlySet<string>; minHeight?: number } = {}): string[] {
     const now = this.opts.clock.now()
-    const list = [...this.peers.values()].filter(
-      (p) => p.connected && p.bannedUntil <= now && !opts.exclude?.has(p.id) && (opts.minHeight === undefined || p.height >= opts.minHeight),
-    )
+    const list = [...this.peers.values()].filter((p) => p.connected && p.bannedUntil <= now && !opts.exclude?.has(p.id) && (opts.minHeight === undefined || p.height >= opts.minHeight))
     const noise = this.opts.random(list.length)
     const keyed = list.map((p, i) => ({ p, k: noise[i] ?? 0 }))
     keyed.sort((a, b) => b.p.score - a.p.score || a.k - b.k)

@@ -21,7 +21,7 @@ export function createServeHandlers(source: ServeSource): Map<string, ServeHandl
     HEADERS.id,
     toBytesHandler(HEADERS, (q) => {
       const headers = source.headers(q.from, q.count)
-      if (headers.length === 0) return { kind: 'error' as const, code: 'not-found' as const, message: 'not in this client\'s verified cache' }
+      if (headers.length === 0) return { kind: 'error' as const, code: 'not-found' as const, message: "not in this client's verified cache" }
       return { kind: 'headers' as const, headers: headers.map((header) => ({ header, qc: null })) }
     }),
   )
@@ -29,7 +29,7 @@ export function createServeHandlers(source: ServeSource): Map<string, ServeHandl
     PROOFS.id,
     toBytesHandler(PROOFS, (q) => {
       const entries = source.proofs(q.from, q.count)
-      if (entries.length === 0) return { kind: 'error' as const, code: 'not-found' as const, message: 'not in this client\'s verified cache' }
+      if (entries.length === 0) return { kind: 'error' as const, code: 'not-found' as const, message: "not in this client's verified cache" }
       return { kind: 'proofs' as const, entries }
     }),
   )

@@ -8,12 +8,7 @@ import type { AccountProofAnswer, PeerStatus, PeerWire, RequestOptions, SubmitAn
 import type { RangeEntry } from './verify-range.ts'
 
 /** Sends one request frame to `peer` on `protocol` and returns the answer frame. */
-export type SendBytes = (
-  peer: string,
-  protocol: string,
-  request: Uint8Array,
-  opts: { maxResponseBytes: number; timeoutMs: number; signal?: AbortSignal },
-) => Promise<Uint8Array>
+export type SendBytes = (peer: string, protocol: string, request: Uint8Array, opts: { maxResponseBytes: number; timeoutMs: number; signal?: AbortSignal }) => Promise<Uint8Array>
 
 /** A peer answered with an error response (not-found, unavailable, …): not a protocol violation. */
 export class PeerRefused extends Error {

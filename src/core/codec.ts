@@ -1,16 +1,7 @@
 // Canonical binary encoding of every object that crosses the wire or is hashed
 // (docs/spec.md#canonical-binary-encoding): tag ‖ version ‖ fields, deterministic,
 // with typed rejections for truncated, trailing, over-long or out-of-range input.
-import {
-  BABYJUB_SUBORDER,
-  BASE_FIELD_MODULUS,
-  CODEC_VERSION,
-  MAX_BLOCK_TRANSFERS,
-  MAX_TREE_DEPTH,
-  MAX_VALIDATORS,
-  PROOF_BYTES,
-  TAG,
-} from './constants.ts'
+import { BABYJUB_SUBORDER, BASE_FIELD_MODULUS, CODEC_VERSION, MAX_BLOCK_TRANSFERS, MAX_TREE_DEPTH, MAX_VALIDATORS, PROOF_BYTES, TAG } from './constants.ts'
 import { ByteReader, ByteWriter, DecodeError, bytesToBigInt, bytesToHex } from './bytes.ts'
 import type { Account, AccountProof, Block, Checkpoint, Decoded, Header, ProofBytes, QuorumCertificate, Transfer, ValidatorSet, Vote } from './types.ts'
 

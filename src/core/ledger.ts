@@ -77,9 +77,7 @@ export function applyTransfer(state: LedgerState, t: Transfer): TransferStep {
   const receiver = state.accounts.get(t.to)
   const receiverBefore = receiver ? { ...receiver } : null
   const receiverSiblings = state.tree.siblings(t.to)
-  const receiverAfter: Account = receiver
-    ? { pubKey: receiver.pubKey, balance: receiver.balance + t.amount, nonce: receiver.nonce }
-    : { pubKey: t.toPubKey, balance: t.amount, nonce: 0 }
+  const receiverAfter: Account = receiver ? { pubKey: receiver.pubKey, balance: receiver.balance + t.amount, nonce: receiver.nonce } : { pubKey: t.toPubKey, balance: t.amount, nonce: 0 }
   state.accounts.set(t.to, receiverAfter)
   state.tree.setLeaf(t.to, hashAccount(receiverAfter))
   return {
@@ -93,10 +91,7 @@ export function applyTransfer(state: LedgerState, t: Transfer): TransferStep {
 }
 
 /** Checks a block's transfers in order on a scratch copy; the state is not touched. */
-export function verifyBlockTransfers(
-  state: LedgerState,
-  transfers: readonly Transfer[],
-): { ok: true } | { ok: false; reason: TransferReason; index: number } {
+export function verifyBlockTransfers(state: LedgerState, transfers: readonly Transfer[]): { ok: true } | { ok: false; reason: TransferReason; index: number } {
   const scratch = cloneLedger(state)
   for (let i = 0; i < transfers.length; i++) {
     const t = transfers[i] as Transfer

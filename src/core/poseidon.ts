@@ -104,5 +104,3 @@ export function poseidon(inputs: readonly bigint[]): bigint {
   for (let j = 0; j < t; j++) out += col[j]! * pow5(state[j]!)
   return out % R
 }
-
-

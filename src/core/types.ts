@@ -76,33 +76,11 @@ export type ProofBytes = Uint8Array
 export type Verdict<R extends string> = { ok: true } | { ok: false; reason: R }
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: DecodeReason }
 
-export type DecodeReason =
-  | 'truncated'
-  | 'trailing-bytes'
-  | 'bad-tag'
-  | 'bad-version'
-  | 'out-of-range'
-  | 'too-long'
-  | 'not-canonical'
+export type DecodeReason = 'truncated' | 'trailing-bytes' | 'bad-tag' | 'bad-version' | 'out-of-range' | 'too-long' | 'not-canonical'
 
 export type TransferReason =
-  | 'index-out-of-range'
-  | 'self-transfer'
-  | 'unknown-sender'
-  | 'bad-signature'
-  | 'bad-nonce'
-  | 'bad-amount'
-  | 'insufficient-balance'
-  | 'receiver-mismatch'
-  | 'balance-overflow'
-  | 'nonce-exhausted'
+  'index-out-of-range' | 'self-transfer' | 'unknown-sender' | 'bad-signature' | 'bad-nonce' | 'bad-amount' | 'insufficient-balance' | 'receiver-mismatch' | 'balance-overflow' | 'nonce-exhausted'
 
 export type LinkReason = 'wrong-chain' | 'height-gap' | 'not-linked' | 'wrong-validator-set' | 'bad-timestamp' | 'bad-proposer'
 
-export type QuorumReason =
-  | 'wrong-validator-set'
-  | 'unknown-signer'
-  | 'duplicate-signer'
-  | 'bad-signature'
-  | 'wrong-header'
-  | 'quorum-missing'
+export type QuorumReason = 'wrong-validator-set' | 'unknown-signer' | 'duplicate-signer' | 'bad-signature' | 'wrong-header' | 'quorum-missing'

@@ -28,9 +28,7 @@ export async function dialWithRetry(host: Pick<Libp2p, 'dial' | 'hangUp'>, addr:
   for (let k = 0; k < attempts; k++) {
     opts.signal?.throwIfAborted()
     if (k > 0) await pause(k * (opts.backoffMs ?? 100), opts.signal)
-    const signal = opts.signal
-      ? AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs ?? DIAL_TIMEOUT_MS)])
-      : AbortSignal.timeout(opts.timeoutMs ?? DIAL_TIMEOUT_MS)
+    const signal = opts.signal ? AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs ?? DIAL_TIMEOUT_MS)]) : AbortSignal.timeout(opts.timeoutMs ?? DIAL_TIMEOUT_MS)
     try {
       return await host.dial(addr, { signal })
     } catch (err) {

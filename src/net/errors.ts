@@ -13,15 +13,7 @@ export class MessageTooLarge extends Error {
 }
 
 /** Why bytes from a peer were malformed: framing trouble or a message decode rejection. */
-export type BadMessageReason =
-  | 'bad-varint'
-  | 'truncated'
-  | 'trailing-bytes'
-  | 'bad-tag'
-  | 'bad-version'
-  | 'out-of-range'
-  | 'too-long'
-  | 'not-canonical'
+export type BadMessageReason = 'bad-varint' | 'truncated' | 'trailing-bytes' | 'bad-tag' | 'bad-version' | 'out-of-range' | 'too-long' | 'not-canonical'
 
 /** Bytes from a peer that do not form a valid frame or message. */
 export class BadMessage extends Error {

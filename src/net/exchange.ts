@@ -51,10 +51,7 @@ export async function clientExchange(duplex: ByteDuplex, request: Uint8Array, ma
 }
 
 /** What happened to one served exchange; rpc.ts turns the peer's share into penalties. */
-export type ServeOutcome =
-  | { kind: 'answered' }
-  | { kind: 'oversized' | 'malformed' | 'silent'; error: Error }
-  | { kind: 'closed' | 'handler-failed' | 'slow-handler'; error: Error }
+export type ServeOutcome = { kind: 'answered' } | { kind: 'oversized' | 'malformed' | 'silent'; error: Error } | { kind: 'closed' | 'handler-failed' | 'slow-handler'; error: Error }
 
 export interface ServerExchangeOptions {
   maxRequestBytes: number

@@ -221,9 +221,7 @@ export function encodeSubmitResponse(s: Body<SubmitResponse>): Uint8Array {
   return w.finish()
 }
 export const decodeSubmitResponse = (b: Uint8Array) =>
-  decodeReply<SubmitResponse>(b, MSG.submitResponse, (r) =>
-    r.bool() ? { kind: 'submit', accepted: true } : { kind: 'submit', accepted: false, reason: readText(r) },
-  )
+  decodeReply<SubmitResponse>(b, MSG.submitResponse, (r) => (r.bool() ? { kind: 'submit', accepted: true } : { kind: 'submit', accepted: false, reason: readText(r) }))
 
 // --- gossip ---
 

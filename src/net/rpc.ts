@@ -100,12 +100,7 @@ export interface HandleOptions {
 }
 
 /** Serves `protocol`: one request frame in, `handler`'s bytes out, per stream. */
-export async function handle(
-  host: RpcHost,
-  protocol: string,
-  handler: (request: Uint8Array, ctx: ServeContext) => Promise<Uint8Array>,
-  opts: HandleOptions,
-): Promise<void> {
+export async function handle(host: RpcHost, protocol: string, handler: (request: Uint8Array, ctx: ServeContext) => Promise<Uint8Array>, opts: HandleOptions): Promise<void> {
   const penalties = opts.penalties ?? new PeerPenalties()
   await host.handle(
     protocol,

@@ -33,7 +33,7 @@ function untilSignal(): Promise<string> {
 
 const portOptions = {
   'listen-host': { type: 'string', arg: 'IP', help: 'interface for the libp2p listeners', default: '127.0.0.1' },
-  'tcp-port': { type: 'string', arg: 'P', help: 'libp2p TCP port (0 = any; default: the last run\'s, else any)' },
+  'tcp-port': { type: 'string', arg: 'P', help: "libp2p TCP port (0 = any; default: the last run's, else any)" },
   'ws-port': { type: 'string', arg: 'P', help: 'libp2p WebSockets port (same default)' },
   'webrtc-port': { type: 'string', arg: 'P', help: 'libp2p WebRTC-Direct UDP port (same default)' },
 } as const
@@ -106,7 +106,7 @@ export const nodeCommand: CommandSpec = {
   usage: 'node --dir DIR [--peer MULTIADDR]… [--genesis FILE|URL]',
   summary:
     'Runs a ledger node that follows --peer nodes: it checks every block (certificate, transfers, proof), keeps the\n' +
-    'full state in DIR, and serves light clients. --genesis (a chain spec: a devnet\'s DIR/genesis.json or its\n' +
+    "full state in DIR, and serves light clients. --genesis (a chain spec: a devnet's DIR/genesis.json or its\n" +
     '/genesis.json URL) is needed on first start; it is kept in DIR. Prints one JSON line on stdout when ready.',
   options: {
     dir: { type: 'string', arg: 'DIR', help: 'data folder (required)' },

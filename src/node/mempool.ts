@@ -68,7 +68,10 @@ export class Mempool {
   /** Drops `transfers` (a refused block's) and checks the rest again from `head`. */
   discard(transfers: readonly Transfer[], head: LedgerState): void {
     const gone = new Set(transfers.map(idOf))
-    this.reset(head, this.queue.filter((t) => !gone.has(idOf(t))))
+    this.reset(
+      head,
+      this.queue.filter((t) => !gone.has(idOf(t))),
+    )
   }
 
   /** Rebuilds the pending state from `head`, keeping the transfers of `keep` that are still valid. */

@@ -124,7 +124,11 @@ export class ProvingPipeline {
     const block = await chain.store.getBlock(height)
     if (!block) throw new StateMismatch(`block ${height} is missing`)
     const accounts = await chain.store.loadAccounts(height - 1)
-    const state = createLedger(profile.chainId, profile.depth, [...accounts].map(([index, account]) => ({ index, account })))
+    const state = createLedger(
+      profile.chainId,
+      profile.depth,
+      [...accounts].map(([index, account]) => ({ index, account })),
+    )
     if (state.tree.root !== parentRoot) throw new StateMismatch(`stored state at ${height - 1} does not match its header`)
     return buildWitnessInput(applyBlockTransfers(state, block.transfers), profile, parentRoot)
   }

@@ -8,15 +8,7 @@ import { signVote, validatorPublicKey } from '../core/quorum.ts'
 import type { Block, Header, LinkReason, TransferReason, Vote } from '../core/types.ts'
 import { MAX_CLOCK_DRIFT_MS } from './constants.ts'
 
-export type RefusalReason =
-  | LinkReason
-  | TransferReason
-  | 'wrong-proposer'
-  | 'too-many-transfers'
-  | 'future-timestamp'
-  | 'state-changed'
-  | 'tx-root-mismatch'
-  | 'state-root-mismatch'
+export type RefusalReason = LinkReason | TransferReason | 'wrong-proposer' | 'too-many-transfers' | 'future-timestamp' | 'state-changed' | 'tx-root-mismatch' | 'state-root-mismatch'
 
 export type Review = { ok: true; vote: Vote } | { ok: false; reason: RefusalReason; transfer?: number }
 

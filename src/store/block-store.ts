@@ -4,18 +4,7 @@
 import { mkdir } from 'node:fs/promises'
 import { ClassicLevel } from 'classic-level'
 import { equalBytes } from '../core/bytes.ts'
-import {
-  decodeAccount,
-  decodeBlock,
-  decodeHeader,
-  decodeProof,
-  decodeQuorumCertificate,
-  encodeAccount,
-  encodeBlock,
-  encodeHeader,
-  encodeProof,
-  encodeQuorumCertificate,
-} from '../core/codec.ts'
+import { decodeAccount, decodeBlock, decodeHeader, decodeProof, decodeQuorumCertificate, encodeAccount, encodeBlock, encodeHeader, encodeProof, encodeQuorumCertificate } from '../core/codec.ts'
 import { hashHeader } from '../core/header.ts'
 import type { Account, Block, Decoded, Header, ProofBytes, QuorumCertificate } from '../core/types.ts'
 import * as K from './block-keys.ts'
@@ -94,11 +83,7 @@ export class BlockStore {
     if (this.headHash !== undefined && !equalBytes(header.parentHash, this.headHash)) throw new StoreMisuse(`block ${height} does not extend the head`)
     if (qc !== undefined && !equalBytes(qc.headerHash, hash)) throw new StoreMisuse(`certificate does not name block ${height}`)
 
-    const ops: Op[] = [
-      put(K.heightKey('block', height), encodeBlock(block)),
-      put(K.heightKey('header', height), encodeHeader(header)),
-      put(K.hashKey(hash), K.encodeHeight(height)),
-    ]
+    const ops: Op[] = [put(K.heightKey('block', height), encodeBlock(block)), put(K.heightKey('header', height), encodeHeader(header)), put(K.hashKey(hash), K.encodeHeight(height))]
     if (qc !== undefined) ops.push(put(K.heightKey('qc', height), encodeQuorumCertificate(qc)))
     const indices = [...accounts.keys()].sort((a, b) => a - b)
     if (height > 0) {

@@ -181,7 +181,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  log(`failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)
+  log(`failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
   $('status').dataset.status = 'halted'
   $('status').textContent = 'failed'
 })

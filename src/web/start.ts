@@ -82,9 +82,7 @@ export async function startBrowserClient(opts: { log: (s: string) => void; boots
   }
   client.on('checkpoint', (sp) => {
     app.origin =
-      sp.source === 'store'
-        ? `IndexedDB checkpoint at height ${sp.checkpoint.height}`
-        : `pinned checkpoint at height ${pinned.height}${sp.problem ? ` (stored record ignored: ${sp.problem})` : ''}`
+      sp.source === 'store' ? `IndexedDB checkpoint at height ${sp.checkpoint.height}` : `pinned checkpoint at height ${pinned.height}${sp.problem ? ` (stored record ignored: ${sp.problem})` : ''}`
     opts.log(`start: ${app.origin}`)
   })
   client.on('head', (h) => {

@@ -196,9 +196,7 @@ async function buildLocked(profile: CircuitProfile, dir: string, setup: 'ceremon
     await timed(log, 'groth16 setup (zkey new)', () => snarkjs.zKey.newZKey(join(work, 'main.r1cs'), ptau, join(work, 'setup.zkey')))
     // One phase-2 contribution with fresh entropy: without it delta = gamma = the
     // generator and anyone could forge a proof (A = alpha, B = beta, C = -vk_x).
-    await timed(log, 'phase-2 contribution', () =>
-      snarkjs.zKey.contribute(join(work, 'setup.zkey'), join(work, 'final.zkey'), 'zklight dev contribution', randomBytes(32).toString('hex')),
-    )
+    await timed(log, 'phase-2 contribution', () => snarkjs.zKey.contribute(join(work, 'setup.zkey'), join(work, 'final.zkey'), 'zklight dev contribution', randomBytes(32).toString('hex')))
     rmSync(join(work, 'setup.zkey'))
     const vk = (await snarkjs.zKey.exportVerificationKey(join(work, 'final.zkey'))) as VerificationKeyJson
     vk.zklightSetup = setup

@@ -34,7 +34,14 @@ export async function verifyBatch(key: PreparedKey, items: readonly BatchItem[],
 
 async function bisect(key: PreparedKey, group: { index: number; proof: CheckedProof }[], random: RandomBytes, bad: number[]): Promise<void> {
   if (group.length === 0) return
-  if (await combinedCheck(key, group.map((g) => g.proof), random)) return
+  if (
+    await combinedCheck(
+      key,
+      group.map((g) => g.proof),
+      random,
+    )
+  )
+    return
   if (group.length === 1) {
     bad.push((group[0] as { index: number }).index)
     return

@@ -39,7 +39,17 @@ export function decodeProofPoints(bytes: Uint8Array): { ok: true; value: ProofPo
     c.push(v)
   }
   const [ax, ay, bx0, bx1, by0, by1, cx, cy] = c as [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint]
-  return { ok: true, value: { a: [ax, ay], b: [[bx0, bx1], [by0, by1]], c: [cx, cy] } }
+  return {
+    ok: true,
+    value: {
+      a: [ax, ay],
+      b: [
+        [bx0, bx1],
+        [by0, by1],
+      ],
+      c: [cx, cy],
+    },
+  }
 }
 
 export function proofFromBytes(bytes: Uint8Array): { ok: true; value: SnarkjsProof } | { ok: false; reason: 'bad-encoding' } {
@@ -51,7 +61,11 @@ export function proofFromBytes(bytes: Uint8Array): { ok: true; value: SnarkjsPro
     ok: true,
     value: {
       pi_a: [s(a[0]), s(a[1]), '1'],
-      pi_b: [[s(b[0][0]), s(b[0][1])], [s(b[1][0]), s(b[1][1])], ['1', '0']],
+      pi_b: [
+        [s(b[0][0]), s(b[0][1])],
+        [s(b[1][0]), s(b[1][1])],
+        ['1', '0'],
+      ],
       pi_c: [s(c[0]), s(c[1]), '1'],
       protocol: 'groth16',
       curve: 'bn128',

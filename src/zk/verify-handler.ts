@@ -3,9 +3,7 @@
 import { verifyBatch, type BatchResult, type RandomBytes } from './batch-verify.ts'
 import { loadVerificationKey, type PreparedKey } from './verifier.ts'
 
-export type VerifyRequest =
-  | { type: 'init'; id: number; vk: unknown }
-  | { type: 'batch'; id: number; items: { proof: Uint8Array; signals: string[] }[] }
+export type VerifyRequest = { type: 'init'; id: number; vk: unknown } | { type: 'batch'; id: number; items: { proof: Uint8Array; signals: string[] }[] }
 
 export type VerifyResponse = { id: number; ok: true; result?: BatchResult } | { id: number; ok: false; error: string }
 

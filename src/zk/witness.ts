@@ -25,8 +25,7 @@ export function buildWitnessInput(steps: readonly TransferStep[], profile: Circu
     if ((steps[i] as TransferStep).oldRoot !== (steps[i - 1] as TransferStep).newRoot) throw new WitnessInputError(`step ${i} does not continue step ${i - 1}`)
   }
   const zeros = (): string[] => Array.from({ length: D }, () => '0')
-  const col = (f: (s: TransferStep) => string, pad: string): string[] =>
-    Array.from({ length: B }, (_, i) => (i < steps.length ? f(steps[i] as TransferStep) : pad))
+  const col = (f: (s: TransferStep) => string, pad: string): string[] => Array.from({ length: B }, (_, i) => (i < steps.length ? f(steps[i] as TransferStep) : pad))
   const siblings = (f: (s: TransferStep) => bigint[]): string[][] =>
     Array.from({ length: B }, (_, i) => {
       if (i >= steps.length) return zeros()
@@ -38,7 +37,12 @@ export function buildWitnessInput(steps: readonly TransferStep[], profile: Circu
   return {
     oldRoot: dec(oldRoot),
     newRoot: dec(newRoot),
-    txRoot: dec(computeTxRoot(profile.chainId, steps.map((s) => s.transfer))),
+    txRoot: dec(
+      computeTxRoot(
+        profile.chainId,
+        steps.map((s) => s.transfer),
+      ),
+    ),
     enabled: col(() => '1', '0'),
     from: col((s) => dec(s.transfer.from), '0'),
     to: col((s) => dec(s.transfer.to), '0'),

@@ -51,7 +51,15 @@ describe('getBalance', () => {
   it('returns a verified balance for an existing account', async () => {
     const { client } = await synced({ node: {} })
     const b = await client.getBalance(addressOf(3))
-    expect(b).toEqual({ balance: accountAt(3, TIP).balance, nonce: accountAt(3, TIP).nonce, exists: true, height: TIP, stateRoot: chain.states[TIP]?.tree.root, proof: expect.objectContaining({ index: 3 }), verified: true })
+    expect(b).toEqual({
+      balance: accountAt(3, TIP).balance,
+      nonce: accountAt(3, TIP).nonce,
+      exists: true,
+      height: TIP,
+      stateRoot: chain.states[TIP]?.tree.root,
+      proof: expect.objectContaining({ index: 3 }),
+      verified: true,
+    })
   })
 
   it('returns balance 0 with a verified non-inclusion proof for an absent account', async () => {
@@ -107,7 +115,7 @@ describe('submitTransfer', () => {
     await expect(inclusion).resolves.toMatchObject({ height: TIP, index: 0, verified: true })
   })
 
-  it('rejects with the node\'s rule when the node refuses the transfer', async () => {
+  it("rejects with the node's rule when the node refuses the transfer", async () => {
     const { client } = await synced({ node: { onSubmit: () => ({ accepted: false, reason: 'bad-nonce' }) } })
     const t = (chain.entries[1] as RangeEntry).block.transfers[0]
     await expect(client.submitTransfer(t as NonNullable<typeof t>)).rejects.toMatchObject({ name: 'TransferRejected', reason: 'bad-nonce' })

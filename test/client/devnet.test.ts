@@ -129,7 +129,7 @@ describe.skipIf(!haveDevnet)('light client against a real devnet', () => {
     console.log(`devnet: cold sync of ${h.verifiedHeight} blocks (${coldProofs} proofs) in ${coldMs.toFixed(0)} ms; warm resume over ${delta} blocks in ${warmMs.toFixed(0)} ms`)
   }, 600_000)
 
-  it('bans a peer that tampers with the node\'s proofs and syncs from the node', async () => {
+  it("bans a peer that tampers with the node's proofs and syncs from the node", async () => {
     const tcp = devnet.multiaddrs.find((a) => a.includes('/tcp/') && !a.includes('/ws'))
     if (!tcp) throw new Error('devnet advertises no TCP address')
     // Proven blocks to sync (the first test makes some; this one must also stand alone).

@@ -62,11 +62,7 @@ async function syncNextToEvil(evil: FakeNodeOptions, tuning = {}) {
 }
 
 const cases: [string, FakeNodeOptions, string][] = [
-  [
-    'tampered proof',
-    { proofs: (es) => es.map((e, i) => (i === firstProven(es) ? { ...e, proof: flip(e.proof as Uint8Array, 31) } : e)) },
-    'proof-invalid',
-  ],
+  ['tampered proof', { proofs: (es) => es.map((e, i) => (i === firstProven(es) ? { ...e, proof: flip(e.proof as Uint8Array, 31) } : e)) }, 'proof-invalid'],
   [
     'valid proof for the wrong public inputs',
     {
@@ -77,34 +73,22 @@ const cases: [string, FakeNodeOptions, string][] = [
     },
     'proof-invalid',
   ],
-  [
-    'broken link',
-    { proofs: (es) => es.map((e, i) => (i === 1 ? { ...e, block: { ...e.block, header: { ...e.block.header, parentHash: new Uint8Array(32).fill(9) } } } : e)) },
-    'broken-link',
-  ],
+  ['broken link', { proofs: (es) => es.map((e, i) => (i === 1 ? { ...e, block: { ...e.block, header: { ...e.block.header, parentHash: new Uint8Array(32).fill(9) } } } : e)) }, 'broken-link'],
   [
     'transfers that do not match the txRoot',
     {
-      proofs: (es) =>
-        es.map((e, i) => (i === firstProven(es) ? { ...e, block: { ...e.block, transfers: e.block.transfers.map((t) => ({ ...t, amount: t.amount + 1n })) } } : e)),
+      proofs: (es) => es.map((e, i) => (i === firstProven(es) ? { ...e, block: { ...e.block, transfers: e.block.transfers.map((t) => ({ ...t, amount: t.amount + 1n })) } } : e)),
     },
     'bad-block',
   ],
   [
     'forged certificate on the range tail',
     {
-      proofs: (es) =>
-        es.map((e, i) =>
-          i === es.length - 1 && e.qc ? { ...e, qc: { ...e.qc, signatures: e.qc.signatures.map((s) => ({ ...s, signature: flip(s.signature, 5) })) } } : e,
-        ),
+      proofs: (es) => es.map((e, i) => (i === es.length - 1 && e.qc ? { ...e, qc: { ...e.qc, signatures: e.qc.signatures.map((s) => ({ ...s, signature: flip(s.signature, 5) })) } } : e)),
     },
     'bad-certificate',
   ],
-  [
-    'forged certificate on an advertised head',
-    { status: ({ header, qc }) => ({ header: { ...header, height: header.height + 50 }, qc }) },
-    'bad-certificate',
-  ],
+  ['forged certificate on an advertised head', { status: ({ header, qc }) => ({ header: { ...header, height: header.height + 50 }, qc }) }, 'bad-certificate'],
   ['malformed bytes', { bytes: (protocol, b) => (protocol === PROOFS.id ? b.slice(0, b.length - 3) : b) }, 'malformed'],
 ]
 

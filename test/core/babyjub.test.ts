@@ -12,10 +12,7 @@ import type { Point } from '../../src/core/types.ts'
 import { seedKey } from '../helpers/fixture.ts'
 
 // circomlibjs's Base8, the generator of the prime-order subgroup.
-const BASE8: Point = [
-  5299619240641551281634865583518297030282874472190772894086521144482721001553n,
-  16950150798460657717958625567821834550301663161624707787222815936182638968203n,
-]
+const BASE8: Point = [5299619240641551281634865583518297030282874472190772894086521144482721001553n, 16950150798460657717958625567821834550301663161624707787222815936182638968203n]
 const IDENTITY: Point = [0n, 1n]
 
 let preInitAddress = ''
@@ -126,7 +123,13 @@ describe('against circomlibjs', () => {
   it('inCurve agrees on and off the curve', () => {
     for (const [x, y] of keys) {
       expect(inCurve([x, y])).toBe(true)
-      for (const q of [[x + 1n, y], [x, y + 1n], [y, x], [x + P, y]] as Point[]) expect(inCurve(q)).toBe(ref.inCurve(q))
+      for (const q of [
+        [x + 1n, y],
+        [x, y + 1n],
+        [y, x],
+        [x + P, y],
+      ] as Point[])
+        expect(inCurve(q)).toBe(ref.inCurve(q))
     }
     expect(inCurve([BASE8[0] + 1n, BASE8[1]])).toBe(false)
     const field = fc.bigInt({ min: 0n, max: P - 1n })

@@ -19,9 +19,19 @@ function reasonOf(f: () => unknown): DecodeReason | undefined {
 describe('ByteWriter and ByteReader', () => {
   it('round-trip every primitive big-endian', () => {
     const w = new ByteWriter()
-    w.u8(0xab).u16(0x1234).u32(0xdeadbeef).u64(0x0102030405060708n).safeU64(Number.MAX_SAFE_INTEGER).field(FIELD_MODULUS - 1n)
-    w.bytes32(new Uint8Array(32).fill(7)).bool(true).bool(false).varBytes(new Uint8Array([1, 2, 3]), 3)
-    w.list([1, 2], 2, (ww, x) => ww.u8(x)).optional(null, (ww, x: number) => ww.u8(x)).optional(9, (ww, x) => ww.u8(x))
+    w.u8(0xab)
+      .u16(0x1234)
+      .u32(0xdeadbeef)
+      .u64(0x0102030405060708n)
+      .safeU64(Number.MAX_SAFE_INTEGER)
+      .field(FIELD_MODULUS - 1n)
+    w.bytes32(new Uint8Array(32).fill(7))
+      .bool(true)
+      .bool(false)
+      .varBytes(new Uint8Array([1, 2, 3]), 3)
+    w.list([1, 2], 2, (ww, x) => ww.u8(x))
+      .optional(null, (ww, x: number) => ww.u8(x))
+      .optional(9, (ww, x) => ww.u8(x))
     const bytes = w.finish()
     expect(bytesToHex(bytes.subarray(0, 15))).toBe('ab1234deadbeef0102030405060708')
     const r = new ByteReader(bytes)
@@ -91,7 +101,8 @@ describe('ByteWriter and ByteReader', () => {
 
 describe('byte helpers', () => {
   it('hex round-trips and rejects malformed hex', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (b) => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (b) => {
         expect(hexToBytes(bytesToHex(b))).toEqual(b)
       }),
     )
@@ -108,7 +119,8 @@ describe('byte helpers', () => {
   })
 
   it('maps field elements to 32 bytes and back, rejecting p and above', () => {
-    fc.assert(fc.property(fc.bigInt({ min: 0n, max: FIELD_MODULUS - 1n }), (v) => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: FIELD_MODULUS - 1n }), (v) => {
         expect(bytesToField(fieldToBytes(v))).toBe(v)
       }),
     )

@@ -32,7 +32,11 @@ describe('ledger properties', () => {
   it('conserves balances and matches a rebuilt tree', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat({ max: 4 }), fc.nat({ max: 4 }), fc.bigInt({ min: 1n, max: 400n })), { minLength: 1, maxLength: 6 }), (moves) => {
-        const state = createLedger(5, 6, accounts.slice(0, 3).map((a) => ({ index: a.index, account: { pubKey: a.pubKey, balance: 500n, nonce: 0 } })))
+        const state = createLedger(
+          5,
+          6,
+          accounts.slice(0, 3).map((a) => ({ index: a.index, account: { pubKey: a.pubKey, balance: 500n, nonce: 0 } })),
+        )
         for (const [f, t, amount] of moves) {
           const from = accounts[f]!
           const sender = state.accounts.get(from.index)

@@ -73,9 +73,7 @@ describe('FrameDecoder', () => {
   })
 
   it('refuses a varint longer than five bytes and a non-minimal one', () => {
-    expect(() => new FrameDecoder(1 << 30).push(Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x80, 0x01))).toThrow(
-      expect.objectContaining({ name: 'BadMessage', reason: 'bad-varint' }),
-    )
+    expect(() => new FrameDecoder(1 << 30).push(Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x80, 0x01))).toThrow(expect.objectContaining({ name: 'BadMessage', reason: 'bad-varint' }))
     expect(() => new FrameDecoder(10).push(Uint8Array.of(0x81, 0x00, 0x01))).toThrow(expect.objectContaining({ reason: 'bad-varint' }))
   })
 

@@ -111,9 +111,7 @@ describe('request/response between Node hosts on loopback', () => {
     const good = await host({ relayServer: false })
     await serve(a, STATUS, () => status, { penalties })
     await bad.dial(addr(a, 'tcp'))
-    const err = await request(bad, a.peerId, STATUS.id, new Uint8Array(STATUS.maxRequestBytes + 1), { maxResponseBytes: 1024, timeoutMs: 3000 }).catch(
-      (e: Error) => e,
-    )
+    const err = await request(bad, a.peerId, STATUS.id, new Uint8Array(STATUS.maxRequestBytes + 1), { maxResponseBytes: 1024, timeoutMs: 3000 }).catch((e: Error) => e)
     expect(err).toBeInstanceOf(Error)
     expect((err as Error).name).not.toBe('RequestTimeout')
     await until(() => bad.getConnections(a.peerId).length === 0)

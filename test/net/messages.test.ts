@@ -23,7 +23,10 @@ describe('round trips', () => {
     // The two request types are not interchangeable.
     expect(M.decodeProofsRequest(M.encodeHeadersRequest(q))).toEqual({ ok: false, reason: 'bad-tag' })
 
-    const headers = [{ header: header(1), qc: null }, { header: header(2), qc: qc(3) }]
+    const headers = [
+      { header: header(1), qc: null },
+      { header: header(2), qc: qc(3) },
+    ]
     expect(M.decodeHeadersResponse(M.encodeHeadersResponse({ headers }, 1 << 20))).toEqual({ ok: true, value: { kind: 'headers', headers } })
 
     const entries = [

@@ -67,7 +67,11 @@ async function checkStore(spec: ChainSpec, vk: PreparedKey): Promise<{ head: num
       parent = block.header
     }
     const accounts = await store.loadAccounts()
-    const state = createLedger(spec.profile.chainId, spec.profile.depth, [...accounts].map(([index, account]) => ({ index, account })))
+    const state = createLedger(
+      spec.profile.chainId,
+      spec.profile.depth,
+      [...accounts].map(([index, account]) => ({ index, account })),
+    )
     expect(state.tree.root).toBe(parent!.stateRoot)
     return { head, proven }
   } finally {
@@ -111,10 +115,14 @@ describe('a producing node killed with SIGKILL', () => {
     const devnet = await startCli(args())
     try {
       const addr = tcpAddr(devnet.ready.multiaddrs)
-      const s = await until(async () => {
-        const st = await wire.ask(addr, STATUS, {})
-        return st.headHeight > head ? st : undefined
-      }, 120_000, `the proven head past ${head}`)
+      const s = await until(
+        async () => {
+          const st = await wire.ask(addr, STATUS, {})
+          return st.headHeight > head ? st : undefined
+        },
+        120_000,
+        `the proven head past ${head}`,
+      )
       const headers = await wire.ask(addr, HEADERS, { from: 0, count: head + 1 })
       expect(headers.headers.map((e) => bytesToHex(hashHeader(e.header)))).toEqual(known.slice(0, head + 1))
       console.log(`crash restart: proven head ${wasProven} -> ${s.headHeight} (stored head was ${head})`)

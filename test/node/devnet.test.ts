@@ -144,10 +144,14 @@ describe('zklight devnet', () => {
     const faddr = tcpAddr(follower.ready.multiaddrs)
     const target = (await wire.ask(addr, STATUS, {})).headHeight
     const t0 = Date.now()
-    const fs = await until(async () => {
-      const s = await wire.ask(faddr, STATUS, {})
-      return s.headHeight >= target ? s : undefined
-    }, 60_000, `the follower at height ${target}`)
+    const fs = await until(
+      async () => {
+        const s = await wire.ask(faddr, STATUS, {})
+        return s.headHeight >= target ? s : undefined
+      },
+      60_000,
+      `the follower at height ${target}`,
+    )
     console.log(`follower: synced ${target} blocks in ${Date.now() - t0} ms`)
     expect(equalBytes(fs.genesisHash, hashHeader((await wire.ask(addr, HEADERS, { from: 0, count: 1 })).headers[0]!.header))).toBe(true)
     const ours = await wire.ask(faddr, HEADERS, { from: 0, count: target + 1 })

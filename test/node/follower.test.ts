@@ -48,14 +48,18 @@ it('refuses a block whose proof does not verify, bans the peer and keeps the val
   await until(async () => (producer.chain.head.height >= 3 ? true : undefined), 10_000, 'empty blocks')
   const [a, b] = fx.accounts as [TestAccount, TestAccount]
   expect(await producer.submit(transfer(P.chainId, a, b, 5n, 0))).toEqual({ ok: true })
-  const bad = await until(async () => {
-    const s = await wire.ask(tcpAddr(producer.multiaddrs()), STATUS, {})
-    for (let h = 1; h <= s.headHeight; h++) {
-      const block = await producer.chain.store.getBlock(h)
-      if (block && block.transfers.length > 0) return h
-    }
-    return undefined
-  }, 20_000, 'the producer to serve its block with a transfer')
+  const bad = await until(
+    async () => {
+      const s = await wire.ask(tcpAddr(producer.multiaddrs()), STATUS, {})
+      for (let h = 1; h <= s.headHeight; h++) {
+        const block = await producer.chain.store.getBlock(h)
+        if (block && block.transfers.length > 0) return h
+      }
+      return undefined
+    },
+    20_000,
+    'the producer to serve its block with a transfer',
+  )
 
   const follower = await startLedgerNode({ dir: join(dir, 'follower'), spec: fx.spec, peers: [tcpAddr(producer.multiaddrs())], log: (m) => logs.push(m) })
   nodes.push(follower)

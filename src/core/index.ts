@@ -1,0 +1,53 @@
+/**
+ * zklight core: the pure, isomorphic layer (no I/O, clock, randomness, libp2p, idb,
+ * snarkjs, DOM or node:* imports; eslint.config.js enforces it). Normative definitions
+ * are in docs/spec.md.
+ *
+ * ## Security considerations
+ *
+ * What a light client trusts:
+ * - Its starting checkpoint (genesis or a pinned one): the chain id, a header hash, the
+ *   state root and the validator set. Everything else is checked against it.
+ * - That fewer than a third of that validator set sign two different headers at one
+ *   height (a quorum certificate needs more than 2/3 of the Ed25519 signatures; two
+ *   valid certificates for different headers at one height are proof of equivocation,
+ *   and the client halts with reason `equivocation` instead of picking one).
+ * - The Groth16 setup of the state-transition circuit. The development setup made by
+ *   `npm run circuits` without `--ptau` is INSECURE: whoever ran it could keep the
+ *   secret and prove any state root. Use a public ceremony file for anything of value.
+ * - The soundness of Groth16 on BN254, Poseidon, EdDSA-Poseidon on Baby Jubjub,
+ *   Ed25519 and SHA-256.
+ *
+ * What a malicious peer can do: withhold data or answer slowly (the client asks other
+ * peers, marks it stale when nobody answers, and never reports an old view as fresh),
+ * send malformed or oversized bytes (decoders reject them with a typed reason; the
+ * peer is disconnected and banned for a while), and gossip heads that do not verify
+ * (shown only as pending, then dropped with the reason).
+ *
+ * What it cannot do without breaking one of the trusted parts above: make the client
+ * adopt a header that does not hash-link to the checkpoint, a head without a quorum
+ * certificate of the checkpoint's validator set, a state root without a valid proof
+ * that the block's transfers lead to it from the parent root, or a balance whose
+ * Merkle proof does not verify against a verified state root. Account proofs bind the
+ * slot's public key, so a peer cannot pass one account's balance off as another's.
+ *
+ * Not covered: validator-set changes (the set is fixed by the checkpoint), data
+ * availability of block bodies (the client does not need them to follow state roots),
+ * and privacy (peers see which accounts a client asks about).
+ */
+export * from './types.ts'
+export * from './constants.ts'
+export * from './bytes.ts'
+export * from './codec.ts'
+export { poseidon } from './poseidon.ts'
+export { packPoint, unpackPoint, inCurve } from './babyjub.ts'
+export { initCrypto, CryptoNotInitialised } from './eddsa.ts'
+export { encodeAddress, decodeAddress, type AddressParts } from './address.ts'
+export { hashAccount } from './account.ts'
+export * from './smt.ts'
+export { hashTransfer, derivePublicKey, signTransfer, verifyTransferSignature, isOnCurve, isFieldElement, type UnsignedTransfer } from './transfer.ts'
+export { computeTxRoot } from './tx-root.ts'
+export * from './ledger.ts'
+export * from './header.ts'
+export * from './quorum.ts'
+export * from './checkpoint.ts'
