@@ -27,6 +27,7 @@ function check(label, ok) {
 }
 
 check('lint', run('lint', 'npx', ['eslint', '.']))
+check('format', run('format', 'npx', ['prettier', '--check', 'src', 'scripts', 'test', 'e2e']))
 check('typecheck', run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']))
 
 // The test profile's circuit artifacts (compile + insecure dev setup, cached by content
