@@ -3,7 +3,7 @@
 // contribution, verification key. Keyed by a hash of sources + parameters.
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import * as snarkjs from 'snarkjs'
@@ -148,6 +148,7 @@ async function build(profile: CircuitProfile, key: string, opts: { ptau?: string
 /** Takes `path` as an exclusive lock file (removing one left by a dead process); returns its release. */
 export async function acquireBuildLock(path: string, log: Log, name: string): Promise<() => void> {
   let told = false
+  mkdirSync(dirname(path), { recursive: true }) // a clean checkout has no cache folder yet
   for (;;) {
     try {
       writeFileSync(path, String(process.pid), { flag: 'wx' })

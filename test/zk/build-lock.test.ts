@@ -29,6 +29,13 @@ describe('circuit build lock', () => {
     expect(existsSync(path)).toBe(false)
   })
 
+  it('creates the folder the lock lives in (a clean checkout has no cache yet)', async () => {
+    const path = join(dir, 'not-yet', 'made', 'c.lock')
+    const release = await acquireBuildLock(path, () => {}, 'test')
+    expect(existsSync(path)).toBe(true)
+    release()
+  })
+
   it('takes over a lock whose holder is gone', async () => {
     const path = join(dir, 'b.lock')
     writeFileSync(path, '2147483646') // no such process
