@@ -141,6 +141,36 @@ test('a corrupt stored checkpoint is ignored, not trusted', async ({ page }) => 
   await verifiedBalance(page)
 })
 
+test('a tab syncs from another tab over WebRTC, with the node only relaying the signalling', async ({ browser }) => {
+  const ctxA = await browser.newContext()
+  const ctxB = await browser.newContext() // separate profiles: B has no stored checkpoint
+  try {
+    const a = await ctxA.newPage()
+    await a.goto(devnet.ready.url)
+    await verifiedBalance(a)
+    // A's reachable address: through the node's relay, upgraded to a direct WebRTC connection.
+    const addr = await a
+      .waitForFunction(() => ((globalThis as any).zklight.client.addresses() as string[]).find((x) => x.includes('/p2p-circuit/webrtc/')), null, { timeout: 60_000, polling: 200 })
+      .then((h) => h.jsonValue() as Promise<string>)
+    const aId = addr.split('/p2p/').at(-1) as string
+    const aHeight = await a.evaluate(() => (globalThis as any).zklight.client.health().verifiedHeight as number)
+    const b = await ctxB.newPage()
+    b.on('console', (m) => process.stderr.write(`[tab B ${m.type()}] ${m.text()}\n`))
+    await b.goto(`${devnet.ready.url}?peers=${encodeURIComponent(addr)}`)
+    await expect(b.locator('#status')).toHaveAttribute('data-status', 'synced', { timeout: 120_000 })
+    const h = await b.evaluate(() => (globalThis as any).zklight.client.health() as { verifiedHeight: number; peers: number })
+    expect(h.verifiedHeight).toBeGreaterThanOrEqual(Math.max(1, aHeight))
+    expect(h.peers).toBe(1) // only tab A answers B's requests
+    // Light clients serve headers and proofs, not account proofs: B shows no balance rather than an unverified one.
+    await expect(b.locator('#balance-result')).toHaveClass('error', { timeout: 30_000 })
+    await expect(b.locator('#balance-result.verified')).toHaveCount(0)
+    console.log(`tab-to-tab: B verified height ${h.verifiedHeight} from tab ${aId.slice(0, 16)}…`)
+  } finally {
+    await ctxA.close()
+    await ctxB.close()
+  }
+})
+
 test('a transfer signed in the page lands in a verified block', async ({ page }) => {
   const [from, to] = devnet.ready.accounts
   if (!from || !to) throw new Error('devnet has fewer than two demo accounts')

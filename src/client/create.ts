@@ -34,6 +34,7 @@ export async function createLightClient(opts: LightClientOptions): Promise<Light
           host: opts.host,
           clock,
           ...(opts.allowPrivateAddresses ? { allowPrivateAddresses: true } : {}),
+          ...(opts.onlyPeers ? { onlyPeers: opts.onlyPeers } : {}),
         }).then((n) => {
           mark('zklight:network-created')
           return n

@@ -17,6 +17,7 @@ type Host = RpcHost &
     addEventListener(type: 'peer:identify', fn: (evt: CustomEvent<{ peerId: PeerRef; protocols: string[] }>) => void): void
     addEventListener(type: 'peer:connect' | 'peer:disconnect', fn: (evt: CustomEvent<PeerRef>) => void): void
     stop(): Promise<void>
+    getMultiaddrs(): { toString(): string }[]
   }
 type PeerRef = Parameters<RpcHost['hangUp']>[0] & { toString(): string }
 
@@ -28,6 +29,8 @@ export interface Libp2pNetworkOptions {
   clock: Clock
   /** Browser only. WARNING: lets the tab dial loopback/private addresses (devnets). */
   allowPrivateAddresses?: boolean
+  /** Use only these peers (ids) for zklight requests; other connections (a relay) carry nothing of ours. */
+  onlyPeers?: string[]
 }
 
 function isNode(): boolean {
@@ -70,6 +73,7 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
   const ownsHost = opts.host === undefined
   const host = (opts.host as Host | undefined) ?? (await createHost(opts))
   const known = new Map<string, PeerRef>() // zklight peers currently connected
+  const stateful = new Set<string>() // those that serve account proofs and transfers (nodes)
   const bans = new Map<string, number>()
   const listeners: ((ev: NetworkEvent) => void)[] = []
   const bootstrap = groupByPeer(opts.bootstrap)
@@ -86,7 +90,9 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
     const id = evt.detail.peerId.toString()
     if (banned(id)) return void host.hangUp(evt.detail.peerId).catch(() => {})
     if (known.has(id) || !evt.detail.protocols.includes(PROTOCOL.status)) return
+    if (opts.onlyPeers && !opts.onlyPeers.includes(id)) return
     known.set(id, evt.detail.peerId)
+    if (evt.detail.protocols.includes(PROTOCOL.account)) stateful.add(id)
     emit({ type: 'connect', peer: id })
   })
   host.addEventListener('peer:connect', (evt) => {
@@ -94,6 +100,7 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
   })
   host.addEventListener('peer:disconnect', (evt) => {
     const id = evt.detail.toString()
+    stateful.delete(id)
     if (known.delete(id)) emit({ type: 'disconnect', peer: id })
   })
 
@@ -120,6 +127,8 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
       if (ownsHost) await host.stop()
     },
     peers: () => [...known.keys()],
+    addresses: () => host.getMultiaddrs().map(String),
+    servesState: (peer) => (known.has(peer) ? stateful.has(peer) : undefined),
     on(fn) {
       listeners.push(fn)
     },

@@ -149,6 +149,11 @@ export class LightClient {
     this.running = undefined
   }
 
+  /** Where other light clients can reach this one (empty when its network has no listen address). */
+  addresses(): string[] {
+    return this.deps.network.addresses?.() ?? []
+  }
+
   health(): Health {
     const { lagBlocks, lagMs } = this.tracker.lag()
     const h: Health = {
@@ -193,12 +198,12 @@ export class LightClient {
 
   async getBalance(address: string, opts: { signal?: AbortSignal } = {}): Promise<VerifiedBalance> {
     this.ensureUsable()
-    await this.awaitUsablePeer(opts.signal)
+    await this.awaitStatePeer(opts.signal)
     return fetchVerifiedBalance(
       {
         wire: this.deps.network,
         depth: this.deps.depth,
-        peers: () => this.peers.usable(),
+        peers: () => this.statePeers(),
         tip: () => ({ height: this.chain.height, stateRoot: this.chain.stateRoot }),
         verifiedHeader: (h) => this.verifiedRootAt(h),
         offence: (peer, o, d) => this.punish(peer, o, d),
@@ -218,7 +223,7 @@ export class LightClient {
       {
         wire: this.deps.network,
         watch: this.txs,
-        peers: this.peers.usable().slice(0, 4),
+        peers: this.statePeers().slice(0, 4),
         requestTimeoutMs: this.t.requestTimeoutMs,
         timeoutMs: opts.timeoutMs ?? this.t.transferTimeoutMs,
         malformed: (peer) => this.punish(peer, 'malformed', 'submit answer'),
@@ -262,11 +267,16 @@ export class LightClient {
     }
   }
 
-  /** Right after start() no peer may be connected yet: wait (up to one request timeout) for one to ask. */
-  private async awaitUsablePeer(signal?: AbortSignal): Promise<void> {
+  /** Peers that can answer account proofs and take transfers (nodes; other light clients cannot). */
+  private statePeers(): string[] {
+    return this.peers.usable().filter((p) => this.deps.network.servesState?.(p) !== false)
+  }
+
+  /** Right after start() no node may be connected yet: wait (up to one request timeout) for one to ask. */
+  private async awaitStatePeer(signal?: AbortSignal): Promise<void> {
     const running = this.running?.signal
     const deadline = this.deps.clock.now() + this.t.requestTimeoutMs
-    while (this.peers.usable().length === 0 && this.deps.clock.now() < deadline && running && !running.aborted && !signal?.aborted) {
+    while (this.statePeers().length === 0 && this.deps.clock.now() < deadline && running && !running.aborted && !signal?.aborted) {
       await sleep(this.deps.clock, 50, signal ?? running).catch(() => {})
     }
   }

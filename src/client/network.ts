@@ -66,6 +66,13 @@ export interface ClientNetwork extends PeerWire {
   stop(): Promise<void>
   /** Currently connected peers that speak the zklight protocols. */
   peers(): string[]
+  /** Addresses other light clients can dial to reach this one (a browser tab: through a relay). */
+  addresses?(): string[]
+  /**
+   * Whether `peer` said (identify) it serves account proofs and takes transfers: nodes do,
+   * light clients do not. Unknown (undefined) means assume it does.
+   */
+  servesState?(peer: string): boolean | undefined
   on(fn: (ev: NetworkEvent) => void): void
   /** Hangs up on a peer and refuses it until `untilMs` (clock time). */
   ban(peer: string, untilMs: number): Promise<void>

@@ -118,6 +118,8 @@ export interface LightClientOptions {
    * plain ws:// (needed for a devnet on 127.0.0.1; leave off on a public network).
    */
   allowPrivateAddresses?: boolean
+  /** Ask only these peers (peer ids), e.g. another tab or one's own nodes; other connections are not used for zklight requests. */
+  onlyPeers?: string[]
   /** An existing libp2p host to run on (for sharing one host). */
   host?: unknown
   /** A ready network (tests inject an in-memory one); replaces bootstrap/rtc/host. */

@@ -47,8 +47,13 @@ export async function startBrowserClient(opts: { log: (s: string) => void; boots
   // the send path loads it, so a (re)load shows verified state without waiting for it.
   const vk = await fetchJson(bootstrap.vkUrl ?? './vk.json')
   const store = new IdbCheckpointStore({ chainId: pinned.chainId })
+  // ?peers=<multiaddr>,… syncs from those peers only (another tab's relayed WebRTC address, one's own node).
+  const pinnedPeers = new URLSearchParams(globalThis.location?.search ?? '').get('peers')
+  const peerAddrs = pinnedPeers ? pinnedPeers.split(',').filter(Boolean) : undefined
+  const onlyPeers = peerAddrs?.map((a) => /\/p2p\/([^/]+)$/.exec(a)?.[1]).filter((x): x is string => x !== undefined)
   const client = await createLightClient({
-    bootstrap: bootstrap.multiaddrs,
+    bootstrap: peerAddrs ?? bootstrap.multiaddrs,
+    ...(onlyPeers && onlyPeers.length > 0 ? { onlyPeers } : {}),
     checkpoint: pinned,
     store,
     rtc: { iceServers: [] },
