@@ -15,7 +15,6 @@ import { ChainState } from '../../src/node/chain.ts'
 import { genesisCheckpoint, genesisHash, type ChainSpec } from '../../src/node/chain-spec.ts'
 import { serveWire } from '../../src/node/wire-service.ts'
 import { CHROMIUM_ARGS, serve } from './browser.ts'
-import { median } from './node-bench.ts'
 import type { BenchChain } from './chain.ts'
 
 export interface SyncFigures {
@@ -119,5 +118,3 @@ export async function benchBrowserSync(chain: BenchChain, vk: Record<string, unk
   }
   return figures
 }
-
-export { median }

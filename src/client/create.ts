@@ -4,7 +4,7 @@
 import { PROFILES } from '../zk/profiles.ts'
 import { chooseStartPoint, type StartPoint } from './checkpoints.ts'
 import type { ClientNetwork } from './network.ts'
-import { systemClock, systemRandom, type ProofVerifier } from './deps.ts'
+import { mark, systemClock, systemRandom, type ProofVerifier } from './deps.ts'
 import { BootstrapFailed } from './errors.ts'
 import { LightClient } from './light-client.ts'
 import { DEFAULT_TUNING, type LightClientOptions } from './options.ts'
@@ -99,9 +99,4 @@ async function createDefaultVerifier(vk: unknown): Promise<ProofVerifier> {
   }
   const { createBrowserVerifier } = await import('./browser-verifier.ts')
   return createBrowserVerifier(vk)
-}
-
-/** A performance mark for start-up timelines (benchmarks read them); a no-op where unsupported. */
-function mark(name: string): void {
-  globalThis.performance?.mark?.(name)
 }

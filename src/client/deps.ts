@@ -48,3 +48,8 @@ export interface ProofVerifier {
   verifyBatch(items: ProofItem[]): Promise<BatchVerdict>
   close(): Promise<void>
 }
+
+/** A performance mark for start-up timelines (benchmarks read them); a no-op where unsupported. */
+export function mark(name: string): void {
+  globalThis.performance?.mark?.(name)
+}

@@ -6,7 +6,7 @@ import { dialWithRetry, parseMultiaddr, peerIdStringOf } from '../net/dial.ts'
 import { subscribeHeads } from '../net/gossip.ts'
 import { ALL_PROTOCOLS } from '../net/protocols.ts'
 import { handle, request, type RpcHost } from '../net/rpc.ts'
-import type { Clock } from './deps.ts'
+import { mark, type Clock } from './deps.ts'
 import type { ClientNetwork, NetworkEvent, ServeHandler } from './network.ts'
 import { createWireClient } from './wire-client.ts'
 
@@ -48,7 +48,7 @@ async function createHost(opts: Libp2pNetworkOptions): Promise<Host> {
     return (await createNodeHost({ tcpPort: null, wsPort: null, webrtcDirectPort: null, relayServer: false, rtcConfiguration })) as unknown as Host
   }
   const { createBrowserHost } = await import('../net/browser-host.ts')
-  globalThis.performance?.mark?.('zklight:host-module-loaded')
+  mark('zklight:host-module-loaded')
   return (await createBrowserHost({ rtcConfiguration, allowPrivateAddresses: opts.allowPrivateAddresses === true })) as unknown as Host
 }
 

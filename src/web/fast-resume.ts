@@ -90,10 +90,15 @@ export function balanceAtCheckpoint(cp: Checkpoint, address: string): ResumedBal
   return { balance: a?.balance ?? 0n, nonce: a?.nonce ?? 0, exists: a !== null, height: cp.height, stateRoot: cp.stateRoot }
 }
 
+/** GETs a JSON document of the serving origin (bootstrap.json, vk.json). */
+export async function fetchJson(url: string): Promise<unknown> {
+  const res = await fetch(url)
+  if (!res.ok) throw new BadBootstrap(`GET ${url}: HTTP ${res.status}`)
+  return res.json()
+}
+
 export async function fetchBootstrap(): Promise<{ bootstrap: Bootstrap; pinned: Checkpoint }> {
-  const res = await fetch('./bootstrap.json')
-  if (!res.ok) throw new BadBootstrap(`GET ./bootstrap.json: HTTP ${res.status}`)
-  const bootstrap = (await res.json()) as Bootstrap
+  const bootstrap = (await fetchJson('./bootstrap.json')) as Bootstrap
   const cpHex = bootstrap.checkpoint ?? bootstrap.genesis
   if (!cpHex || !Array.isArray(bootstrap.multiaddrs)) throw new BadBootstrap('bootstrap.json lacks a checkpoint or multiaddrs')
   const decoded = decodeCheckpoint(hexToBytes(cpHex))
@@ -101,7 +106,12 @@ export async function fetchBootstrap(): Promise<{ bootstrap: Bootstrap; pinned: 
   return { bootstrap, pinned: decoded.value }
 }
 
+/** The tab's checkpoint store: one IndexedDB connection, shared with the client. */
+export function openStore(pinned: Checkpoint): IdbCheckpointStore {
+  return new IdbCheckpointStore({ chainId: pinned.chainId })
+}
+
 /** Where the client will start (the same choice it makes), read ahead of it. */
-export function readStartPoint(pinned: Checkpoint): Promise<StartPoint> {
-  return chooseStartPoint(pinned, new IdbCheckpointStore({ chainId: pinned.chainId }))
+export function readStartPoint(pinned: Checkpoint, store: IdbCheckpointStore): Promise<StartPoint> {
+  return chooseStartPoint(pinned, store)
 }

@@ -2,7 +2,7 @@
 // resumes from the IndexedDB checkpoint on reload, and shows only verified balances.
 import './polyfills.ts'
 import type { BrowserClient, Metrics } from './start.ts'
-import { balanceAtCheckpoint, fetchBootstrap, keepBalance, readStartPoint, type ResumedBalance } from './fast-resume.ts'
+import { balanceAtCheckpoint, fetchBootstrap, keepBalance, openStore, readStartPoint, type ResumedBalance } from './fast-resume.ts'
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const el = document.getElementById(id)
@@ -92,9 +92,10 @@ async function main(): Promise<void> {
   const { bootstrap, pinned } = await fetchBootstrap()
   metrics.bootstrapMs = performance.now()
   const first = bootstrap.accounts?.[0]?.address
+  const store = openStore(pinned)
   let resumed = false
   if (first) {
-    const sp = await readStartPoint(pinned)
+    const sp = await readStartPoint(pinned, store)
     const b = sp.source === 'store' ? balanceAtCheckpoint(sp.checkpoint, first) : undefined
     if (b) {
       $<HTMLInputElement>('address').value = first
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
   }
   // The client, libp2p and the verifier load only now: they are most of the page's code.
   const [{ startBrowserClient }, { defineZklightBalance }] = await Promise.all([import('./start.ts'), import('./zklight-balance.ts')])
-  const app = await startBrowserClient({ log, bootstrap, pinned, metrics })
+  const app = await startBrowserClient({ log, bootstrap, pinned, store, metrics })
   ;(globalThis as Record<string, unknown>).zklight = app
   defineZklightBalance(app.client)
   $('origin').textContent = app.origin

@@ -7,8 +7,8 @@ import { initCrypto } from '../core/eddsa.ts'
 import { signTransfer } from '../core/transfer.ts'
 import type { Checkpoint } from '../core/types.ts'
 import { createLightClient } from '../client/index.ts'
-import { IdbCheckpointStore } from '../store/idb-checkpoint-store.ts'
-import { BadBootstrap, type Bootstrap } from './fast-resume.ts'
+import type { IdbCheckpointStore } from '../store/idb-checkpoint-store.ts'
+import { fetchJson, type Bootstrap } from './fast-resume.ts'
 
 export type Client = Awaited<ReturnType<typeof createLightClient>>
 
@@ -34,19 +34,12 @@ export interface BrowserClient {
   send(t: { keyHex: string; from: string; to: string; amount: string }): Promise<number>
 }
 
-async function fetchJson(url: string): Promise<unknown> {
-  const res = await fetch(url)
-  if (!res.ok) throw new BadBootstrap(`GET ${url}: HTTP ${res.status}`)
-  return res.json()
-}
-
 /** `bootstrap` and `pinned` come from fetchBootstrap() (src/web/fast-resume.ts), which the page runs first. */
-export async function startBrowserClient(opts: { log: (s: string) => void; bootstrap: Bootstrap; pinned: Checkpoint; metrics: Metrics }): Promise<BrowserClient> {
-  const { bootstrap, pinned, metrics } = opts
+export async function startBrowserClient(opts: { log: (s: string) => void; bootstrap: Bootstrap; pinned: Checkpoint; store: IdbCheckpointStore; metrics: Metrics }): Promise<BrowserClient> {
+  const { bootstrap, pinned, store, metrics } = opts
   // EdDSA (circomlibjs, a wasm curve build of about a second) is needed only to sign:
   // the send path loads it, so a (re)load shows verified state without waiting for it.
   const vk = await fetchJson(bootstrap.vkUrl ?? './vk.json')
-  const store = new IdbCheckpointStore({ chainId: pinned.chainId })
   // ?peers=<multiaddr>,… syncs from those peers only (another tab's relayed WebRTC address, one's own node).
   const pinnedPeers = new URLSearchParams(globalThis.location?.search ?? '').get('peers')
   const peerAddrs = pinnedPeers ? pinnedPeers.split(',').filter(Boolean) : undefined
@@ -97,10 +90,11 @@ export async function startBrowserClient(opts: { log: (s: string) => void; boots
   })
   await client.start()
   metrics.clientStartedMs = performance.now()
+  // A start-up metric only: polled for the first minute, not for the page's life.
+  const watchUntil = performance.now() + 60_000
   const peerWatch = setInterval(() => {
-    if (client.health().peers === 0) return
-    metrics.firstPeerMs = performance.now()
-    clearInterval(peerWatch)
+    if (client.health().peers > 0) metrics.firstPeerMs = performance.now()
+    if (client.health().peers > 0 || performance.now() > watchUntil) clearInterval(peerWatch)
   }, 10)
   return app
 }
