@@ -6,8 +6,8 @@ import { verifyAccountProof } from '../core/smt.ts'
 import type { AccountProof } from '../core/types.ts'
 import { LATEST_HEIGHT } from '../net/constants.ts'
 import { BadAddress, NoVerifiedAnswer } from './errors.ts'
-import { classifyError, type PeerWire } from './network.ts'
-import type { Fault, Offence } from './peer-manager.ts'
+import { reportRequestError, type PeerReports } from '../net/peer-judgement.ts'
+import type { PeerWire } from './network.ts'
 
 export interface VerifiedBalance {
   balance: bigint
@@ -26,15 +26,13 @@ export interface VerifiedRoot {
   stateRoot: bigint
 }
 
-export interface BalanceContext {
+export interface BalanceContext extends PeerReports {
   wire: PeerWire
   depth: number
   peers: () => string[]
   /** The verified state root at `height`, waiting up to a bound for sync to reach it; undefined if it does not. */
   verifiedHeader(height: number): Promise<VerifiedRoot | undefined>
   tip(): VerifiedRoot
-  offence(peer: string, offence: Offence, detail: string): void
-  fault(peer: string, fault: Fault): void
   requestTimeoutMs: number
   /** How many peers to try before giving up. */
   attempts: number
@@ -53,10 +51,7 @@ export async function fetchVerifiedBalance(ctx: BalanceContext, address: string,
       // Our verified height first; a node that keeps only recent state answers at its latest instead.
       answer = (await ctx.wire.accountProof(peer, index, tip.height, opts)) ?? (await ctx.wire.accountProof(peer, index, LATEST_HEIGHT, opts))
     } catch (err) {
-      const kind = classifyError(err)
-      if (kind === 'aborted') throw err
-      if (kind === 'malformed') ctx.offence(peer, 'malformed', 'account proof')
-      else ctx.fault(peer, kind === 'timeout' ? 'timeout' : 'error')
+      if (reportRequestError(ctx, peer, err, 'account proof').kind === 'aborted') throw err
       continue
     }
     if (!answer) {

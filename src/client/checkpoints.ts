@@ -1,25 +1,16 @@
-// Choosing where to start (the stored checkpoint or the pinned one) and saving a
-// checkpoint after verified heads, throttled. A stored record that is corrupt, of
-// another chain or another validator set is reported and ignored, never trusted.
-import { bytesToHex, equalBytes } from '../core/bytes.ts'
-import { hashValidatorSet } from '../core/header.ts'
+// The checkpoint store edge of the client: reading where to start (the choice itself
+// is the pure rule in rules/start-point.ts) and saving a checkpoint after verified
+// heads, throttled.
+import { bytesToHex } from '../core/bytes.ts'
+import type { Clock } from '../core/platform.ts'
 import type { Checkpoint } from '../core/types.ts'
-import type { Clock } from './deps.ts'
+import type { CheckpointStore } from '../store/checkpoint-store.ts'
+import { chooseStart, type StartPoint } from './rules/start-point.ts'
 
-/** The slice of src/store's CheckpointStore the client uses. */
-export interface CheckpointStoreLike {
-  load(): Promise<{ checkpoint: Checkpoint } | { checkpoint: undefined; problem?: string }>
-  /** `force` replaces a higher stored record (stores otherwise keep the highest). */
-  save(cp: Checkpoint, options?: { force?: boolean }): Promise<void>
-}
+/** The part of a checkpoint store (src/store) the client uses: any store, or a test's own. */
+export type CheckpointStoreLike = Pick<CheckpointStore, 'load' | 'save'>
 
-export interface StartPoint {
-  checkpoint: Checkpoint
-  source: 'store' | 'pinned'
-  /** Why a stored record was not used (absent when there was none or it was simply older). */
-  problem?: string
-}
-
+/** Reads the store (a failed read is reported, not thrown) and chooses with the pure rule. */
 export async function chooseStartPoint(pinned: Checkpoint, store: CheckpointStoreLike | undefined): Promise<StartPoint> {
   if (!store) return { checkpoint: pinned, source: 'pinned' }
   let loaded: Awaited<ReturnType<CheckpointStoreLike['load']>>
@@ -28,18 +19,7 @@ export async function chooseStartPoint(pinned: Checkpoint, store: CheckpointStor
   } catch (err) {
     return { checkpoint: pinned, source: 'pinned', problem: `store-error: ${err instanceof Error ? err.name : String(err)}` }
   }
-  const stored = loaded.checkpoint
-  if (!stored) return loaded.problem ? { checkpoint: pinned, source: 'pinned', problem: loaded.problem } : { checkpoint: pinned, source: 'pinned' }
-  if (stored.chainId !== pinned.chainId) return { checkpoint: pinned, source: 'pinned', problem: 'foreign-chain' }
-  if (!equalBytes(hashValidatorSet(stored.validatorSet), hashValidatorSet(pinned.validatorSet))) {
-    return { checkpoint: pinned, source: 'pinned', problem: 'foreign-validator-set' }
-  }
-  if (stored.height < pinned.height) return { checkpoint: pinned, source: 'pinned' }
-  if (stored.height === pinned.height) {
-    if (!equalBytes(stored.headerHash, pinned.headerHash)) return { checkpoint: pinned, source: 'pinned', problem: 'conflicts-with-pinned' }
-    return { checkpoint: pinned, source: 'pinned' }
-  }
-  return { checkpoint: stored, source: 'store' }
+  return chooseStart(pinned, loaded)
 }
 
 /** Saves at most one checkpoint per `intervalMs`, always the newest, one write at a time. */

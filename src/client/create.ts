@@ -1,18 +1,22 @@
 // createLightClient: resolves the defaults (verifier workers, libp2p network,
 // stored checkpoint) and wires them into a LightClient. Tests pass `network` and
 // `verifier` to run the same client over in-memory peers.
+import { silentLogger } from '../core/logger.ts'
+import type { ProofVerifier } from '../zk/proof-verifier.ts'
 import { PROFILES } from '../zk/profiles.ts'
-import { chooseStartPoint, type StartPoint } from './checkpoints.ts'
+import { chooseStartPoint } from './checkpoints.ts'
 import type { ClientNetwork } from './network.ts'
-import { mark, systemClock, systemRandom, type ProofVerifier } from './deps.ts'
+import { isNode, mark, systemClock, systemRandom } from './deps.ts'
 import { BootstrapFailed } from './errors.ts'
 import { LightClient } from './light-client.ts'
 import { DEFAULT_TUNING, type LightClientOptions } from './options.ts'
+import type { StartPoint } from './rules/start-point.ts'
 import { VerifiedChain } from './verified-chain.ts'
 
 export async function createLightClient(opts: LightClientOptions): Promise<LightClient> {
   const clock = opts.clock ?? systemClock
   const random = opts.random ?? systemRandom
+  const logger = opts.logger ?? silentLogger
   const tuning = { ...DEFAULT_TUNING, ...opts.tuning }
   const depth = opts.treeDepth ?? depthForChain(opts.checkpoint.chainId)
   if (!opts.verifier && opts.verificationKey === undefined) throw new TypeError('createLightClient needs `verifier` or `verificationKey`')
@@ -55,7 +59,7 @@ export async function createLightClient(opts: LightClientOptions): Promise<Light
   }
   const [verifier, network, start] = parts.map((p) => (p as PromiseFulfilledResult<unknown>).value) as [ProofVerifier, ClientNetwork, StartPoint]
   const chain = new VerifiedChain(start.checkpoint, tuning.cacheBlocks)
-  return new LightClient({ network, verifier, store: opts.store, clock, random, chain, depth, owned, startPoint: start }, tuning)
+  return new LightClient({ network, verifier, store: opts.store, clock, random, logger, chain, depth, owned, startPoint: start }, tuning)
 }
 
 /** The tree depth of the circuit profile whose chain id the checkpoint names. */
@@ -82,11 +86,6 @@ export async function resolveBootstrap(b: LightClientOptions['bootstrap']): Prom
   const addrs = (json as { multiaddrs?: unknown }).multiaddrs
   if (!Array.isArray(addrs) || !addrs.every((a) => typeof a === 'string')) throw new BootstrapFailed(`${url.href} has no multiaddrs list`)
   return addrs as string[]
-}
-
-function isNode(): boolean {
-  const g = globalThis as { process?: { versions?: { node?: string } }; window?: unknown }
-  return g.window === undefined && typeof g.process?.versions?.node === 'string'
 }
 
 /** worker_threads in Node, Web Workers in browsers; both run src/zk/verify-handler.ts. */

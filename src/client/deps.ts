@@ -1,11 +1,7 @@
-// The edges the light client depends on, as small interfaces so tests can inject
-// them: a clock, a proof verifier (workers in production), and randomness.
-
-export interface Clock {
-  now(): number
-  setTimeout(fn: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
-}
+// The platform edges the light client (and the node) run on: the system clock,
+// the CSPRNG, waits and performance marks. The interfaces are in src/core/platform.ts
+// so pure code can take them as arguments; tests inject their own.
+import type { Clock, RandomBytes } from '../core/platform.ts'
 
 export const systemClock: Clock = {
   now: () => Date.now(),
@@ -27,26 +23,13 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
   })
 }
 
-/** Random bytes (crypto.getRandomValues by default); injected so tests are reproducible. */
-export type RandomSource = (n: number) => Uint8Array
+/** crypto.getRandomValues: the default randomness (peer tie-breaks; proof batch weights are drawn inside the verifier workers). */
+export const systemRandom: RandomBytes = (n) => globalThis.crypto.getRandomValues(new Uint8Array(n))
 
-export const systemRandom: RandomSource = (n) => globalThis.crypto.getRandomValues(new Uint8Array(n))
-
-/** One Groth16 proof and the public signals it must verify against: [oldRoot, newRoot, txRoot]. */
-export interface ProofItem {
-  proof: Uint8Array
-  signals: bigint[]
-}
-
-export type BatchVerdict = { ok: true } | { ok: false; bad: number[] }
-
-/**
- * Verifies proofs off the main thread. `bad` lists the indices of the items that
- * fail; an implementation must find every bad item, not just report the batch failed.
- */
-export interface ProofVerifier {
-  verifyBatch(items: ProofItem[]): Promise<BatchVerdict>
-  close(): Promise<void>
+/** Whether this is Node (not a browser or a worker), for the few places that pick a platform implementation. */
+export function isNode(): boolean {
+  const g = globalThis as { process?: { versions?: { node?: string } }; window?: unknown }
+  return g.window === undefined && typeof g.process?.versions?.node === 'string'
 }
 
 /** A performance mark for start-up timelines (benchmarks read them); a no-op where unsupported. */

@@ -5,10 +5,11 @@ import { bytesToHex } from '../core/bytes.ts'
 import { hashHeader } from '../core/header.ts'
 import { verifyQuorumCertificate } from '../core/quorum.ts'
 import type { Header, QuorumCertificate } from '../core/types.ts'
-import type { CertificateBook, Equivocation } from './certificates.ts'
+import type { CertificateBook, Equivocation } from './rules/certificate-book.ts'
 import type { HeadTracker } from './head-tracker.ts'
-import { classifyError, type PeerWire } from './network.ts'
-import type { Fault, Offence, PeerManager } from './peer-manager.ts'
+import { reportRequestError, type Fault, type Offence } from '../net/peer-judgement.ts'
+import type { PeerWire } from './network.ts'
+import type { PeerManager } from './peer-manager.ts'
 import type { VerifiedChain } from './verified-chain.ts'
 
 export interface IntakeContext {
@@ -37,9 +38,7 @@ export async function pollPeer(ctx: IntakeContext, peer: string, signal: AbortSi
     considerHead(ctx, peer, st.head, st.qc)
     ctx.tracker.contact()
   } catch (err) {
-    const kind = classifyError(err)
-    if (kind === 'malformed') ctx.punish(peer, 'malformed', 'status')
-    else if (kind !== 'aborted') ctx.fault(peer, kind === 'timeout' ? 'timeout' : 'error')
+    reportRequestError({ offence: ctx.punish, fault: ctx.fault }, peer, err, 'status')
   }
 }
 

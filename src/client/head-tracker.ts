@@ -4,8 +4,7 @@
 import { bytesToHex } from '../core/bytes.ts'
 import { hashHeader } from '../core/header.ts'
 import type { Header } from '../core/types.ts'
-import type { Clock } from './deps.ts'
-import type { StatusEvent } from './options.ts'
+import type { Clock } from '../core/platform.ts'
 
 export interface PendingHead {
   height: number
@@ -102,12 +101,4 @@ export class HeadTracker {
   private drop(p: PendingHead, reason: string, peer: string): void {
     this.events.dropped({ height: p.height, hash: p.hash, header: p.header, reason, peer })
   }
-}
-
-/** syncing | synced | stale for a client that has not halted. */
-export function liveStatus(s: { lagBlocks: number; lagMs: number; anchored: boolean; sinceStart: number; staleAfterMs: number; peers: number }): StatusEvent {
-  // Never confirmed current (lagMs Infinity): stale once the start is older than the allowance.
-  const age = s.lagMs === Infinity ? s.sinceStart : s.lagMs
-  if (age > s.staleAfterMs) return { status: 'stale', reason: s.peers === 0 ? 'no-peers' : 'lagging' }
-  return { status: s.lagBlocks > 0 || !s.anchored || s.lagMs === Infinity ? 'syncing' : 'synced' }
 }

@@ -6,7 +6,8 @@ import { dialWithRetry, parseMultiaddr, peerIdStringOf } from '../net/dial.ts'
 import { subscribeHeads } from '../net/gossip.ts'
 import { ALL_PROTOCOLS } from '../net/protocols.ts'
 import { handle, request, type RpcHost } from '../net/rpc.ts'
-import { mark, type Clock } from './deps.ts'
+import type { Clock } from '../core/platform.ts'
+import { isNode, mark } from './deps.ts'
 import type { ClientNetwork, NetworkEvent, ServeHandler } from './network.ts'
 import { createWireClient } from './wire-client.ts'
 
@@ -31,11 +32,6 @@ export interface Libp2pNetworkOptions {
   allowPrivateAddresses?: boolean
   /** Use only these peers (ids) for zklight requests; other connections (a relay) carry nothing of ours. */
   onlyPeers?: string[]
-}
-
-function isNode(): boolean {
-  const g = globalThis as { process?: { versions?: { node?: string } }; window?: unknown }
-  return g.window === undefined && typeof g.process?.versions?.node === 'string'
 }
 
 async function createHost(opts: Libp2pNetworkOptions): Promise<Host> {

@@ -2,30 +2,37 @@
 // (catch-up sync, then gossiped heads), answers balances with Merkle proofs against
 // verified roots, and halts rather than guess when validators equivocate.
 import { bytesToHex } from '../core/bytes.ts'
+import type { Logger } from '../core/logger.ts'
+import type { Clock, RandomBytes } from '../core/platform.ts'
 import type { QuorumCertificate, Transfer } from '../core/types.ts'
+import type { Fault, Offence } from '../net/peer-judgement.ts'
+import type { ProofVerifier } from '../zk/proof-verifier.ts'
 import { fetchVerifiedBalance, type VerifiedBalance } from './balance.ts'
-import { CertificateBook, type Equivocation } from './certificates.ts'
-import { CheckpointSaver, type CheckpointStoreLike, type StartPoint } from './checkpoints.ts'
-import { sleep, type Clock, type ProofVerifier, type RandomSource } from './deps.ts'
+import { CheckpointSaver, type CheckpointStoreLike } from './checkpoints.ts'
+import { sleep } from './deps.ts'
 import { Emitter } from './emitter.ts'
 import { ClientHalted, ClientStopped, StaleView } from './errors.ts'
 import { considerHead, pollPeer, recordCertificate, type IntakeContext } from './head-intake.ts'
-import { HeadTracker, liveStatus } from './head-tracker.ts'
+import { HeadTracker } from './head-tracker.ts'
 import type { ClientNetwork, NetworkEvent } from './network.ts'
-import type { ClientEvents, Health, StatusEvent, Tuning } from './options.ts'
-import { PeerManager, type Fault, type Offence } from './peer-manager.ts'
+import type { ClientEvents, Health, Tuning } from './options.ts'
+import { PeerManager } from './peer-manager.ts'
 import { fetchAnchor, syncRound, type SyncContext } from './range-sync.ts'
+import { CertificateBook, type Equivocation } from './rules/certificate-book.ts'
+import { liveStatus, type StatusEvent } from './rules/live-status.ts'
+import type { CheckedEntry } from './rules/range.ts'
+import type { StartPoint } from './rules/start-point.ts'
 import { createServeHandlers, createServeSource } from './serve-source.ts'
 import { submitAndWait, TransferWatch, type Inclusion } from './transfer-watch.ts'
 import { VerifiedChain } from './verified-chain.ts'
-import type { RangeEntry } from './verify-range.ts'
 
 export interface ClientDeps {
   network: ClientNetwork
   verifier: ProofVerifier
   store: CheckpointStoreLike | undefined
   clock: Clock
-  random: RandomSource
+  random: RandomBytes
+  logger: Logger
   chain: VerifiedChain
   depth: number
   genesisHash?: Uint8Array
@@ -35,7 +42,7 @@ export interface ClientDeps {
 }
 
 export class LightClient {
-  private readonly events = new Emitter<ClientEvents>()
+  private readonly events: Emitter<ClientEvents>
   private readonly peers: PeerManager
   private readonly book: CertificateBook
   private readonly tracker: HeadTracker
@@ -59,6 +66,7 @@ export class LightClient {
     private readonly t: Tuning,
   ) {
     const { clock, random, chain } = deps
+    this.events = new Emitter<ClientEvents>(deps.logger.child('events'))
     this.chain = chain
     this.genesisHash = chain.checkpoint.height === 0 ? chain.checkpoint.headerHash : deps.genesisHash
     this.peers = new PeerManager({ clock, random, banMs: t.banMs })
@@ -67,7 +75,7 @@ export class LightClient {
       pending: (p) => this.events.emit('pending', p),
       dropped: (d) => this.events.emit('dropped', d),
     })
-    this.saver = new CheckpointSaver(deps.store, clock, t.saveIntervalMs, (err) => console.warn('zklight: checkpoint save failed', err), deps.startPoint.problem !== undefined)
+    this.saver = new CheckpointSaver(deps.store, clock, t.saveIntervalMs, (err) => deps.logger.warn('checkpoint save failed', err), deps.startPoint.problem !== undefined)
     this.txs = new TransferWatch(chain.chainId, clock)
     this.intake = {
       chain,
@@ -226,7 +234,7 @@ export class LightClient {
         peers: this.statePeers().slice(0, 4),
         requestTimeoutMs: this.t.requestTimeoutMs,
         timeoutMs: opts.timeoutMs ?? this.t.transferTimeoutMs,
-        malformed: (peer) => this.punish(peer, 'malformed', 'submit answer'),
+        reports: { offence: (peer, o, d) => this.punish(peer, o, d), fault: (peer, f) => this.fault(peer, f) },
       },
       signed,
     )
@@ -252,7 +260,7 @@ export class LightClient {
         await this.idle(this.t.statusIntervalMs, signal)
       } catch (err) {
         // The verifier or a bug, not a peer: report, back off, keep the verified view.
-        console.warn('zklight: sync round failed', err)
+        this.deps.logger.warn('sync round failed', err)
         await this.idle(this.t.retryMs, signal)
       }
     }
@@ -315,7 +323,7 @@ export class LightClient {
 
   // --- the verified view moves ---
 
-  private adopt(entries: RangeEntry[], qc: QuorumCertificate): void {
+  private adopt(entries: CheckedEntry[], qc: QuorumCertificate): void {
     const blocks = this.chain.extend(entries, qc, this.deps.clock.now())
     this.advanced()
     const tip = this.chain.tip

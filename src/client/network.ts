@@ -1,8 +1,7 @@
 // What the light client needs from the network, decoded: requests to one peer,
 // connection events, gossiped heads, and serving its own verified data. The
 // libp2p implementation lives in libp2p-network.ts; tests inject an in-memory one.
-import type { AccountProof, Header, QuorumCertificate, Transfer } from '../core/types.ts'
-import type { RangeEntry } from './verify-range.ts'
+import type { AccountProof, BlockEntry, Header, QuorumCertificate, Transfer } from '../core/types.ts'
 
 export interface PeerStatus {
   chainId: number
@@ -39,7 +38,7 @@ export interface RequestOptions {
 export interface PeerWire {
   status(peer: string, opts?: RequestOptions): Promise<PeerStatus>
   headers(peer: string, from: number, count: number, opts?: RequestOptions): Promise<Header[]>
-  proofs(peer: string, from: number, count: number, opts?: RequestOptions): Promise<RangeEntry[]>
+  proofs(peer: string, from: number, count: number, opts?: RequestOptions): Promise<BlockEntry[]>
   /** `height` may be LATEST_HEIGHT (src/net/constants.ts): the peer's latest proven state. Null when it cannot serve it. */
   accountProof(peer: string, index: number, height: number, opts?: RequestOptions): Promise<AccountProofAnswer | null>
   submitTransfer(peer: string, transfer: Transfer, opts?: RequestOptions): Promise<SubmitAnswer>
@@ -49,7 +48,7 @@ export interface PeerWire {
 export interface ServeSource {
   status(): PeerStatus | undefined
   headers(from: number, count: number): Header[]
-  proofs(from: number, count: number): RangeEntry[]
+  proofs(from: number, count: number): BlockEntry[]
 }
 
 /** A byte-level request handler (see src/net/protocols.ts toBytesHandler). */
@@ -80,13 +79,4 @@ export interface ClientNetwork extends PeerWire {
   ensurePeers(want: number): Promise<void>
   /** Registers request handlers (protocol id → handler) on this client's own host. */
   serve(handlers: ReadonlyMap<string, ServeHandler>): void
-}
-
-/** How a failed request is judged: proven misbehaviour, or ordinary trouble. */
-export function classifyError(err: unknown): 'malformed' | 'timeout' | 'error' | 'aborted' {
-  const name = err instanceof Error ? err.name : ''
-  if (name === 'BadMessage' || name === 'MessageTooLarge') return 'malformed'
-  if (name === 'RequestTimeout' || name === 'TimeoutError') return 'timeout'
-  if (name === 'AbortError') return 'aborted'
-  return 'error'
 }

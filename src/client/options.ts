@@ -1,21 +1,15 @@
 // Public types of the light client: options, events, health, and the tuning knobs
 // with their defaults (each with the reason for its value).
+import type { Logger } from '../core/logger.ts'
+import type { Clock, RandomBytes } from '../core/platform.ts'
 import type { Checkpoint, Header } from '../core/types.ts'
-import type { Equivocation } from './certificates.ts'
-import type { CheckpointStoreLike, StartPoint } from './checkpoints.ts'
-import type { Clock, ProofVerifier, RandomSource } from './deps.ts'
+import type { Fault, Offence } from '../net/peer-judgement.ts'
+import type { ProofVerifier } from '../zk/proof-verifier.ts'
+import type { CheckpointStoreLike } from './checkpoints.ts'
 import type { DroppedHead, PendingHead } from './head-tracker.ts'
 import type { ClientNetwork } from './network.ts'
-import type { Fault, Offence } from './peer-manager.ts'
-
-export type ClientStatus = 'syncing' | 'synced' | 'stale' | 'halted'
-
-export interface StatusEvent {
-  status: ClientStatus
-  /** Why: 'equivocation' when halted, 'no-peers' or 'lagging' when stale. */
-  reason?: string
-  evidence?: Equivocation
-}
+import type { ClientStatus, StatusEvent } from './rules/live-status.ts'
+import type { StartPoint } from './rules/start-point.ts'
 
 export interface HeadEvent {
   height: number
@@ -112,7 +106,9 @@ export interface LightClientOptions {
   /** Accounts tree depth; defaults to the circuit profile with the checkpoint's chain id. */
   treeDepth?: number
   clock?: Clock
-  random?: RandomSource
+  random?: RandomBytes
+  /** Where the client reports what it does (failed saves, failed sync rounds); silent by default. */
+  logger?: Logger
   /**
    * Browser only. WARNING: lets the tab dial loopback and private addresses and
    * plain ws:// (needed for a devnet on 127.0.0.1; leave off on a public network).

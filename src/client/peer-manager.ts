@@ -1,11 +1,7 @@
 // Peer scores and bans: a peer that serves provably bad data is banned at once
 // (and disconnected by the caller); slow or silent peers lose score until replaced.
-import type { Clock, RandomSource } from './deps.ts'
-
-/** Proven misbehaviour: the bytes themselves show the peer lied or broke the protocol. */
-export type Offence = 'proof-invalid' | 'broken-link' | 'bad-block' | 'bad-certificate' | 'malformed' | 'bad-account-proof' | 'equivocation'
-/** Unproven trouble: could be the network; costs score, not an immediate ban. */
-export type Fault = 'timeout' | 'unavailable' | 'error'
+import type { Clock, RandomBytes } from '../core/platform.ts'
+import type { Fault, Offence } from '../net/peer-judgement.ts'
 
 export interface PeerInfo {
   id: string
@@ -19,7 +15,7 @@ export interface PeerInfo {
 
 export interface PeerManagerOptions {
   clock: Clock
-  random: RandomSource
+  random: RandomBytes
   /** How long an offender stays banned. */
   banMs?: number
   /** A peer whose score falls to this is dropped (banned for `faultBanMs`) and replaced. */

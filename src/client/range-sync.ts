@@ -3,13 +3,16 @@
 // on its last block), verifies the Groth16 proofs in batches off the main thread,
 // and adopts ranges in height order. Only the first failing range is blamed.
 import { verifyCheckpointHeader } from '../core/checkpoint.ts'
+import { isLinkReason } from '../core/header.ts'
 import { verifyQuorumCertificate } from '../core/quorum.ts'
-import type { Header, QuorumCertificate } from '../core/types.ts'
-import type { BatchVerdict, Clock, ProofItem, ProofVerifier } from './deps.ts'
-import { classifyError, type PeerWire } from './network.ts'
-import type { Fault, Offence, PeerManager } from './peer-manager.ts'
+import type { Clock } from '../core/platform.ts'
+import type { BlockEntry, Header, QuorumCertificate } from '../core/types.ts'
+import { reportRequestError, type Fault, type Offence } from '../net/peer-judgement.ts'
+import type { BatchItem, BatchResult, ProofVerifier } from '../zk/proof-verifier.ts'
+import type { PeerWire } from './network.ts'
+import type { PeerManager } from './peer-manager.ts'
+import { checkRange, type CheckedEntry } from './rules/range.ts'
 import type { VerifiedChain } from './verified-chain.ts'
-import { checkRange, type RangeEntry, type RangeReason } from './verify-range.ts'
 
 export interface SyncOptions {
   /** Blocks per proofs-by-range request (the protocol allows up to 64). */
@@ -31,7 +34,7 @@ export interface SyncHooks {
   certified(header: Header, qc: QuorumCertificate, peer: string): boolean
   /** A block failed verification (for pending heads). */
   rejected(header: Header, peer: string, reason: string): void
-  adopted(entries: RangeEntry[], qc: QuorumCertificate, peer: string): void
+  adopted(entries: CheckedEntry[], qc: QuorumCertificate, peer: string): void
   halted(): boolean
 }
 
@@ -47,7 +50,7 @@ export interface SyncContext {
 
 export type SyncOutcome = 'reached' | 'progress' | 'stalled' | 'halted' | 'aborted'
 
-type Fetched = { ok: true; entries: RangeEntry[] } | { ok: false; error: unknown }
+type Fetched = { ok: true; entries: BlockEntry[] } | { ok: false; error: unknown }
 
 interface Job {
   from: number
@@ -58,13 +61,12 @@ interface Job {
 
 interface Checked {
   job: Job
-  entries: RangeEntry[]
+  entries: CheckedEntry[]
   qc: QuorumCertificate
+  /** proofs[i] belongs to entries[entryOf[i]]. */
   entryOf: number[]
-  result: Promise<BatchVerdict | { error: unknown }>
+  result: Promise<BatchResult | { error: unknown }>
 }
-
-const LINK_REASONS: ReadonlySet<RangeReason> = new Set(['wrong-chain', 'height-gap', 'not-linked', 'wrong-validator-set', 'bad-timestamp', 'bad-proposer', 'wrong-start'])
 
 /** Fetches and checks the header the checkpoint names, so the next block can be linked to it. */
 export async function fetchAnchor(ctx: SyncContext, signal: AbortSignal): Promise<boolean> {
@@ -75,7 +77,7 @@ export async function fetchAnchor(ctx: SyncContext, signal: AbortSignal): Promis
     try {
       headers = await ctx.wire.headers(peer, cp.height, 1, { signal, timeoutMs: ctx.options.requestTimeoutMs })
     } catch (err) {
-      reportError(ctx, peer, err)
+      reportRequestError(ctx.hooks, peer, err, 'checkpoint header')
       continue
     }
     const header = headers[0]
@@ -113,7 +115,7 @@ export async function syncRound(ctx: SyncContext, target: number, signal: AbortS
       if (signal.aborted) return 'aborted'
       if ('error' in r) throw r.error // the verifier itself failed: not the peer's fault
       if (!r.ok) {
-        const bad = c.entries[c.entryOf[r.bad[0] as number] as number] as RangeEntry
+        const bad = c.entries[c.entryOf[r.bad[0] as number] as number] as CheckedEntry
         ctx.hooks.offence(c.job.peer, 'proof-invalid', `height ${bad.block.header.height}`)
         ctx.hooks.rejected(bad.block.header, c.job.peer, 'proof-invalid')
         break
@@ -160,7 +162,7 @@ async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom
   for (const job of jobs) {
     const got = await job.fetched
     if (!got.ok) {
-      reportError(ctx, job.peer, got.error)
+      reportRequestError(ctx.hooks, job.peer, got.error, 'proofs by range')
       break
     }
     const entries = got.entries
@@ -172,15 +174,15 @@ async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom
       ctx.hooks.offence(job.peer, 'malformed', `asked ${job.count} blocks, got ${entries.length}`)
       break
     }
-    const check = checkRange(parent, entries, ctx.chain.validatorSet.length, bodiesFrom)
+    const check = checkRange(parent, entries, { validatorCount: ctx.chain.validatorSet.length, bodiesFrom })
     if (!check.ok) {
-      const offence: Offence = LINK_REASONS.has(check.reason) ? 'broken-link' : 'bad-block'
-      const at = entries[check.index] as RangeEntry
+      const offence: Offence = isLinkReason(check.reason) || check.reason === 'wrong-start' ? 'broken-link' : 'bad-block'
+      const at = entries[check.index] as BlockEntry
       ctx.hooks.offence(job.peer, offence, `${check.reason} at height ${at.block.header.height}`)
       ctx.hooks.rejected(at.block.header, job.peer, check.reason)
       break
     }
-    const tail = entries[entries.length - 1] as RangeEntry
+    const tail = entries[entries.length - 1] as BlockEntry
     if (!tail.qc) {
       // Not provably malicious (it may be serving a block it has not got votes for yet).
       ctx.hooks.fault(job.peer, 'unavailable')
@@ -193,9 +195,10 @@ async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom
       break
     }
     if (!ctx.hooks.certified(tail.block.header, tail.qc, job.peer)) break
-    const { items, entryOf } = check.value
-    const result = items.length === 0 ? Promise.resolve<BatchVerdict>({ ok: true }) : verifyWithDeadline(ctx, items)
-    out.push({ job, entries, qc: tail.qc, entryOf, result })
+    const { entries: checked, proofs } = check.value
+    const items: BatchItem[] = proofs.map((p) => ({ proof: p.proof, signals: p.signals }))
+    const result = items.length === 0 ? Promise.resolve<BatchResult>({ ok: true }) : verifyWithDeadline(ctx, items)
+    out.push({ job, entries: checked, qc: tail.qc, entryOf: proofs.map((p) => p.entry), result })
     parent = tail.block.header
     if (entries.length < job.count) break // a short answer: later ranges cannot link
   }
@@ -206,18 +209,11 @@ export class VerifierStuck extends Error {
   override name = 'VerifierStuck'
 }
 
-function verifyWithDeadline(ctx: SyncContext, items: ProofItem[]): Promise<BatchVerdict | { error: unknown }> {
+function verifyWithDeadline(ctx: SyncContext, items: BatchItem[]): Promise<BatchResult | { error: unknown }> {
   let timer: unknown
   const deadline = new Promise<{ error: unknown }>((resolve) => {
     timer = ctx.clock.setTimeout(() => resolve({ error: new VerifierStuck(`no verdict on ${items.length} proofs in ${ctx.options.verifyTimeoutMs} ms`) }), ctx.options.verifyTimeoutMs)
   })
   const verdict = ctx.verifier.verifyBatch(items).catch((error: unknown) => ({ error }))
   return Promise.race([verdict, deadline]).finally(() => ctx.clock.clearTimeout(timer))
-}
-
-function reportError(ctx: SyncContext, peer: string, err: unknown): void {
-  const kind = classifyError(err)
-  if (kind === 'malformed') ctx.hooks.offence(peer, 'malformed', err instanceof Error ? err.message : String(err))
-  else if (kind === 'timeout') ctx.hooks.fault(peer, 'timeout')
-  else if (kind === 'error') ctx.hooks.fault(peer, 'error')
 }

@@ -1,10 +1,9 @@
 // What this client serves to other light clients: only data it has verified, and
 // ranges cut after a block whose certificate it checked (so the asker can adopt them).
-import type { Header } from '../core/types.ts'
+import type { BlockEntry, Header, QuorumCertificate } from '../core/types.ts'
 import { HEADERS, PROOFS, STATUS, toBytesHandler } from '../net/protocols.ts'
 import type { PeerStatus, ServeHandler, ServeSource } from './network.ts'
 import type { VerifiedChain } from './verified-chain.ts'
-import type { RangeEntry } from './verify-range.ts'
 
 /** Byte handlers for status, headers and proofs (light clients serve no accounts and take no transfers). */
 export function createServeHandlers(source: ServeSource): Map<string, ServeHandler> {
@@ -54,13 +53,13 @@ export function createServeSource(chain: VerifiedChain, genesisHash: () => Uint8
       }
       return out
     },
-    proofs(from: number, count: number): RangeEntry[] {
+    proofs(from: number, count: number): BlockEntry[] {
       return chain.certifiedRange(from, count).map((b) => ({ block: b.block, proof: b.proof, qc: b.qc }))
     },
   }
 }
 
-function lastCertified(chain: VerifiedChain): { header: Header; qc: RangeEntry['qc'] } | undefined {
+function lastCertified(chain: VerifiedChain): { header: Header; qc: QuorumCertificate | null } | undefined {
   for (let h = chain.height; h > chain.height - 64 && h >= 0; h--) {
     const b = chain.block(h)
     if (b?.qc) return { header: b.block.header, qc: b.qc }

@@ -5,9 +5,10 @@ import { bytesToHex } from '../core/bytes.ts'
 import { hashTransfer } from '../core/transfer.ts'
 import { decodeTransfer } from '../core/codec.ts'
 import type { Transfer } from '../core/types.ts'
-import type { Clock } from './deps.ts'
+import type { Clock } from '../core/platform.ts'
 import { NoVerifiedAnswer, TransferNotIncluded, TransferRejected } from './errors.ts'
-import { classifyError, type PeerWire } from './network.ts'
+import { reportRequestError, type PeerReports } from '../net/peer-judgement.ts'
+import type { PeerWire } from './network.ts'
 import type { VerifiedBlock } from './verified-chain.ts'
 
 export interface Inclusion {
@@ -55,7 +56,7 @@ export class TransferWatch {
   verified(blocks: readonly VerifiedBlock[]): void {
     if (this.watches.size === 0) return
     for (const b of blocks) {
-      if (b.bodyVerified === false) continue // not authenticated: cannot show inclusion
+      if (!b.bodyVerified) continue // not authenticated: cannot show inclusion
       b.block.transfers.forEach((t, index) => {
         const key = `${t.from}:${t.nonce}`
         const w = this.watches.get(key)
@@ -86,7 +87,7 @@ export interface SubmitContext {
   peers: string[]
   requestTimeoutMs: number
   timeoutMs: number
-  malformed(peer: string): void
+  reports: PeerReports
 }
 
 /** Sends `signed` to peers until one accepts it, then waits for it in a verified block. */
@@ -100,13 +101,15 @@ export async function submitAndWait(ctx: SubmitContext, signed: Transfer | Uint8
   const watch = ctx.watch.watch(transfer, ctx.timeoutMs)
   let rejection: string | undefined
   for (const peer of ctx.peers) {
+    let answer
     try {
-      const answer = await ctx.wire.submitTransfer(peer, transfer, { timeoutMs: ctx.requestTimeoutMs })
-      if (answer.ok) return await watch.done
-      rejection ??= answer.reason // another peer may still accept it: one liar cannot block a transfer
+      answer = await ctx.wire.submitTransfer(peer, transfer, { timeoutMs: ctx.requestTimeoutMs })
     } catch (err) {
-      if (classifyError(err) === 'malformed') ctx.malformed(peer)
+      reportRequestError(ctx.reports, peer, err, 'submit answer')
+      continue
     }
+    if (answer.ok) return watch.done
+    rejection ??= answer.reason // another peer may still accept it: one liar cannot block a transfer
   }
   watch.cancel()
   if (rejection) throw new TransferRejected(rejection)

@@ -5,10 +5,10 @@ import { bytesToHex } from '../core/bytes.ts'
 import { checkpointFromHeader } from '../core/checkpoint.ts'
 import { hashHeader, hashValidatorSet } from '../core/header.ts'
 import type { Checkpoint, Header, QuorumCertificate } from '../core/types.ts'
-import type { RangeEntry } from './verify-range.ts'
+import type { CheckedEntry } from './rules/range.ts'
 
 /** A verified block; `qc` is kept only when this client verified it (so it never serves a bad one). */
-export interface VerifiedBlock extends RangeEntry {
+export interface VerifiedBlock extends CheckedEntry {
   hash: Uint8Array
   /** The certificate a peer sent for a non-tail block, unchecked: only used as equivocation evidence after checking. */
   unverifiedQc: QuorumCertificate | null
@@ -73,14 +73,15 @@ export class VerifiedChain {
 
   /**
    * Appends verified blocks (linked to the tip, proofs checked) whose last block
-   * carries the verified certificate `qc`. Returns the new tip.
+   * carries the verified certificate `qc`; the last one becomes the tip. Returns the
+   * blocks added, in height order.
    */
-  extend(entries: readonly RangeEntry[], qc: QuorumCertificate, now: number): VerifiedBlock[] {
+  extend(entries: readonly CheckedEntry[], qc: QuorumCertificate, now: number): VerifiedBlock[] {
     const added: VerifiedBlock[] = []
     for (let i = 0; i < entries.length; i++) {
-      const e = entries[i] as RangeEntry
+      const e = entries[i] as CheckedEntry
       const isTail = i === entries.length - 1
-      const b: VerifiedBlock = { block: e.block, proof: e.proof, qc: isTail ? qc : null, unverifiedQc: isTail ? null : e.qc, hash: hashHeader(e.block.header), bodyVerified: e.bodyVerified !== false }
+      const b: VerifiedBlock = { block: e.block, proof: e.proof, qc: isTail ? qc : null, unverifiedQc: isTail ? null : e.qc, hash: hashHeader(e.block.header), bodyVerified: e.bodyVerified }
       this.remember(b)
       added.push(b)
     }
@@ -144,7 +145,7 @@ export class VerifiedChain {
     let lastCertified = -1
     for (let h = from; h < from + count; h++) {
       const b = this.blocks.get(h)
-      if (!b || b.bodyVerified === false) break // only blocks whose transfers this client checked
+      if (!b || !b.bodyVerified) break // only blocks whose transfers this client checked
       out.push(b)
       if (b.qc) lastCertified = out.length - 1
     }

@@ -1,11 +1,10 @@
 // PeerWire over any byte transport: encodes requests and decodes answers with the
 // protocol specs of src/net, so the libp2p network and in-memory test peers share
 // one decoding path (and malformed bytes are judged the same way everywhere).
-import type { Header, Transfer } from '../core/types.ts'
+import type { BlockEntry, Header, Transfer } from '../core/types.ts'
 import { ACCOUNT, HEADERS, PROOFS, STATUS, SUBMIT, decodeAnswer, type ProtocolSpec } from '../net/protocols.ts'
 import type { ErrorResponse } from '../net/messages.ts'
 import type { AccountProofAnswer, PeerStatus, PeerWire, RequestOptions, SubmitAnswer } from './network.ts'
-import type { RangeEntry } from './verify-range.ts'
 
 /** Sends one request frame to `peer` on `protocol` and returns the answer frame. */
 export type SendBytes = (peer: string, protocol: string, request: Uint8Array, opts: { maxResponseBytes: number; timeoutMs: number; signal?: AbortSignal }) => Promise<Uint8Array>
@@ -38,7 +37,7 @@ export function createWireClient(send: SendBytes): PeerWire {
       const r = await ask(HEADERS, peer, { from, count }, opts)
       return r.kind === 'error' ? [] : r.headers.map((e) => e.header)
     },
-    async proofs(peer, from, count, opts): Promise<RangeEntry[]> {
+    async proofs(peer, from, count, opts): Promise<BlockEntry[]> {
       const r = await ask(PROOFS, peer, { from, count }, opts)
       return r.kind === 'error' ? [] : r.entries
     },

@@ -30,6 +30,13 @@ export function verifyHeaderLink(parent: Header, child: Header, validatorCount?:
   return { ok: true }
 }
 
+const LINK_REASONS: ReadonlySet<string> = new Set<LinkReason>(['wrong-chain', 'height-gap', 'not-linked', 'wrong-validator-set', 'bad-timestamp', 'bad-proposer'])
+
+/** Whether a rejection is about how a header hangs off its parent (a broken chain), not about the block's content. */
+export function isLinkReason(reason: string): reason is LinkReason {
+  return LINK_REASONS.has(reason)
+}
+
 /** An empty block needs no proof: it must leave the state root alone and commit to no transfers. */
 export function verifyEmptyBlock(parent: Header, block: Block): Verdict<'not-empty' | 'state-changed' | 'tx-root-mismatch'> {
   if (block.transfers.length !== 0) return { ok: false, reason: 'not-empty' }

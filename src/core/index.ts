@@ -35,19 +35,21 @@
  * availability of block bodies (the client does not need them to follow state roots),
  * and privacy (peers see which accounts a client asks about).
  */
-export * from './types.ts'
-export * from './constants.ts'
-export * from './bytes.ts'
-export * from './codec.ts'
-export { poseidon } from './poseidon.ts'
-export { packPoint, unpackPoint, inCurve } from './babyjub.ts'
-export { initCrypto, CryptoNotInitialised } from './eddsa.ts'
+// What an application needs around the light client: the data types, addresses, signed
+// transfers, checkpoints and their encodings, and the checks it may want to run itself
+// (account proofs, certificates, the block rule). Internals (byte readers, the tree,
+// Poseidon parameters) are reached by path from inside the repository only.
+export type * from './types.ts'
+export { FIELD_MODULUS, MAX_AMOUNT, MAX_NONCE, PUBLIC_SIGNAL_COUNT, ADDRESS_PREFIX } from './constants.ts'
+export { bytesToHex, hexToBytes, equalBytes } from './bytes.ts'
+export { encodeCheckpoint, decodeCheckpoint, encodeTransfer, decodeTransfer, encodeAccountProof, decodeAccountProof, encodeHeader, decodeHeader } from './codec.ts'
 export { encodeAddress, decodeAddress, type AddressParts } from './address.ts'
-export { hashAccount } from './account.ts'
-export * from './smt.ts'
-export { hashTransfer, derivePublicKey, signTransfer, verifyTransferSignature, isOnCurve, isFieldElement, type UnsignedTransfer } from './transfer.ts'
-export { computeTxRoot } from './tx-root.ts'
-export * from './ledger.ts'
-export * from './header.ts'
-export * from './quorum.ts'
-export * from './checkpoint.ts'
+export { hashTransfer, derivePublicKey, signTransfer, verifyTransferSignature, type UnsignedTransfer } from './transfer.ts'
+export { verifyAccountProof, type AccountProofReason } from './smt.ts'
+export { hashHeader, hashValidatorSet, verifyHeaderLink } from './header.ts'
+export { verifyQuorumCertificate, detectEquivocation, type CertifiedHeader } from './quorum.ts'
+export { verifyBlock, blockPublicInputs, type BlockRules, type BlockReason, type BlockVerdict } from './block.ts'
+export { checkpointFromHeader, hashCheckpoint, verifyCheckpointHeader } from './checkpoint.ts'
+export { initCrypto } from './eddsa.ts'
+export { createLogger, silentLogger, formatLogEntry, type Logger, type LogEntry, type LogLevel } from './logger.ts'
+export type { Clock, RandomBytes } from './platform.ts'

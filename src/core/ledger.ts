@@ -90,18 +90,6 @@ export function applyTransfer(state: LedgerState, t: Transfer): TransferStep {
   }
 }
 
-/** Checks a block's transfers in order on a scratch copy; the state is not touched. */
-export function verifyBlockTransfers(state: LedgerState, transfers: readonly Transfer[]): { ok: true } | { ok: false; reason: TransferReason; index: number } {
-  const scratch = cloneLedger(state)
-  for (let i = 0; i < transfers.length; i++) {
-    const t = transfers[i] as Transfer
-    const v = verifyTransfer(scratch, t)
-    if (!v.ok) return { ok: false, reason: v.reason, index: i }
-    applyTransfer(scratch, t)
-  }
-  return { ok: true }
-}
-
 export function applyBlockTransfers(state: LedgerState, transfers: readonly Transfer[]): TransferStep[] {
   return transfers.map((t) => applyTransfer(state, t))
 }

@@ -72,6 +72,13 @@ export interface Checkpoint {
 /** A Groth16 proof in the canonical 256-byte form (docs/spec.md#state-transition-proof). */
 export type ProofBytes = Uint8Array
 
+/** A block as peers serve it: with its proof (null for an empty block) and certificate (null when the server has none). */
+export interface BlockEntry {
+  block: Block
+  proof: ProofBytes | null
+  qc: QuorumCertificate | null
+}
+
 /** A rejection of untrusted input: a value, never an exception. */
 export type Verdict<R extends string> = { ok: true } | { ok: false; reason: R }
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: DecodeReason }

@@ -1,6 +1,6 @@
 // The browser libp2p host of the light client: dials nodes over WebRTC-Direct or
 // WebSockets, and other tabs over WebRTC with SDP relayed by a node (listening on
-// /p2p-circuit + /webrtc). Networking stays on the main thread (DESIGN.md).
+// /p2p-circuit + /webrtc). Networking stays on the main thread: workers have no RTCPeerConnection (docs/architecture.md#platform-facts).
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'

@@ -67,7 +67,7 @@ export const MAX_SUBMIT_RESPONSE_BYTES = 512
 export const MAX_HEAD_ANNOUNCEMENT_BYTES = 32 * 1024
 
 // Timeouts cover a whole exchange (open stream, send request, receive response).
-// Loopback round trips are ~1-3 ms and a 1 MiB echo ~150-230 ms (DESIGN.md), so
+// Loopback round trips are ~1-3 ms and a 1 MiB echo ~150-230 ms (docs/architecture.md#platform-facts), so
 // these leave room for slow links and a busy node.
 
 export const STATUS_TIMEOUT_MS = 5_000
@@ -90,7 +90,7 @@ export const MAX_SILENT_REQUESTS = 3
 /** Peers whose misbehaviour counts are remembered (oldest forgotten first), so the table cannot grow without bound. */
 export const MAX_TRACKED_PEERS = 4096
 
-/** Fresh attempts of one dial: WebRTC private-to-private loses ~6% of dials to a race in @libp2p/webrtc 6.0.33 (DESIGN.md). */
+/** Fresh attempts of one dial: WebRTC private-to-private loses ~6% of dials to a race in @libp2p/webrtc 6.0.33 (docs/architecture.md#platform-facts). */
 export const DIAL_ATTEMPTS = 3
 /** Time for one dial attempt; WebRTC via relay signalling took ~830 ms to a first round trip on loopback. */
 export const DIAL_TIMEOUT_MS = 10_000

@@ -1,5 +1,5 @@
 // Dialing with fresh retries: @libp2p/webrtc 6.0.33 loses ~6% of private-to-private
-// dials to a race (DESIGN.md), and a new attempt succeeds; node_modules stay unpatched.
+// dials to a race (docs/architecture.md#platform-facts), and a new attempt succeeds; node_modules stay unpatched.
 import type { Connection, Libp2p, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { isMultiaddr, multiaddr, type Multiaddr } from '@multiformats/multiaddr'

@@ -4,7 +4,16 @@ import { ByteReader, ByteWriter, DecodeError } from '../core/bytes.ts'
 import { decodeWith } from '../core/codec.ts'
 import type { Decoded } from '../core/types.ts'
 import { ERROR_CODE, MAX_TEXT_BYTES, MESSAGE_VERSION, MSG } from './constants.ts'
-import type { ErrorCode, ErrorResponse, MessageType } from './messages.ts'
+
+export type MessageType = (typeof MSG)[keyof typeof MSG]
+export type ErrorCode = keyof typeof ERROR_CODE
+
+/** A peer's refusal to answer; a valid answer, not a protocol violation. */
+export interface ErrorResponse {
+  kind: 'error'
+  code: ErrorCode
+  message: string
+}
 
 export function begin(type: MessageType): ByteWriter {
   return new ByteWriter().u8(type).u8(MESSAGE_VERSION)

@@ -17,21 +17,11 @@ import {
   writeQuorumCertificate,
   writeTransfer,
 } from '../core/codec.ts'
-import type { AccountProof, Block, Decoded, Header, QuorumCertificate, Transfer } from '../core/types.ts'
+import type { AccountProof, BlockEntry, Decoded, Header, QuorumCertificate, Transfer } from '../core/types.ts'
 import { ERROR_CODE, MAX_HEADERS_PER_REQUEST, MAX_PROOFS_PER_REQUEST, MSG } from './constants.ts'
-import { begin, decodeReply, encodeListWithin, readText, readType, writeText } from './message-parts.ts'
+import { begin, decodeReply, encodeListWithin, readText, readType, writeText, type ErrorResponse, type MessageType } from './message-parts.ts'
 
-export { clampText } from './message-parts.ts'
-
-export type MessageType = (typeof MSG)[keyof typeof MSG]
-export type ErrorCode = keyof typeof ERROR_CODE
-
-/** A peer's refusal to answer; a valid answer, not a protocol violation. */
-export interface ErrorResponse {
-  kind: 'error'
-  code: ErrorCode
-  message: string
-}
+export { clampText, type ErrorCode, type ErrorResponse, type MessageType } from './message-parts.ts'
 
 export interface HeadersRequest {
   from: number
@@ -66,15 +56,9 @@ export interface HeadersResponse {
   kind: 'headers'
   headers: HeaderEntry[]
 }
-export interface ProofEntry {
-  block: Block
-  /** 256-byte Groth16 proof; null for a block without transfers. */
-  proof: Uint8Array | null
-  qc: QuorumCertificate | null
-}
 export interface ProofsResponse {
   kind: 'proofs'
-  entries: ProofEntry[]
+  entries: BlockEntry[]
 }
 export interface AccountResponse {
   kind: 'account'
@@ -159,7 +143,7 @@ export const decodeHeadersResponse = (b: Uint8Array) =>
     headers: r.list(MAX_HEADERS_PER_REQUEST, (rr) => ({ header: readHeader(rr), qc: rr.optional(readQuorumCertificate) })),
   }))
 
-function writeProofEntry(w: ByteWriter, e: ProofEntry): void {
+function writeProofEntry(w: ByteWriter, e: BlockEntry): void {
   writeBlock(w, e.block)
   w.optional(e.proof, writeProof)
   w.optional(e.qc, writeQuorumCertificate)

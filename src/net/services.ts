@@ -6,7 +6,7 @@ import type { ConnectionGater } from '@libp2p/interface'
 import { ping, type Ping } from '@libp2p/ping'
 import { HEADS_TOPIC } from './constants.ts'
 
-/** No STUN/TURN unless configured: the defaults are public servers, and loopback/devnet needs none (DESIGN.md). */
+/** No STUN/TURN unless configured: the defaults are public servers, and loopback/devnet needs none (docs/architecture.md#platform-facts). */
 export const DEFAULT_RTC_CONFIGURATION: RTCConfiguration = { iceServers: [] }
 
 /** One gossipsub RPC may batch several announcements and control messages; 1 MiB bounds it (libp2p's default is 4 MiB). */

@@ -3,7 +3,7 @@
 // and the Groth16 verification key — and the genesis block, state and checkpoint it implies.
 import { bytesToHex, hexToBytes } from '../core/bytes.ts'
 import { checkpointFromHeader } from '../core/checkpoint.ts'
-import { MAX_AMOUNT, MAX_VALIDATORS } from '../core/constants.ts'
+import { MAX_AMOUNT, MAX_VALIDATORS, PUBLIC_SIGNAL_COUNT } from '../core/constants.ts'
 import { hashHeader, hashValidatorSet } from '../core/header.ts'
 import { createLedger, type LedgerState } from '../core/ledger.ts'
 import { isOnCurve } from '../core/transfer.ts'
@@ -85,7 +85,7 @@ export function parseChainSpec(text: string): ChainSpec {
     if (typeof a.balance !== 'string' || !/^\d+$/.test(a.balance) || BigInt(a.balance) > MAX_AMOUNT) throw new ChainSpecError(`${where}.balance is not a u64`)
     return { index: a.index, pubKey, balance: BigInt(a.balance) }
   })
-  if (j.vk === null || typeof j.vk !== 'object' || j.vk.nPublic !== 3) throw new ChainSpecError('vk is not a verification key with 3 public inputs')
+  if (j.vk === null || typeof j.vk !== 'object' || j.vk.nPublic !== PUBLIC_SIGNAL_COUNT) throw new ChainSpecError(`vk is not a verification key with ${PUBLIC_SIGNAL_COUNT} public inputs`)
   return { profile, genesisTime: j.genesisTime, validators, accounts, vk: j.vk }
 }
 

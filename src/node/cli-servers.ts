@@ -15,8 +15,9 @@ import { startDevnet } from './devnet.ts'
 import { ChainMismatch, ChainSpecError, UsageError } from './errors.ts'
 import { nodePaths } from './identity.ts'
 import { startLedgerNode } from './ledger-node.ts'
+import { stderrLogger } from './log.ts'
 
-const log = (msg: string) => process.stderr.write(`zklight: ${msg}\n`)
+const logger = stderrLogger()
 
 /** Resolves when the process is asked to stop (SIGINT or SIGTERM). */
 function untilSignal(): Promise<string> {
@@ -74,12 +75,12 @@ export const devnetCommand: CommandSpec = {
       httpPort: int(values, 'http-port', DEVNET_DEFAULTS.httpPort, 0, 65535),
       ptau: str(values, 'ptau'),
       listenHost: str(values, 'listen-host'),
-      log,
+      logger: logger.child('devnet'),
     })
     process.stdout.write(`${JSON.stringify({ event: 'ready', url: devnet.url, multiaddrs: devnet.multiaddrs, accounts: devnet.accounts })}\n`)
-    log(`devnet ready at ${devnet.url}`)
+    logger.info(`devnet ready at ${devnet.url}`)
     const sig = await untilSignal()
-    log(`${sig}: stopping`)
+    logger.info(`${sig}: stopping`)
     await devnet.stop()
     return 0
   },
@@ -142,12 +143,12 @@ export const nodeCommand: CommandSpec = {
     } else if (existsSync(paths.spec)) {
       spec = parseChainSpec(await readFile(paths.spec, 'utf8'))
     } else throw new UsageError(`--genesis FILE|URL is required on first start (${join(dir, 'genesis.json')} does not exist yet)`)
-    const node = await startLedgerNode({ dir, spec, peers, listenHost: str(values, 'listen-host'), ports: ports(values), log })
+    const node = await startLedgerNode({ dir, spec, peers, listenHost: str(values, 'listen-host'), ports: ports(values), logger: logger.child('node') })
     const head = node.chain.servedHead.header.height
     process.stdout.write(`${JSON.stringify({ event: 'ready', multiaddrs: node.multiaddrs(), head })}\n`)
-    log(`node ready (proven head ${head}); following ${peers.length} peer(s)`)
+    logger.info(`node ready (proven head ${head}); following ${peers.length} peer(s)`)
     const sig = await untilSignal()
-    log(`${sig}: stopping`)
+    logger.info(`${sig}: stopping`)
     await node.stop()
     return 0
   },

@@ -7,6 +7,7 @@ import { mkdir, readFile, readdir } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { join, resolve } from 'node:path'
 import { bytesToHex } from '../core/bytes.ts'
+import type { Logger } from '../core/logger.ts'
 import { encodeCheckpoint } from '../core/codec.ts'
 import { initCrypto } from '../core/eddsa.ts'
 import { validatorPublicKey } from '../core/quorum.ts'
@@ -34,7 +35,7 @@ export interface DevnetOptions {
   /** A powers-of-tau ceremony file; without it the circuit keys come from the insecure dev setup. */
   ptau?: string
   listenHost?: string
-  log: (msg: string) => void
+  logger: Logger
 }
 
 export interface Devnet {
@@ -55,13 +56,13 @@ interface DevnetFiles {
 export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   const dir = resolve(opts.dir)
   const profile = getProfile(opts.profile)
-  const artifacts = await ensureCircuitArtifacts(profile, { ptau: opts.ptau, log: opts.log })
-  if (artifacts.setup === 'insecure-dev') opts.log('WARNING: circuit keys come from an INSECURE development setup (see README); fine for a devnet, never for value')
+  const artifacts = await ensureCircuitArtifacts(profile, { ptau: opts.ptau, log: (m) => opts.logger.child('circuits').info(m) })
+  if (artifacts.setup === 'insecure-dev') opts.logger.warn('circuit keys come from an INSECURE development setup (see README); fine for a devnet, never for value')
   await initCrypto()
   const files = existsSync(join(dir, 'genesis.json')) ? await loadDevnet(dir, opts, artifacts.vk) : await createDevnet(dir, opts, artifacts.vk)
   const { spec } = files
-  opts.log(
-    `devnet: profile ${profile.name} (B=${profile.batch}, D=${profile.depth}, chain ${profile.chainId}), ` +
+  opts.logger.info(
+    `profile ${profile.name} (B=${profile.batch}, D=${profile.depth}, chain ${profile.chainId}), ` +
       `${spec.validators.length} validators, ${files.demo.length} demo accounts, block every ${opts.blockTimeMs} ms, ${opts.txRate} generated transfers/s`,
   )
   const prover = new Prover(artifacts)
@@ -72,7 +73,7 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
       spec,
       listenHost: opts.listenHost,
       producer: { validatorKeys: files.validatorKeys, blockTimeMs: opts.blockTimeMs, prover },
-      log: opts.log,
+      logger: opts.logger,
     })
   } catch (err) {
     await prover.close()
@@ -85,7 +86,7 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
     receivers: [...files.demo.map((d) => d.key), ...files.traffic],
     ratePerSecond: opts.txRate,
     proverBusy: () => node.unproven() > 0,
-    log: opts.log,
+    logger: opts.logger.child('generator'),
   })
   const checkpointHex = bytesToHex(encodeCheckpoint(genesisCheckpoint(spec)))
   const accounts = files.demo.map((d) => ({ address: d.key.address, keyFile: d.file }))
@@ -163,7 +164,7 @@ async function createDevnet(dir: string, opts: DevnetOptions, vk: Record<string,
   await writeFileAtomic(join(dir, 'checkpoint.hex'), enc(bytesToHex(encodeCheckpoint(genesisCheckpoint(spec))) + '\n'))
   // Written last: its presence means the whole setup above is on disk.
   await writeFileAtomic(join(dir, 'genesis.json'), enc(chainSpecToJson(spec)))
-  opts.log(`devnet: created genesis in ${dir}`)
+  opts.logger.info(`created genesis in ${dir}`)
   return { spec, validatorKeys, demo, traffic }
 }
 
@@ -185,6 +186,6 @@ async function loadDevnet(dir: string, opts: DevnetOptions, vk: Record<string, u
   demo.sort((a, b) => a.key.index - b.key.index)
   const trafficFiles = (await readdir(join(dir, 'traffic'))).filter((f) => /^traffic-\d+\.json$/.test(f))
   const traffic = await Promise.all(trafficFiles.map((f) => loadAccountKey(join(dir, 'traffic', f))))
-  opts.log(`devnet: resuming the chain in ${dir} (--validators and --accounts apply only when a devnet is created)`)
+  opts.logger.info(`resuming the chain in ${dir} (--validators and --accounts apply only when a devnet is created)`)
   return { spec, validatorKeys, demo, traffic }
 }

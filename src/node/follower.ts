@@ -1,20 +1,22 @@
 // Follower mode: pulls proven blocks from upstream peers over the proofs protocol,
-// checks each one as a full node must (hash link, certificate, every transfer
-// re-executed, both roots, and the Groth16 proof), then stores it. A peer that serves
-// an invalid block is hung up on and ignored for BAN_MS. Transfers are forwarded upstream.
+// checks each one as a full node must (the core block rule with every transfer
+// re-executed, a certificate on every block, and the Groth16 proof), then stores it.
+// A peer that serves an invalid block is hung up on and ignored for BAN_MS, with the
+// offence named. Transfers are forwarded upstream.
+import { blockPublicInputs, verifyBlock } from '../core/block.ts'
 import { equalBytes } from '../core/bytes.ts'
-import { hashHeader, verifyEmptyBlock, verifyHeaderLink } from '../core/header.ts'
-import { applyTransfer, cloneLedger, verifyTransfer, type LedgerState } from '../core/ledger.ts'
+import { hashHeader, isLinkReason } from '../core/header.ts'
+import { verifyTransfer, type LedgerState } from '../core/ledger.ts'
+import type { Logger } from '../core/logger.ts'
+import type { Clock } from '../core/platform.ts'
 import { verifyQuorumCertificate } from '../core/quorum.ts'
-import { computeTxRoot } from '../core/tx-root.ts'
-import type { Header, Transfer, TransferReason } from '../core/types.ts'
+import type { BlockEntry, Header, Transfer, TransferReason } from '../core/types.ts'
 import { MAX_PROOFS_PER_REQUEST } from '../net/constants.ts'
 import { parseMultiaddr } from '../net/dial.ts'
-import type { ProofEntry } from '../net/messages.ts'
+import type { Offence } from '../net/peer-judgement.ts'
 import { PROOFS, STATUS, SUBMIT } from '../net/protocols.ts'
 import { call, type RpcHost } from '../net/rpc.ts'
-import type { BatchItem } from '../zk/batch-verify.ts'
-import type { ProofVerifier } from '../zk/verifier-pool.ts'
+import type { BatchItem, ProofVerifier } from '../zk/proof-verifier.ts'
 import type { ChainState } from './chain.ts'
 import { BAN_MS, FOLLOW_POLL_MS } from './constants.ts'
 
@@ -24,11 +26,20 @@ export interface FollowerDeps {
   /** Upstream multiaddrs (each ending in /p2p/<id>). */
   peers: string[]
   verifier: ProofVerifier
-  log: (msg: string) => void
+  clock: Clock
+  logger: Logger
   pollMs?: number
+  /** Told of every peer the follower stops using, with the offence it proved. */
+  onBan?: (peer: string, offence: Offence, detail: string) => void
 }
 
-type Checked = { entry: ProofEntry; repair: boolean }
+/** Why an upstream peer's answer was refused: the offence and what exactly was wrong. */
+export interface Refusal {
+  offence: Offence
+  detail: string
+}
+
+type Checked = { entry: BlockEntry; repair: boolean; signals: bigint[] | null }
 
 export class Follower {
   private running = false
@@ -55,6 +66,11 @@ export class Follower {
     this.wake?.()
   }
 
+  /** Whether `addr` is being ignored for an offence (until its ban runs out). */
+  isBanned(addr: string): boolean {
+    return (this.bans.get(addr) ?? 0) > this.deps.clock.now()
+  }
+
   /**
    * Refuses what no pending transfer could fix (bad signature, indices, amount) against
    * the local head state, then hands the transfer to the first upstream peer that answers;
@@ -75,8 +91,7 @@ export class Follower {
   }
 
   private usablePeers(): string[] {
-    const now = Date.now()
-    return this.deps.peers.filter((p) => (this.bans.get(p) ?? 0) <= now)
+    return this.deps.peers.filter((p) => !this.isBanned(p))
   }
 
   private async run(): Promise<void> {
@@ -89,14 +104,14 @@ export class Follower {
         } catch (err) {
           if (!this.complained.has(addr) && this.running) {
             this.complained.add(addr)
-            this.deps.log(`sync from ${addr} failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)} (retrying)`)
+            this.deps.logger.warn(`sync from ${addr} failed (retrying)`, err)
           }
         }
       }
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, this.deps.pollMs ?? FOLLOW_POLL_MS)
+        const t = this.deps.clock.setTimeout(resolve, this.deps.pollMs ?? FOLLOW_POLL_MS)
         this.wake = () => {
-          clearTimeout(t)
+          this.deps.clock.clearTimeout(t)
           resolve()
         }
       })
@@ -110,19 +125,19 @@ export class Follower {
     const st = await call(host, ma, STATUS, {})
     if (st.kind === 'error') return
     if (st.chainId !== chain.spec.profile.chainId || !equalBytes(st.genesisHash, chain.genesisHash)) {
-      return this.ban(addr, 'is on another chain')
+      return this.ban(addr, { offence: 'foreign-chain', detail: 'its genesis is not ours' })
     }
     while (this.running) {
       const from = chain.provenHeight + 1 // below the head only after a crash between a block and its proof
       if (from > st.headHeight) return
       const res = await call(host, ma, PROOFS, { from, count: Math.min(MAX_PROOFS_PER_REQUEST, st.headHeight - from + 1) })
       if (res.kind === 'error' || res.entries.length === 0) return
-      const { checked, offence } = await this.check(res.entries, from)
+      const { checked, refusal } = await this.check(res.entries, from)
       const items: BatchItem[] = []
       const itemOf: number[] = []
       checked.forEach((c, i) => {
-        if (c.entry.proof && c.entry.block.transfers.length > 0) {
-          items.push({ proof: c.entry.proof, signals: signalsOf(c.entry.block.header, c.parentRoot) })
+        if (c.signals && c.entry.proof) {
+          items.push({ proof: c.entry.proof, signals: c.signals })
           itemOf.push(i)
         }
       })
@@ -131,73 +146,57 @@ export class Follower {
       for (const c of checked.slice(0, firstBad)) {
         const { block, proof, qc } = c.entry
         if (!c.repair) await chain.append(block, qc as NonNullable<typeof qc>)
-        if (proof && block.transfers.length > 0) await chain.putProof(block.header.height, proof)
+        if (proof && c.signals) await chain.putProof(block.header.height, proof)
       }
-      if (!verdict.ok) return this.ban(addr, `served an invalid proof for block ${checked[firstBad]?.entry.block.header.height}`)
-      if (offence) return this.ban(addr, offence)
+      if (!verdict.ok) return this.ban(addr, { offence: 'proof-invalid', detail: `block ${checked[firstBad]?.entry.block.header.height}` })
+      if (refusal) return this.ban(addr, refusal)
       if (checked.length === 0) return
     }
   }
 
   /** Checks entries in order on a scratch state; stops at the first bad one and says why. */
-  private async check(entries: ProofEntry[], from: number): Promise<{ checked: (Checked & { parentRoot: bigint })[]; offence?: string }> {
+  private async check(entries: BlockEntry[], from: number): Promise<{ checked: Checked[]; refusal?: Refusal }> {
     const { chain } = this.deps
     const { profile, validators } = chain.spec
-    const checked: (Checked & { parentRoot: bigint })[] = []
+    const checked: Checked[] = []
     let parent: Header = chain.head
-    let scratch: LedgerState | undefined
+    let state: LedgerState = chain.ledger
     for (const [i, entry] of entries.entries()) {
       const { block, proof, qc } = entry
       const h = block.header
-      if (h.height !== from + i) return { checked, offence: `answered height ${h.height} for ${from + i}` }
-      const needsProof = block.transfers.length > 0
+      if (h.height !== from + i) return { checked, refusal: { offence: 'broken-link', detail: `answered height ${h.height} for ${from + i}` } }
       if (h.height <= chain.head.height) {
         // Repair: a block we stored before a crash, whose proof never got written.
         const stored = await chain.store.getHeader(h.height)
         const storedParent = await chain.store.getHeader(h.height - 1)
-        if (!stored || !storedParent || !equalBytes(hashHeader(stored), hashHeader(h))) return { checked, offence: `serves another block at ${h.height}` }
-        if (needsProof && !proof) return { checked, offence: `sent block ${h.height} without its proof` }
-        checked.push({ entry, repair: true, parentRoot: storedParent.stateRoot })
+        if (!stored || !storedParent || !equalBytes(hashHeader(stored), hashHeader(h))) return { checked, refusal: { offence: 'broken-link', detail: `serves another block at ${h.height}` } }
+        const signals = block.transfers.length > 0 ? blockPublicInputs(storedParent, h) : null
+        if (signals && !proof) return { checked, refusal: { offence: 'bad-block', detail: `block ${h.height} without its proof` } }
+        checked.push({ entry, repair: true, signals })
         continue
       }
-      const link = verifyHeaderLink(parent, h, validators.length)
-      if (!link.ok) return { checked, offence: `block ${h.height}: ${link.reason}` }
-      if (block.transfers.length > profile.batch) return { checked, offence: `block ${h.height} has more than ${profile.batch} transfers` }
-      if (!qc) return { checked, offence: `block ${h.height} has no certificate` }
+      if (!qc) return { checked, refusal: { offence: 'bad-certificate', detail: `block ${h.height} has no certificate` } }
       const q = verifyQuorumCertificate(h, qc, validators)
-      if (!q.ok) return { checked, offence: `block ${h.height} certificate: ${q.reason}` }
-      if (!needsProof) {
-        const e = verifyEmptyBlock(parent, block)
-        if (!e.ok) return { checked, offence: `empty block ${h.height}: ${e.reason}` }
-      } else {
-        if (!proof) return { checked, offence: `sent block ${h.height} without its proof` }
-        scratch ??= cloneLedger(chain.ledger)
-        for (const t of block.transfers) {
-          const v = verifyTransfer(scratch, t)
-          if (!v.ok) return { checked, offence: `block ${h.height} transfer: ${v.reason}` }
-          applyTransfer(scratch, t)
-        }
-        if (scratch.tree.root !== h.stateRoot) return { checked, offence: `block ${h.height}: state root mismatch` }
-        if (computeTxRoot(h.chainId, block.transfers) !== h.txRoot) return { checked, offence: `block ${h.height}: tx root mismatch` }
-        // Signature checks take ~20 ms each: let the network breathe between blocks.
-        await new Promise((r) => setImmediate(r))
-      }
-      checked.push({ entry, repair: false, parentRoot: parent.stateRoot })
+      if (!q.ok) return { checked, refusal: { offence: 'bad-certificate', detail: `block ${h.height}: ${q.reason}` } }
+      const v = verifyBlock(parent, block, { validatorCount: validators.length, maxTransfers: profile.batch, checkTxRoot: true, parentState: state })
+      if (!v.ok) return { checked, refusal: { offence: isLinkReason(v.reason) ? 'broken-link' : 'bad-block', detail: `block ${h.height}: ${v.reason}` } }
+      if (v.proofInputs && !proof) return { checked, refusal: { offence: 'bad-block', detail: `block ${h.height} without its proof` } }
+      checked.push({ entry, repair: false, signals: v.proofInputs })
       parent = h
+      state = v.state as LedgerState
+      // Signature checks take milliseconds each: let the network breathe between blocks.
+      if (block.transfers.length > 0) await new Promise((r) => setImmediate(r))
     }
     return { checked }
   }
 
-  private async ban(addr: string, why: string): Promise<void> {
-    this.bans.set(addr, Date.now() + BAN_MS)
-    this.deps.log(`peer ${addr} ${why}: ignored for ${BAN_MS / 60_000} min`)
+  private async ban(addr: string, refusal: Refusal): Promise<void> {
+    this.bans.set(addr, this.deps.clock.now() + BAN_MS)
+    this.deps.logger.warn(`peer ${addr} ${refusal.offence} (${refusal.detail}): ignored for ${BAN_MS / 60_000} min`)
+    this.deps.onBan?.(addr, refusal.offence, refusal.detail)
     await this.deps.host.hangUp(parseMultiaddr(addr)).catch(() => undefined)
   }
 }
 
 /** Refusals that hold whatever the producer's mempool holds (a known sender's key never changes). */
 const LOCAL_REASONS = new Set<TransferReason>(['index-out-of-range', 'self-transfer', 'bad-signature', 'bad-amount'])
-
-function signalsOf(h: Header, parentRoot: bigint): bigint[] {
-  return [parentRoot, h.stateRoot, h.txRoot]
-}

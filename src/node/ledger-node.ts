@@ -1,14 +1,17 @@
 // A ledger node: chain state over the durable store, a libp2p host serving the wire
 // protocol up to the proven head and gossiping each newly proven head, and either the
 // block-producing side (mempool, proposer, validators, prover) or a follower of peers.
+import type { Logger } from '../core/logger.ts'
 import type { Transfer } from '../core/types.ts'
 import { initCrypto } from '../core/eddsa.ts'
 import { verifyQuorumCertificate } from '../core/quorum.ts'
 import { MAX_TRACKED_PEERS } from '../net/constants.ts'
+import type { Offence } from '../net/peer-judgement.ts'
 import { publishHead, subscribeHeads } from '../net/gossip.ts'
 import { createNodeHost, type NodeHost } from '../net/host.ts'
 import { PeerPenalties } from '../net/rpc.ts'
 import { createNodeVerifierPool } from '../zk/node-verifier.ts'
+import { systemClock } from '../client/deps.ts'
 import { ChainState } from './chain.ts'
 import type { ChainSpec } from './chain-spec.ts'
 import { BAN_MS } from './constants.ts'
@@ -35,7 +38,10 @@ export interface LedgerNodeOptions {
   producer?: { validatorKeys: Uint8Array[]; blockTimeMs: number; prover: ProverLike }
   /** Follow these upstream peers (multiaddrs). */
   peers?: string[]
-  log: (msg: string) => void
+  /** Scopes below it: wire, prover, producer, follower. */
+  logger: Logger
+  /** A follower stopped using an upstream peer that proved an offence. */
+  onPeerBanned?: (peer: string, offence: Offence, detail: string) => void
 }
 
 export interface LedgerNode {
@@ -51,13 +57,13 @@ export interface LedgerNode {
 }
 
 export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNode> {
-  const { spec, log } = opts
+  const { spec, logger } = opts
   await initCrypto()
   const paths = nodePaths(opts.dir)
   const chain = await ChainState.open(paths.blocks, spec)
   const cleanup: (() => Promise<unknown>)[] = [() => chain.close()]
   const stopAll = async () => {
-    for (const f of cleanup.reverse()) await f().catch((err: unknown) => log(`shutdown: ${err instanceof Error ? err.message : String(err)}`))
+    for (const f of cleanup.reverse()) await f().catch((err: unknown) => logger.warn('shutdown step failed', err))
   }
   try {
     const host = await startHost(opts)
@@ -68,7 +74,7 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
     })
     const penalties = new PeerPenalties({
       onMisbehaviour: (peer, kind) => {
-        log(`peer ${peer} sent a ${kind} request${kind === 'silent' ? '' : `: disconnected and refused for ${BAN_MS / 60_000} min`}`)
+        logger.child('wire').warn(`peer ${peer} sent a ${kind} request${kind === 'silent' ? '' : `: disconnected and refused for ${BAN_MS / 60_000} min`}`)
         if (kind === 'silent') return
         const now = Date.now()
         bans.set(peer, now + BAN_MS)
@@ -96,13 +102,13 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
         chain,
         prover: p.prover,
         profile: spec.profile,
-        log,
-        onProof: (h, ms) => log(`block ${h} proven in ${(ms / 1000).toFixed(1)} s (head ${chain.head.height}, proven ${chain.provenHeight})`),
+        logger: logger.child('prover'),
+        onProof: (h, ms) => logger.child('prover').info(`block ${h} proven in ${(ms / 1000).toFixed(1)} s (head ${chain.head.height}, proven ${chain.provenHeight})`),
       })
       cleanup.push(() => pipeline.stop())
       unproven = () => pipeline.pending
       const recovered = await pipeline.recover()
-      if (recovered > 0) log(`re-proving ${recovered} block(s) left unproven by the last run`)
+      if (recovered > 0) logger.child('prover').info(`re-proving ${recovered} block(s) left unproven by the last run`)
       const pool = new Mempool(chain.ledger)
       mempool = pool
       producer = new BlockProducer({
@@ -112,17 +118,17 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
         blockTimeMs: p.blockTimeMs,
         unproven: () => pipeline.pending,
         onBlock: (block, steps, parentRoot) => {
-          if (block.transfers.length > 0) log(`block ${block.header.height}: ${block.transfers.length} transfer(s), queued for proving`)
+          if (block.transfers.length > 0) logger.child('producer').info(`block ${block.header.height}: ${block.transfers.length} transfer(s), queued for proving`)
           pipeline.enqueue(block.header.height, steps, parentRoot)
         },
-        log,
+        logger: logger.child('producer'),
       })
       cleanup.push(() => (producer as BlockProducer).stop())
       submit = async (t) => pool.add(t)
     } else if (opts.peers && opts.peers.length > 0) {
       const verifier = createNodeVerifierPool(spec.vk, 1)
       cleanup.push(() => verifier.close())
-      follower = new Follower({ chain, host, peers: opts.peers, verifier, log })
+      follower = new Follower({ chain, host, peers: opts.peers, verifier, clock: systemClock, logger: logger.child('follower'), onBan: opts.onPeerBanned })
       cleanup.push(() => (follower as Follower).stop())
       submit = (t) => (follower as Follower).forward(t)
     }
@@ -180,7 +186,7 @@ async function startHost(opts: LedgerNodeOptions): Promise<NodeHost> {
   } catch (err) {
     const explicit = opts.ports && Object.values(opts.ports).some((p) => p !== undefined && p !== 0)
     if (explicit || (want.tcp === 0 && want.ws === 0 && want.webrtc === 0)) throw err
-    opts.log(`last run's ports are taken (${err instanceof Error ? err.message : String(err)}); listening on free ports`)
+    opts.logger.warn(`last run's ports are taken (${err instanceof Error ? err.message : String(err)}); listening on free ports`)
     host = await make({ tcp: 0, ws: 0, webrtc: 0 })
   }
   const got = portsOf(host.getMultiaddrs().map(String))

@@ -7,6 +7,7 @@ import { hashHeader } from '../core/header.ts'
 import { applyBlockTransfers, cloneLedger, type TransferStep } from '../core/ledger.ts'
 import { makeQuorumCertificate, quorumSize } from '../core/quorum.ts'
 import { computeTxRoot } from '../core/tx-root.ts'
+import type { Logger } from '../core/logger.ts'
 import type { Block, Header, Vote } from '../core/types.ts'
 import type { ChainState } from './chain.ts'
 import { MAX_UNPROVEN_BLOCKS } from './constants.ts'
@@ -22,7 +23,7 @@ export interface ProducerDeps {
   unproven: () => number
   /** Called after each committed block with the steps its transfers made. */
   onBlock: (block: Block, steps: TransferStep[], parentRoot: bigint) => void
-  log: (msg: string) => void
+  logger: Logger
   now?: () => number
 }
 
@@ -60,7 +61,7 @@ export class BlockProducer {
     this.timer = setTimeout(() => {
       const t0 = Date.now()
       this.produce()
-        .catch((err: unknown) => this.deps.log(`block production failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`))
+        .catch((err: unknown) => this.deps.logger.error('block production failed', err))
         .finally(() => this.schedule(Math.max(0, this.deps.blockTimeMs - (Date.now() - t0))))
     }, delay)
   }
@@ -98,7 +99,7 @@ export class BlockProducer {
     }
     if (votes.length < quorumSize(validators.length)) {
       // Only a node bug or a changed head gets here: drop the block's transfers so the next interval can go on.
-      this.deps.log(`block ${height} refused (${refusals.join(', ')}); dropping its ${transfers.length} transfer(s)`)
+      this.deps.logger.warn(`block ${height} refused (${refusals.join(', ')}); dropping its ${transfers.length} transfer(s)`)
       mempool.discard(transfers, chain.ledger)
       return undefined
     }

@@ -1,7 +1,9 @@
 // The proving pipeline: blocks with transfers are proven one at a time, in height
 // order, by a prover in a worker thread (so networking never waits on it); each proof
 // is checked against the block's public inputs and stored, which advances the served head.
+import { blockPublicInputs } from '../core/block.ts'
 import { createLedger, applyBlockTransfers, type TransferStep } from '../core/ledger.ts'
+import type { Logger } from '../core/logger.ts'
 import type { ProveResult } from '../zk/prover.ts'
 import type { CircuitProfile } from '../zk/profiles.ts'
 import { buildWitnessInput, type CircuitInput } from '../zk/witness.ts'
@@ -23,7 +25,7 @@ export interface ProvingDeps {
   chain: ChainState
   prover: ProverLike
   profile: CircuitProfile
-  log: (msg: string) => void
+  logger: Logger
   /** Called after each stored proof, with the time the prover took. */
   onProof?: (height: number, ms: number) => void
 }
@@ -94,7 +96,7 @@ export class ProvingPipeline {
       } catch (err) {
         if (this.stopped) return
         this.failure = err instanceof Error ? err : new Error(String(err))
-        this.deps.log(`proving stopped at block ${job.height}: ${this.failure.name}: ${this.failure.message}`)
+        this.deps.logger.error(`proving stopped at block ${job.height}`, this.failure)
         return
       }
     }
@@ -109,8 +111,8 @@ export class ProvingPipeline {
     const t0 = performance.now()
     const { proof, publicSignals } = await prover.prove(input)
     const ms = performance.now() - t0
-    const expected = [parent.stateRoot, header.stateRoot, header.txRoot]
-    if (publicSignals.length !== 3 || publicSignals.some((s, i) => s !== expected[i])) {
+    const expected = blockPublicInputs(parent, header)
+    if (publicSignals.length !== expected.length || publicSignals.some((s, i) => s !== expected[i])) {
       throw new StateMismatch(`the proof of block ${job.height} has other public inputs than its header`)
     }
     if (this.stopped) return

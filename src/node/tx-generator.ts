@@ -3,6 +3,7 @@
 // while the prover is idle and the mempool short, so users' transfers are never stuck
 // behind it, and it never sends from the demo accounts users hold keys for.
 import { signTransfer } from '../core/transfer.ts'
+import type { Logger } from '../core/logger.ts'
 import type { Point } from '../core/types.ts'
 import type { AccountKey } from './account-key.ts'
 import type { Mempool } from './mempool.ts'
@@ -15,7 +16,7 @@ export interface GeneratorDeps {
   ratePerSecond: number
   /** True while blocks wait for proofs: the generator then holds back. */
   proverBusy: () => boolean
-  log: (msg: string) => void
+  logger: Logger
   /** A uniform random integer in [0, n). */
   randomInt?: (n: number) => number
 }
@@ -54,6 +55,6 @@ export class TransferGenerator {
     })
     const v = mempool.add(t)
     if (v.ok) this.sent++
-    else if (this.refusals++ < 3) this.deps.log(`transfer generator: refused (${v.reason})`)
+    else if (this.refusals++ < 3) this.deps.logger.warn(`refused (${v.reason})`)
   }
 }

@@ -2,7 +2,8 @@
 // account proofs and transfer submission, all served only up to the proven head.
 // Caps, timeouts and penalties for malformed or oversized requests come from src/net.
 import type { Transfer } from '../core/types.ts'
-import type { ErrorResponse, HeaderEntry, ProofEntry, SubmitResponse } from '../net/messages.ts'
+import type { BlockEntry } from '../core/types.ts'
+import type { ErrorResponse, HeaderEntry, SubmitResponse } from '../net/messages.ts'
 import { ACCOUNT, HEADERS, PROOFS, STATUS, SUBMIT } from '../net/protocols.ts'
 import { serve, type PeerPenalties, type RpcHost } from '../net/rpc.ts'
 import type { ChainState } from './chain.ts'
@@ -61,7 +62,7 @@ export async function serveWire(host: RpcHost, deps: WireServiceDeps): Promise<v
     async ({ from, count }, ctx) => {
       const last = Math.min(from + count - 1, top())
       if (from > last) return notFound(`no proven block at ${from}`)
-      const entries: ProofEntry[] = []
+      const entries: BlockEntry[] = []
       for (let h = from; h <= last && !ctx.signal.aborted; h++) {
         const block = await chain.store.getBlock(h)
         if (!block) break

@@ -1,4 +1,4 @@
-// Failures of the storage ring, as named Error subclasses (STYLE.md: failures throw,
+// Failures of the storage ring, as named Error subclasses (docs/architecture.md#errors: failures throw,
 // rejections are values). Tests assert `name`, never message text.
 
 /** A stored record that the codec cannot decode: disk or database damage, or a bug. */

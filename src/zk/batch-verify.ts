@@ -2,17 +2,9 @@
 // combination and a single multi-pairing; on failure, bisection names the bad ones.
 import { FIELD_MODULUS } from '../core/constants.ts'
 import { bytesToBigInt } from '../core/bytes.ts'
+import type { RandomBytes } from '../core/platform.ts'
+import type { BatchItem, BatchResult } from './proof-verifier.ts'
 import { checkProof, linearCombination, type CheckedProof, type PreparedKey } from './verifier.ts'
-
-export interface BatchItem {
-  proof: Uint8Array
-  signals: bigint[]
-}
-
-export type BatchResult = { ok: true } | { ok: false; bad: number[] }
-
-/** A CSPRNG: returns n fresh random bytes (crypto.getRandomValues or node:crypto). */
-export type RandomBytes = (n: number) => Uint8Array
 
 /**
  * Checks Π e(r_i·A_i, B_i) = e(Σr_i·α, β) · e(Σr_i·vk_x_i, γ) · e(Σr_i·C_i, δ) with

@@ -1,5 +1,5 @@
 // One BN254 curve instance per process or worker: its set-up costs 250–350 ms
-// (DESIGN.md), so it is built once, lazily, and terminated on shutdown.
+// (docs/performance.md), so it is built once, lazily, and terminated on shutdown.
 import { buildBn128 } from 'ffjavascript'
 
 let curve: Promise<any> | undefined

@@ -16,7 +16,7 @@ export interface CircuitProfile {
 export const PROFILES: Record<CircuitProfile['name'], CircuitProfile> = {
   // ~28k constraints: cold build about 75 s on 2 cores; used by CI.
   test: { name: 'test', batch: 2, depth: 8, chainId: 31337, ptauPower: 15 },
-  // ~87k constraints (DESIGN.md); needs 2^17.
+  // ~87k constraints (docs/performance.md); needs 2^17.
   devnet: { name: 'devnet', batch: 4, depth: 16, chainId: 1337, ptauPower: 17 },
 }
 

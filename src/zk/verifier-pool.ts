@@ -1,6 +1,6 @@
 // A pool of verification workers: a batch is split across them and each part is
 // checked with one multi-pairing; the bad proofs' indices come back merged.
-import type { BatchItem, BatchResult } from './batch-verify.ts'
+import type { BatchItem, BatchResult, ProofVerifier } from './proof-verifier.ts'
 import type { VerifyRequest, VerifyResponse } from './verify-handler.ts'
 
 /** What the pool needs of a worker: Node worker threads and Web Workers both fit. */
@@ -14,11 +14,6 @@ export interface WorkerPort {
 
 export class VerifierPoolError extends Error {
   override name = 'VerifierPoolError'
-}
-
-export interface ProofVerifier {
-  verifyBatch(items: readonly BatchItem[]): Promise<BatchResult>
-  close(): Promise<void>
 }
 
 interface Slot {

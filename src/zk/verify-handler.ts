@@ -1,6 +1,8 @@
 // Transport-agnostic verification worker logic, shared by Node worker threads and
 // browser Web Workers: the host posts a key once, then batches of proofs.
-import { verifyBatch, type BatchResult, type RandomBytes } from './batch-verify.ts'
+import type { RandomBytes } from '../core/platform.ts'
+import { verifyBatch } from './batch-verify.ts'
+import type { BatchResult } from './proof-verifier.ts'
 import { loadVerificationKey, type PreparedKey } from './verifier.ts'
 
 export type VerifyRequest = { type: 'init'; id: number; vk: unknown } | { type: 'batch'; id: number; items: { proof: Uint8Array; signals: string[] }[] }

@@ -1,9 +1,9 @@
 // Remembers verified certificates by height so that a second valid certificate for
 // a different header at the same height (equivocation) is caught, with evidence.
-import { bytesToHex, equalBytes } from '../core/bytes.ts'
-import { hashHeader } from '../core/header.ts'
-import { detectEquivocation, type CertifiedHeader } from '../core/quorum.ts'
-import type { ValidatorSet } from '../core/types.ts'
+import { bytesToHex, equalBytes } from '../../core/bytes.ts'
+import { hashHeader } from '../../core/header.ts'
+import { detectEquivocation, type CertifiedHeader } from '../../core/quorum.ts'
+import type { ValidatorSet } from '../../core/types.ts'
 
 export interface Equivocation {
   height: number
