@@ -1,48 +1,28 @@
 // Verified balances (present and absent accounts, lying peers, nodes without
 // history), submitted transfers followed to verified inclusion, and the freshness guard.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { encodeAddress } from '../../src/core/address.ts'
 import type { Account } from '../../src/core/types.ts'
 import { ACCOUNT } from '../../src/net/protocols.ts'
 import { decodeAccountResponse, encodeAccountResponse } from '../../src/net/messages.ts'
-import { createNodeVerifierPool } from '../../src/zk/node-verifier.ts'
-import type { VerifierPool } from '../../src/zk/verifier-pool.ts'
-import type { Clock } from '../../src/client/deps.ts'
-import type { LightClient } from '../../src/client/light-client.ts'
-import type { RangeEntry } from '../../src/client/verify-range.ts'
+import type { Clock } from '../../src/core/platform.ts'
+import type { BlockEntry } from '../../src/core/types.ts'
 import { announce, createFakeNode, type FakeNodeOptions } from './helpers/fake-node.ts'
-import { startClient, untilHeight } from './helpers/harness.ts'
+import { untilHeight, useClientFixture } from './helpers/harness.ts'
 import { MemoryHub } from './helpers/memory-net.ts'
 import { CHAIN_PLAN } from './helpers/plan.ts'
-import { buildTestChain, type TestChain } from './helpers/test-chain.ts'
 
-let chain: TestChain
-let pool: VerifierPool
-const running: LightClient[] = []
+const fx = useClientFixture()
 const TIP = CHAIN_PLAN.length
 
-beforeAll(async () => {
-  chain = await buildTestChain(CHAIN_PLAN)
-  pool = createNodeVerifierPool(chain.vk)
-}, 900_000)
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((c) => c.stop()))
-})
-
-afterAll(async () => {
-  await pool?.close()
-})
-
-const addressOf = (i: number) => encodeAddress(i, (chain.accounts[i] as { pubKey: readonly [bigint, bigint] }).pubKey)
-const accountAt = (i: number, h: number) => chain.states[h]?.accounts.get(i) as Account
+const addressOf = (i: number) => encodeAddress(i, (fx.chain.accounts[i] as { pubKey: readonly [bigint, bigint] }).pubKey)
+const accountAt = (i: number, h: number) => fx.chain.states[h]?.accounts.get(i) as Account
 
 async function synced(nodes: Record<string, FakeNodeOptions>, opts: { height?: number; clock?: Clock } = {}) {
   const hub = new MemoryHub()
-  const handles = Object.fromEntries(Object.entries(nodes).map(([id, o]) => [id, createFakeNode(chain, o)]))
+  const handles = Object.fromEntries(Object.entries(nodes).map(([id, o]) => [id, createFakeNode(fx.chain, o)]))
   for (const [id, n] of Object.entries(handles)) hub.setHandlers(id, n.handlers)
-  const s = await startClient({ hub, chain, verifier: pool, peers: Object.keys(nodes), ...(opts.clock ? { clock: opts.clock } : {}) })
-  running.push(s.client)
+  const s = await fx.start({ hub, peers: Object.keys(nodes), ...(opts.clock ? { clock: opts.clock } : {}) })
   await untilHeight(s.client, opts.height ?? TIP)
   return { ...s, hub, handles }
 }
@@ -56,7 +36,7 @@ describe('getBalance', () => {
       nonce: accountAt(3, TIP).nonce,
       exists: true,
       height: TIP,
-      stateRoot: chain.states[TIP]?.tree.root,
+      stateRoot: fx.chain.states[TIP]?.tree.root,
       proof: expect.objectContaining({ index: 3 }),
       verified: true,
     })
@@ -64,14 +44,14 @@ describe('getBalance', () => {
 
   it('returns balance 0 with a verified non-inclusion proof for an absent account', async () => {
     const { client } = await synced({ node: {} })
-    const stranger = encodeAddress(200, (chain.accounts[5] as { pubKey: readonly [bigint, bigint] }).pubKey)
+    const stranger = encodeAddress(200, (fx.chain.accounts[5] as { pubKey: readonly [bigint, bigint] }).pubKey)
     const b = await client.getBalance(stranger)
     expect(b).toMatchObject({ balance: 0n, nonce: 0, exists: false, height: TIP, verified: true })
   })
 
   it('refuses an address whose slot belongs to another key, and a malformed address', async () => {
     const { client } = await synced({ node: {} })
-    const impostor = encodeAddress(3, (chain.accounts[4] as { pubKey: readonly [bigint, bigint] }).pubKey)
+    const impostor = encodeAddress(3, (fx.chain.accounts[4] as { pubKey: readonly [bigint, bigint] }).pubKey)
     await expect(client.getBalance(impostor)).rejects.toMatchObject({ name: 'BadAddress', reason: 'key-mismatch' })
     await expect(client.getBalance('zkl1notanaddress')).rejects.toMatchObject({ name: 'BadAddress', reason: 'bad-address' })
   })
@@ -88,7 +68,7 @@ describe('getBalance', () => {
     }
     // The liar serves the chain honestly, so it earns the better score and is asked first.
     const { client, banned, hub } = await synced({ liar })
-    hub.setHandlers('honest', createFakeNode(chain).handlers)
+    hub.setHandlers('honest', createFakeNode(fx.chain).handlers)
     hub.connect('client', 'honest')
     expect((await client.getBalance(addressOf(3))).balance).toBe(accountAt(3, TIP).balance)
     expect(banned.find((b) => b.peer === 'liar')).toMatchObject({ kind: 'offence', why: 'bad-account-proof' })
@@ -106,18 +86,18 @@ describe('submitTransfer', () => {
     let arrived: () => void = () => {}
     const submitted = new Promise<void>((resolve) => (arrived = resolve))
     const { client, hub, handles } = await synced({ node: { height: TIP - 1, onSubmit: () => (arrived(), { accepted: true }) } }, { height: TIP - 1 })
-    const t = (chain.entries[TIP] as RangeEntry).block.transfers[0]
+    const t = (fx.chain.entries[TIP] as BlockEntry).block.transfers[0]
     if (!t) throw new Error('plan: the last block must hold a transfer')
     const inclusion = client.submitTransfer(t)
     await submitted
     ;(handles.node as { options: FakeNodeOptions }).options.height = TIP
-    hub.publish('node', announce(chain, TIP))
+    hub.publish('node', announce(fx.chain, TIP))
     await expect(inclusion).resolves.toMatchObject({ height: TIP, index: 0, verified: true })
   })
 
   it("rejects with the node's rule when the node refuses the transfer", async () => {
     const { client } = await synced({ node: { onSubmit: () => ({ accepted: false, reason: 'bad-nonce' }) } })
-    const t = (chain.entries[1] as RangeEntry).block.transfers[0]
+    const t = (fx.chain.entries[1] as BlockEntry).block.transfers[0]
     await expect(client.submitTransfer(t as NonNullable<typeof t>)).rejects.toMatchObject({ name: 'TransferRejected', reason: 'bad-nonce' })
   })
 })
@@ -139,7 +119,7 @@ describe('freshness', () => {
     const node = handles.node as { options: FakeNodeOptions }
     node.options.height = TIP
     node.options.silent = true // announces, then serves nothing: the head stays unverified
-    hub.publish('node', announce(chain, TIP))
+    hub.publish('node', announce(fx.chain, TIP))
     expect(client.health()).toMatchObject({ verifiedHeight: TIP - 3, bestSeenHeight: TIP, lagBlocks: 3 })
   })
 })

@@ -1,7 +1,7 @@
 // Hostile peers next to an honest one: each kind of bad answer is rejected, the peer
 // is banned for the right offence, and sync still completes with the honest chain.
 // Equivocation halts the client; a certified head whose proof fails is dropped.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { bytesToHex } from '../../src/core/bytes.ts'
 import { hashHeader } from '../../src/core/header.ts'
 import { computeTxRoot } from '../../src/core/tx-root.ts'
@@ -9,39 +9,21 @@ import type { Header } from '../../src/core/types.ts'
 import { encodeHeadAnnouncement } from '../../src/net/messages.ts'
 import { PROOFS } from '../../src/net/protocols.ts'
 import { MemoryCheckpointStore } from '../../src/store/checkpoint-store.ts'
-import { createNodeVerifierPool } from '../../src/zk/node-verifier.ts'
-import type { VerifierPool } from '../../src/zk/verifier-pool.ts'
 import type { DroppedHead } from '../../src/client/head-tracker.ts'
-import type { LightClient } from '../../src/client/light-client.ts'
-import type { StatusEvent } from '../../src/client/options.ts'
-import type { RangeEntry } from '../../src/client/verify-range.ts'
+import type { StatusEvent } from '../../src/client/rules/live-status.ts'
+import type { BlockEntry } from '../../src/core/types.ts'
 import { announce, createFakeNode, type FakeNodeOptions } from './helpers/fake-node.ts'
-import { startClient, until, untilHeight } from './helpers/harness.ts'
+import { until, untilHeight, useClientFixture } from './helpers/harness.ts'
 import { MemoryHub } from './helpers/memory-net.ts'
 import { CHAIN_PLAN } from './helpers/plan.ts'
-import { buildTestChain, certify, nextHeader, type TestChain } from './helpers/test-chain.ts'
+import { certify, nextHeader, type TestChain } from './helpers/test-chain.ts'
 
-let chain: TestChain
-let pool: VerifierPool
-const running: LightClient[] = []
+const fx = useClientFixture()
 const TIP = CHAIN_PLAN.length
 
-beforeAll(async () => {
-  chain = await buildTestChain(CHAIN_PLAN)
-  pool = createNodeVerifierPool(chain.vk)
-}, 900_000)
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((c) => c.stop()))
-})
-
-afterAll(async () => {
-  await pool?.close()
-})
-
-const headerAt = (h: number): Header => (chain.entries[h] as RangeEntry).block.header
+const headerAt = (h: number): Header => (fx.chain.entries[h] as BlockEntry).block.header
 const hashAt = (h: number) => bytesToHex(hashHeader(headerAt(h)))
-const firstProven = (entries: RangeEntry[]) => entries.findIndex((e) => e.proof !== null)
+const firstProven = (entries: BlockEntry[]) => entries.findIndex((e) => e.proof !== null)
 const flip = (b: Uint8Array, at: number) => {
   const c = b.slice()
   c[at] = (c[at] as number) ^ 1
@@ -50,11 +32,10 @@ const flip = (b: Uint8Array, at: number) => {
 
 async function syncNextToEvil(evil: FakeNodeOptions, tuning = {}) {
   const hub = new MemoryHub()
-  hub.setHandlers('honest', createFakeNode(chain).handlers)
-  const node = createFakeNode(chain, evil)
+  hub.setHandlers('honest', createFakeNode(fx.chain).handlers)
+  const node = createFakeNode(fx.chain, evil)
   hub.setHandlers('evil', node.handlers)
-  const s = await startClient({ hub, chain, verifier: pool, peers: ['evil', 'honest'], tuning })
-  running.push(s.client)
+  const s = await fx.start({ hub, peers: ['evil', 'honest'], tuning })
   const evilBanned = until(s.client, 'banned', (b) => b.peer === 'evil')
   await untilHeight(s.client, TIP)
   await evilBanned
@@ -67,7 +48,7 @@ const cases: [string, FakeNodeOptions, string][] = [
     'valid proof for the wrong public inputs',
     {
       proofs: (es) => {
-        const other = chain.entries.find((e) => e.proof !== null && !es.some((x) => x.block.header.height === e.block.header.height)) as RangeEntry
+        const other = fx.chain.entries.find((e) => e.proof !== null && !es.some((x) => x.block.header.height === e.block.header.height)) as BlockEntry
         return es.map((e, i) => (i === firstProven(es) ? { ...e, proof: other.proof } : e))
       },
     },
@@ -116,14 +97,13 @@ describe('equivocation', () => {
 
   it('two valid certificates at a verified height halt the client and keep the last checkpoint', async () => {
     const hub = new MemoryHub()
-    hub.setHandlers('node', createFakeNode(chain).handlers)
-    const store = new MemoryCheckpointStore({ chainId: chain.chainId })
-    const s = await startClient({ hub, chain, verifier: pool, peers: ['node'], store })
-    running.push(s.client)
+    hub.setHandlers('node', createFakeNode(fx.chain).handlers)
+    const store = new MemoryCheckpointStore({ chainId: fx.chain.chainId })
+    const s = await fx.start({ hub, peers: ['node'], store })
     await untilHeight(s.client, TIP)
     const halted = until<StatusEvent>(s.client, 'status', (e) => e.status === 'halted')
     const other = conflicting(5)
-    hub.publish('node', encodeHeadAnnouncement({ header: other, qc: certify(other, chain.validators) }))
+    hub.publish('node', encodeHeadAnnouncement({ header: other, qc: certify(other, fx.chain.validators) }))
     const ev = await halted
     expect(ev.reason).toBe('equivocation')
     expect(ev.evidence?.height).toBe(5)
@@ -135,28 +115,26 @@ describe('equivocation', () => {
 
   it('two valid certificates for different heads above the verified height halt it too', async () => {
     const hub = new MemoryHub()
-    const node = createFakeNode(chain, { height: TIP - 1 })
+    const node = createFakeNode(fx.chain, { height: TIP - 1 })
     hub.setHandlers('node', node.handlers)
-    const s = await startClient({ hub, chain, verifier: pool, peers: ['node'] })
-    running.push(s.client)
+    const s = await fx.start({ hub, peers: ['node'] })
     await untilHeight(s.client, TIP - 1)
     const halted = until<StatusEvent>(s.client, 'status', (e) => e.status === 'halted')
     const other = conflicting(TIP)
-    hub.publish('node', announce(chain, TIP))
-    hub.publish('node', encodeHeadAnnouncement({ header: other, qc: certify(other, chain.validators) }))
+    hub.publish('node', announce(fx.chain, TIP))
+    hub.publish('node', encodeHeadAnnouncement({ header: other, qc: certify(other, fx.chain.validators) }))
     expect((await halted).reason).toBe('equivocation')
     expect(s.client.health().verifiedHeight).toBeLessThan(TIP + 1)
   })
 
   it('a certificate signed by too few validators is not equivocation: the peer is banned instead', async () => {
     const hub = new MemoryHub()
-    hub.setHandlers('node', createFakeNode(chain).handlers)
-    const s = await startClient({ hub, chain, verifier: pool, peers: ['node'] })
-    running.push(s.client)
+    hub.setHandlers('node', createFakeNode(fx.chain).handlers)
+    const s = await fx.start({ hub, peers: ['node'] })
     await untilHeight(s.client, TIP)
     const banned = until(s.client, 'banned')
     const other = conflicting(5)
-    hub.publish('node', encodeHeadAnnouncement({ header: other, qc: certify(other, chain.validators, [0, 1]) }))
+    hub.publish('node', encodeHeadAnnouncement({ header: other, qc: certify(other, fx.chain.validators, [0, 1]) }))
     expect(await banned).toMatchObject({ peer: 'node', why: 'bad-certificate' })
     expect(s.client.health().status).not.toBe('halted')
   })
@@ -166,14 +144,16 @@ describe('a certified head whose state transition is not proven', () => {
   it('is shown as pending, then dropped, never verified', async () => {
     // Validators certify block TIP+1 claiming a state root no proof supports.
     const tip = headerAt(TIP)
-    const transfers = (chain.entries[1] as RangeEntry).block.transfers
-    const bad = nextHeader(tip, headerAt(3).stateRoot, computeTxRoot(chain.chainId, transfers))
-    const forged: TestChain = { ...chain, entries: [...chain.entries, { block: { header: bad, transfers }, proof: (chain.entries[1] as RangeEntry).proof, qc: certify(bad, chain.validators) }] }
+    const transfers = (fx.chain.entries[1] as BlockEntry).block.transfers
+    const bad = nextHeader(tip, headerAt(3).stateRoot, computeTxRoot(fx.chain.chainId, transfers))
+    const forged: TestChain = {
+      ...fx.chain,
+      entries: [...fx.chain.entries, { block: { header: bad, transfers }, proof: (fx.chain.entries[1] as BlockEntry).proof, qc: certify(bad, fx.chain.validators) }],
+    }
     const hub = new MemoryHub()
     const node = createFakeNode(forged, { height: TIP })
     hub.setHandlers('node', node.handlers)
-    const s = await startClient({ hub, chain, verifier: pool, peers: ['node'] })
-    running.push(s.client)
+    const s = await fx.start({ hub, peers: ['node'] })
     await untilHeight(s.client, TIP)
     const pending = until(s.client, 'pending')
     const dropped = until<DroppedHead>(s.client, 'dropped')

@@ -7,8 +7,9 @@ import { encodeAddress } from '../../src/core/address.ts'
 import type { QuorumCertificate } from '../../src/core/types.ts'
 import { createLightClient } from '../../src/client/create.ts'
 import type { LightClient } from '../../src/client/light-client.ts'
-import type { BannedEvent, StatusEvent } from '../../src/client/options.ts'
-import type { RangeEntry } from '../../src/client/verify-range.ts'
+import type { BannedEvent } from '../../src/client/options.ts'
+import type { StatusEvent } from '../../src/client/rules/live-status.ts'
+import type { BlockEntry } from '../../src/core/types.ts'
 import { publishHead } from '../../src/net/gossip.ts'
 import { createNodeHost, type NodeHost } from '../../src/net/host.ts'
 import { handle } from '../../src/net/rpc.ts'
@@ -69,7 +70,7 @@ describe('light client over libp2p (TCP, loopback)', () => {
 
     // A new head over gossipsub.
     node.options.height = TIP
-    const tip = chain.entries[TIP] as RangeEntry
+    const tip = chain.entries[TIP] as BlockEntry
     const heard = new Promise<void>((resolve) => c.on('head', (h) => h.height === TIP && resolve()))
     // gossipsub needs the mesh to form; re-publish until the client has it.
     const timer = setInterval(() => void publishHead(host, { header: tip.block.header, qc: tip.qc as QuorumCertificate }).catch(() => {}), 200)

@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest'
 import { checkpointFromHeader } from '../../src/core/checkpoint.ts'
 import type { Checkpoint, Header } from '../../src/core/types.ts'
 import { CheckpointSaver, chooseStartPoint, type CheckpointStoreLike } from '../../src/client/checkpoints.ts'
-import type { Clock } from '../../src/client/deps.ts'
-import { HeadTracker, liveStatus, type DroppedHead, type PendingHead } from '../../src/client/head-tracker.ts'
+import type { Clock } from '../../src/core/platform.ts'
+import { HeadTracker, type DroppedHead, type PendingHead } from '../../src/client/head-tracker.ts'
+import { liveStatus } from '../../src/client/rules/live-status.ts'
 import { PeerManager } from '../../src/client/peer-manager.ts'
 import { TransferWatch } from '../../src/client/transfer-watch.ts'
 import type { VerifiedBlock } from '../../src/client/verified-chain.ts'
@@ -165,7 +166,14 @@ describe('TransferWatch', () => {
     const [a, b] = (await makeAccounts(2)) as [TestAccount, TestAccount]
     const clock = new ManualClock()
     const w = new TransferWatch(7, clock)
-    const block = (h: number, transfers: ReturnType<typeof transfer>[]): VerifiedBlock => ({ block: { header: header(h), transfers }, proof: null, qc: null, unverifiedQc: null, hash: zeros(32) })
+    const block = (h: number, transfers: ReturnType<typeof transfer>[]): VerifiedBlock => ({
+      block: { header: header(h), transfers },
+      proof: null,
+      qc: null,
+      unverifiedQc: null,
+      hash: zeros(32),
+      bodyVerified: true,
+    })
     const mine = transfer(7, a, b, 5n, 0)
     const first = w.watch(mine, 1000)
     w.verified([block(3, [transfer(7, a, b, 6n, 0)])])

@@ -1,60 +1,39 @@
 // Light-client sync over in-memory peers serving a real chain (real Groth16 proofs,
 // real certificates): cold sync, resume from a stored checkpoint, a corrupt stored
 // record, gossiped heads shown as pending, and one light client syncing from another.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { blockPublicInputs } from '../../src/core/block.ts'
 import { bytesToHex } from '../../src/core/bytes.ts'
 import { hashHeader } from '../../src/core/header.ts'
 import { MemoryCheckpointStore } from '../../src/store/checkpoint-store.ts'
 import { PROOFS } from '../../src/net/protocols.ts'
-import { createNodeVerifierPool } from '../../src/zk/node-verifier.ts'
-import type { VerifierPool } from '../../src/zk/verifier-pool.ts'
 import type { PendingHead } from '../../src/client/head-tracker.ts'
-import type { LightClient } from '../../src/client/light-client.ts'
-import type { RangeEntry } from '../../src/client/verify-range.ts'
+import type { VerifiedBlock } from '../../src/client/verified-chain.ts'
+import type { BlockEntry } from '../../src/core/types.ts'
 import { announce, createFakeNode } from './helpers/fake-node.ts'
-import { checkpointAt, startClient, until, untilHeight } from './helpers/harness.ts'
+import { checkpointAt, until, untilHeight, useClientFixture } from './helpers/harness.ts'
 import { MemoryHub } from './helpers/memory-net.ts'
-import { buildTestChain, type TestChain } from './helpers/test-chain.ts'
 import { CHAIN_PLAN } from './helpers/plan.ts'
 
-let chain: TestChain
-let pool: VerifierPool
-const running: LightClient[] = []
+const fx = useClientFixture()
 const TIP = CHAIN_PLAN.length
-const provenIn = (from: number, to: number) => chain.entries.slice(from, to + 1).filter((e) => e.proof !== null).length
+const provenIn = (from: number, to: number) => fx.chain.entries.slice(from, to + 1).filter((e) => e.proof !== null).length
 
-beforeAll(async () => {
-  chain = await buildTestChain(CHAIN_PLAN)
-  pool = createNodeVerifierPool(chain.vk)
-}, 900_000)
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((c) => c.stop()))
-})
-
-afterAll(async () => {
-  await pool?.close()
-})
-
-async function start(opts: Omit<Parameters<typeof startClient>[0], 'chain' | 'verifier'>) {
-  const s = await startClient({ ...opts, chain, verifier: pool })
-  running.push(s.client)
-  return s
-}
+const start = (opts: Parameters<typeof fx.start>[0]) => fx.start(opts)
 
 describe('cold sync', () => {
   it('checks transfers only near the target: an old body is neither trusted, served nor a reason to ban', async () => {
-    const old = chain.entries.findIndex((e, h) => h > 0 && e.proof !== null)
+    const old = fx.chain.entries.findIndex((e, h) => h > 0 && e.proof !== null)
     expect(old).toBeLessThan(TIP - 2)
     const hub = new MemoryHub()
     // The peer changes the transfers of an old block: its header, proof and certificate stay valid.
-    const tamper = (es: RangeEntry[]) =>
+    const tamper = (es: BlockEntry[]) =>
       es.map((e) => (e.block.header.height === old ? { ...e, block: { ...e.block, transfers: e.block.transfers.map((t) => ({ ...t, amount: t.amount + 1n })) } } : e))
-    hub.setHandlers('node', createFakeNode(chain, { proofs: tamper }).handlers)
+    hub.setHandlers('node', createFakeNode(fx.chain, { proofs: tamper }).handlers)
     const { client, banned } = await start({ hub, peers: ['node'], tuning: { bodyWindow: 2 } })
     await untilHeight(client, TIP)
     expect(banned).toEqual([])
-    const verified = (client as unknown as { chain: { certifiedRange(f: number, c: number): unknown[]; block(h: number): RangeEntry | undefined } }).chain
+    const verified = (client as unknown as { chain: { certifiedRange(f: number, c: number): unknown[]; block(h: number): VerifiedBlock | undefined } }).chain
     expect(verified.block(old)?.bodyVerified).toBe(false)
     expect(verified.certifiedRange(old, 1)).toEqual([]) // never served to another light client
     expect(verified.block(TIP)?.bodyVerified).toBe(true)
@@ -62,31 +41,31 @@ describe('cold sync', () => {
 
   it('verifies every proof from genesis to the advertised head and saves a checkpoint', async () => {
     const hub = new MemoryHub()
-    hub.setHandlers('node', createFakeNode(chain).handlers)
-    const store = new MemoryCheckpointStore({ chainId: chain.chainId })
+    hub.setHandlers('node', createFakeNode(fx.chain).handlers)
+    const store = new MemoryCheckpointStore({ chainId: fx.chain.chainId })
     const { client, verifier, heads } = await start({ hub, peers: ['node'], store })
     await untilHeight(client, TIP)
     expect(verifier.checked).toHaveLength(provenIn(1, TIP))
-    // Each proof was checked against [parent.stateRoot, header.stateRoot, header.txRoot].
+    // Each proof was checked against the block's public inputs.
     const signals = verifier.checked.map((i) => i.signals.map(String).join(','))
     for (let h = 1; h <= TIP; h++) {
-      const e = chain.entries[h] as RangeEntry
+      const e = fx.chain.entries[h] as BlockEntry
       if (!e.proof) continue
-      const parent = (chain.entries[h - 1] as RangeEntry).block.header
-      expect(signals).toContain([parent.stateRoot, e.block.header.stateRoot, e.block.header.txRoot].join(','))
+      const parent = (fx.chain.entries[h - 1] as BlockEntry).block.header
+      expect(signals).toContain(blockPublicInputs(parent, e.block.header).join(','))
     }
     expect(heads).toEqual([...heads].sort((a, b) => a - b))
     expect(heads.at(-1)).toBe(TIP)
     await client.stop()
     const saved = await store.load()
     expect(saved.checkpoint?.height).toBe(TIP)
-    expect(bytesToHex(saved.checkpoint?.headerHash ?? new Uint8Array())).toBe(bytesToHex(hashHeader((chain.entries[TIP] as RangeEntry).block.header)))
+    expect(bytesToHex(saved.checkpoint?.headerHash ?? new Uint8Array())).toBe(bytesToHex(hashHeader((fx.chain.entries[TIP] as BlockEntry).block.header)))
   })
 
   it('fetches ranges from several peers at once', async () => {
     const hub = new MemoryHub()
-    hub.setHandlers('a', createFakeNode(chain).handlers)
-    hub.setHandlers('b', createFakeNode(chain).handlers)
+    hub.setHandlers('a', createFakeNode(fx.chain).handlers)
+    hub.setHandlers('b', createFakeNode(fx.chain).handlers)
     const { client } = await start({ hub, peers: ['a', 'b'] })
     await untilHeight(client, TIP)
     const askedFor = new Set(hub.log.filter((r) => r.protocol === PROOFS.id).map((r) => r.to))
@@ -98,10 +77,10 @@ describe('cold sync', () => {
 describe('resume', () => {
   it('resumes from the stored checkpoint and verifies only the delta', async () => {
     const hub = new MemoryHub()
-    hub.setHandlers('node', createFakeNode(chain).handlers)
-    const store = new MemoryCheckpointStore({ chainId: chain.chainId })
+    hub.setHandlers('node', createFakeNode(fx.chain).handlers)
+    const store = new MemoryCheckpointStore({ chainId: fx.chain.chainId })
     const from = 6
-    await store.save(checkpointAt(chain, from))
+    await store.save(checkpointAt(fx.chain, from))
     const { client, verifier, heads } = await start({ hub, peers: ['node'], store })
     expect(client.startPoint.source).toBe('store')
     await untilHeight(client, TIP)
@@ -111,9 +90,9 @@ describe('resume', () => {
 
   it('ignores a corrupt stored record, reports it, and syncs from the pinned checkpoint', async () => {
     const hub = new MemoryHub()
-    hub.setHandlers('node', createFakeNode(chain).handlers)
-    const store = new MemoryCheckpointStore({ chainId: chain.chainId })
-    await store.save(checkpointAt(chain, 8))
+    hub.setHandlers('node', createFakeNode(fx.chain).handlers)
+    const store = new MemoryCheckpointStore({ chainId: fx.chain.chainId })
+    await store.save(checkpointAt(fx.chain, 8))
     const record = store.cell.record as Uint8Array
     record[40] = (record[40] as number) ^ 0xff
     const { client, verifier } = await start({ hub, peers: ['node'], store })
@@ -124,24 +103,24 @@ describe('resume', () => {
   })
 
   it('ignores a stored checkpoint of another validator set', async () => {
-    const store = new MemoryCheckpointStore({ chainId: chain.chainId })
-    const foreign = { ...checkpointAt(chain, 8), validatorSet: [new Uint8Array(32).fill(7)] }
+    const store = new MemoryCheckpointStore({ chainId: fx.chain.chainId })
+    const foreign = { ...checkpointAt(fx.chain, 8), validatorSet: [new Uint8Array(32).fill(7)] }
     await store.save(foreign)
     const hub = new MemoryHub()
-    hub.setHandlers('node', createFakeNode(chain).handlers)
+    hub.setHandlers('node', createFakeNode(fx.chain).handlers)
     const { client } = await start({ hub, peers: ['node'], store })
     expect(client.startPoint).toMatchObject({ source: 'pinned', problem: 'foreign-validator-set' })
     await untilHeight(client, TIP)
     await client.stop()
     // The foreign record (height 8) was replaced even though it claimed a height: nothing of it is kept.
-    expect((await store.load()).checkpoint?.validatorSet).toEqual(chain.set)
+    expect((await store.load()).checkpoint?.validatorSet).toEqual(fx.chain.set)
   })
 })
 
 describe('following gossiped heads', () => {
   it('reports a gossiped head as pending, then as verified', async () => {
     const hub = new MemoryHub()
-    const node = createFakeNode(chain, { height: TIP - 2 })
+    const node = createFakeNode(fx.chain, { height: TIP - 2 })
     hub.setHandlers('node', node.handlers)
     const { client } = await start({ hub, peers: ['node'] })
     await untilHeight(client, TIP - 2)
@@ -150,7 +129,7 @@ describe('following gossiped heads', () => {
     client.on('head', (h) => order.push(`head:${h.height}`))
     const pending = until<PendingHead>(client, 'pending')
     node.options.height = TIP
-    hub.publish('node', announce(chain, TIP))
+    hub.publish('node', announce(fx.chain, TIP))
     const p = await pending
     expect(p).toMatchObject({ height: TIP, verified: false })
     await untilHeight(client, TIP)
@@ -161,7 +140,7 @@ describe('following gossiped heads', () => {
 describe('light client to light client', () => {
   it('a second client syncs entirely from the first one', async () => {
     const hub = new MemoryHub()
-    hub.setHandlers('node', createFakeNode(chain).handlers)
+    hub.setHandlers('node', createFakeNode(fx.chain).handlers)
     const first = await start({ hub, id: 'tab-a', peers: ['node'] })
     await untilHeight(first.client, TIP)
     const second = await start({ hub, id: 'tab-b', peers: ['tab-a'] })

@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { blockPublicInputs } from '../../src/core/block.ts'
 import { bytesToHex } from '../../src/core/bytes.ts'
 import { hashHeader, verifyHeaderLink } from '../../src/core/header.ts'
 import { createLedger } from '../../src/core/ledger.ts'
@@ -62,7 +63,7 @@ async function checkStore(spec: ChainSpec, vk: PreparedKey): Promise<{ head: num
         expect(verifyQuorumCertificate(block.header, (await store.getQc(h))!, spec.validators)).toEqual({ ok: true })
         const proof = await store.getProof(h)
         if (block.transfers.length > 0 && h <= proven) expect(proof, `proof of ${h}`).toBeDefined()
-        if (proof) expect(await verifyProof(vk, proof, [parent.stateRoot, block.header.stateRoot, block.header.txRoot])).toEqual({ ok: true })
+        if (proof) expect(await verifyProof(vk, proof, blockPublicInputs(parent, block.header))).toEqual({ ok: true })
       }
       parent = block.header
     }

@@ -8,6 +8,7 @@ import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { blockPublicInputs } from '../../src/core/block.ts'
 import { bytesToHex, equalBytes, hexToBytes } from '../../src/core/bytes.ts'
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/core/codec.ts'
 import { hashHeader, verifyHeaderLink } from '../../src/core/header.ts'
@@ -17,7 +18,7 @@ import { verifyAccountProof } from '../../src/core/smt.ts'
 import { hashTransfer, signTransfer } from '../../src/core/transfer.ts'
 import type { Header } from '../../src/core/types.ts'
 import { LATEST_HEIGHT } from '../../src/net/constants.ts'
-import type { ProofEntry } from '../../src/net/messages.ts'
+import type { BlockEntry } from '../../src/core/types.ts'
 import { ACCOUNT, HEADERS, PROOFS, STATUS, SUBMIT } from '../../src/net/protocols.ts'
 import { loadAccountKey, type AccountKey } from '../../src/node/account-key.ts'
 import { genesisCheckpoint, parseChainSpec, type ChainSpec } from '../../src/node/chain-spec.ts'
@@ -54,12 +55,12 @@ afterAll(async () => {
 })
 
 /** Checks a run of entries from `parent` on: links, certificates, and each non-empty block's proof. */
-async function checkEntries(parent: Header, entries: ProofEntry[]): Promise<void> {
+async function checkEntries(parent: Header, entries: BlockEntry[]): Promise<void> {
   for (const e of entries) {
     const h = e.block.header
     expect(verifyHeaderLink(parent, h, spec.validators.length)).toEqual({ ok: true })
     expect(verifyQuorumCertificate(h, e.qc!, spec.validators)).toEqual({ ok: true })
-    if (e.block.transfers.length > 0) expect(await verifyProof(vk, e.proof!, [parent.stateRoot, h.stateRoot, h.txRoot])).toEqual({ ok: true })
+    if (e.block.transfers.length > 0) expect(await verifyProof(vk, e.proof!, blockPublicInputs(parent, h))).toEqual({ ok: true })
     else expect(h.stateRoot).toBe(parent.stateRoot)
     parent = h
   }

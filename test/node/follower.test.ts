@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { hashHeader } from '../../src/core/header.ts'
+import { silentLogger } from '../../src/core/logger.ts'
 import { STATUS } from '../../src/net/protocols.ts'
 import { startLedgerNode, type LedgerNode } from '../../src/node/ledger-node.ts'
 import { ensureCircuitArtifacts } from '../../src/zk/artifacts.ts'
@@ -37,12 +38,12 @@ afterAll(async () => {
 })
 
 it('refuses a block whose proof does not verify, bans the peer and keeps the valid prefix', async () => {
-  const logs: string[] = []
+  const bans: { peer: string; offence: string; detail: string }[] = []
   const producer = await startLedgerNode({
     dir: join(dir, 'producer'),
     spec: fx.spec,
     producer: { validatorKeys: fx.validatorKeys, blockTimeMs: 100, prover: new FakeProver() },
-    log: () => {},
+    logger: silentLogger,
   })
   nodes.push(producer)
   await until(async () => (producer.chain.head.height >= 3 ? true : undefined), 10_000, 'empty blocks')
@@ -61,12 +62,18 @@ it('refuses a block whose proof does not verify, bans the peer and keeps the val
     'the producer to serve its block with a transfer',
   )
 
-  const follower = await startLedgerNode({ dir: join(dir, 'follower'), spec: fx.spec, peers: [tcpAddr(producer.multiaddrs())], log: (m) => logs.push(m) })
+  const follower = await startLedgerNode({
+    dir: join(dir, 'follower'),
+    spec: fx.spec,
+    peers: [tcpAddr(producer.multiaddrs())],
+    logger: silentLogger,
+    onPeerBanned: (peer, offence, detail) => bans.push({ peer, offence, detail }),
+  })
   nodes.push(follower)
-  await until(async () => (logs.some((l) => l.includes('invalid proof')) ? true : undefined), 30_000, 'the follower to refuse the block')
+  await until(async () => (bans.length > 0 ? true : undefined), 30_000, 'the follower to refuse the block')
   expect(follower.chain.head.height).toBe(bad - 1)
   expect(hashHeader(follower.chain.head)).toEqual(hashHeader((await producer.chain.store.getHeader(bad - 1))!))
-  expect(logs.find((l) => l.includes('invalid proof'))).toMatch(/ignored for \d+ min/)
+  expect(bans).toEqual([{ peer: tcpAddr(producer.multiaddrs()), offence: 'proof-invalid', detail: `block ${bad}` }])
   // It stays up and serves its own valid chain; it does not come back for more.
   const s = await wire.ask(tcpAddr(follower.multiaddrs()), STATUS, {})
   expect(s.headHeight).toBe(bad - 1)

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashHeader } from '../../src/core/header.ts'
+import { silentLogger } from '../../src/core/logger.ts'
 import { applyBlockTransfers, cloneLedger } from '../../src/core/ledger.ts'
 import { verifyQuorumCertificate } from '../../src/core/quorum.ts'
 import { verifyAccountProof } from '../../src/core/smt.ts'
@@ -107,7 +108,7 @@ describe('producer, chain state and proving pipeline', () => {
     let chain = await ChainState.open(blocks, fx.spec)
     const prover = new FakeProver()
     prover.hold()
-    let pipeline = new ProvingPipeline({ chain, prover, profile: P, log: () => {} })
+    let pipeline = new ProvingPipeline({ chain, prover, profile: P, logger: silentLogger })
     const validators = fx.validatorKeys.map((k, i) => new Validator(i, k, { chainId: P.chainId, batch: P.batch, validatorCount: 4 }))
     const mempool = new Mempool(chain.ledger)
     const producer = new BlockProducer({
@@ -117,7 +118,7 @@ describe('producer, chain state and proving pipeline', () => {
       blockTimeMs: 1000,
       unproven: () => pipeline.pending,
       onBlock: (b, steps, root) => pipeline.enqueue(b.header.height, steps, root),
-      log: () => {},
+      logger: silentLogger,
       now: () => fx.spec.genesisTime + 1000,
     })
     for (const t of [tx(0, 1, 100n, 0), tx(0, 4, 50n, 1), tx(1, 2, 7n, 0)]) expect(mempool.add(t).ok).toBe(true)
@@ -166,7 +167,7 @@ describe('producer, chain state and proving pipeline', () => {
     expect(chain.servedHead.header.height).toBe(3)
     expect(chain.ledger.tree.root).toBe(b4!.header.stateRoot)
     const again = new FakeProver()
-    pipeline = new ProvingPipeline({ chain, prover: again, profile: P, log: () => {} })
+    pipeline = new ProvingPipeline({ chain, prover: again, profile: P, logger: silentLogger })
     const done = new Promise<void>((resolve) => chain.onServed((s) => s.header.height === 4 && resolve()))
     expect(await pipeline.recover()).toBe(1)
     await done

@@ -4,7 +4,7 @@
 import { hashHeader } from '../../../src/core/header.ts'
 import type { Header, QuorumCertificate, Transfer } from '../../../src/core/types.ts'
 import type { ServeHandler } from '../../../src/client/network.ts'
-import type { RangeEntry } from '../../../src/client/verify-range.ts'
+import type { BlockEntry } from '../../../src/core/types.ts'
 import { LATEST_HEIGHT } from '../../../src/net/constants.ts'
 import { encodeHeadAnnouncement } from '../../../src/net/messages.ts'
 import { ACCOUNT, HEADERS, PROOFS, STATUS, SUBMIT, toBytesHandler } from '../../../src/net/protocols.ts'
@@ -14,7 +14,7 @@ export interface FakeNodeOptions {
   /** Highest height served (defaults to the chain's tip). */
   height?: number
   /** Rewrites each proofs answer before encoding. */
-  proofs?: (entries: RangeEntry[]) => RangeEntry[]
+  proofs?: (entries: BlockEntry[]) => BlockEntry[]
   /** Replaces the status head. */
   status?: (head: { header: Header; qc: QuorumCertificate | null }) => { header: Header; qc: QuorumCertificate | null }
   /** Rewrites answer bytes of any protocol (for malformed-bytes tests). */
@@ -49,7 +49,7 @@ export function createFakeNode(chain: TestChain, options: FakeNodeOptions = {}):
   add(
     STATUS.id,
     toBytesHandler(STATUS, () => {
-      const e = entry(top()) as RangeEntry
+      const e = entry(top()) as BlockEntry
       const head = options.status ? options.status({ header: e.block.header, qc: e.qc }) : { header: e.block.header, qc: e.qc }
       return { kind: 'status' as const, chainId: chain.chainId, genesisHash: hashHeader(chain.genesis), headHeight: head.header.height, headHeader: head.header, headQc: head.qc }
     }),
@@ -58,7 +58,7 @@ export function createFakeNode(chain: TestChain, options: FakeNodeOptions = {}):
     HEADERS.id,
     toBytesHandler(HEADERS, (q) => {
       const headers = []
-      for (let h = q.from; h < q.from + q.count && entry(h); h++) headers.push({ header: (entry(h) as RangeEntry).block.header, qc: (entry(h) as RangeEntry).qc })
+      for (let h = q.from; h < q.from + q.count && entry(h); h++) headers.push({ header: (entry(h) as BlockEntry).block.header, qc: (entry(h) as BlockEntry).qc })
       if (headers.length === 0) return { kind: 'error' as const, code: 'not-found' as const, message: 'beyond head' }
       return { kind: 'headers' as const, headers }
     }),
@@ -66,8 +66,8 @@ export function createFakeNode(chain: TestChain, options: FakeNodeOptions = {}):
   add(
     PROOFS.id,
     toBytesHandler(PROOFS, (q) => {
-      let entries: RangeEntry[] = []
-      for (let h = q.from; h < q.from + q.count && entry(h); h++) entries.push(entry(h) as RangeEntry)
+      let entries: BlockEntry[] = []
+      for (let h = q.from; h < q.from + q.count && entry(h); h++) entries.push(entry(h) as BlockEntry)
       if (entries.length === 0) return { kind: 'error' as const, code: 'not-found' as const, message: 'beyond head' }
       if (options.proofs) entries = options.proofs(entries.map((e) => ({ ...e, block: { ...e.block, header: { ...e.block.header } } })))
       return { kind: 'proofs' as const, entries }
@@ -78,7 +78,7 @@ export function createFakeNode(chain: TestChain, options: FakeNodeOptions = {}):
     toBytesHandler(ACCOUNT, (q) => {
       const height = q.height === LATEST_HEIGHT ? top() : q.height
       if (height > top() || (options.latestOnly && height !== top())) return { kind: 'error' as const, code: 'not-found' as const, message: 'no state at that height' }
-      const e = entry(height) as RangeEntry
+      const e = entry(height) as BlockEntry
       return { kind: 'account' as const, height, header: e.block.header, qc: e.qc, accountProof: accountProofAt(chain, q.index, height) }
     }),
   )
@@ -91,6 +91,6 @@ export function createFakeNode(chain: TestChain, options: FakeNodeOptions = {}):
 
 /** Gossip bytes announcing block `height` of the chain (or a given header and certificate). */
 export function announce(chain: TestChain, height: number): Uint8Array {
-  const e = chain.entries[height] as RangeEntry
+  const e = chain.entries[height] as BlockEntry
   return encodeHeadAnnouncement({ header: e.block.header, qc: e.qc as QuorumCertificate })
 }

@@ -1,15 +1,20 @@
 // Starts light clients over the in-memory hub with real proofs and a counting
 // verifier, and waits on their events (never on wall-clock thresholds).
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { checkpointFromHeader } from '../../../src/core/checkpoint.ts'
+import type { Clock } from '../../../src/core/platform.ts'
 import { createLightClient } from '../../../src/client/create.ts'
-import type { ProofItem, ProofVerifier, Clock } from '../../../src/client/deps.ts'
 import type { LightClient } from '../../../src/client/light-client.ts'
+import { createNodeVerifierPool } from '../../../src/zk/node-verifier.ts'
+import type { BatchItem, ProofVerifier } from '../../../src/zk/proof-verifier.ts'
+import type { VerifierPool } from '../../../src/zk/verifier-pool.ts'
 import type { BannedEvent, HeadEvent, Tuning } from '../../../src/client/options.ts'
 import type { CheckpointStoreLike } from '../../../src/client/checkpoints.ts'
 import type { Checkpoint } from '../../../src/core/types.ts'
-import type { RangeEntry } from '../../../src/client/verify-range.ts'
+import type { BlockEntry } from '../../../src/core/types.ts'
 import { createMemoryNetwork, type MemoryHub } from './memory-net.ts'
-import type { TestChain } from './test-chain.ts'
+import { CHAIN_PLAN } from './plan.ts'
+import { buildTestChain, type TestChain } from './test-chain.ts'
 
 export const FAST: Partial<Tuning> = {
   chunk: 4,
@@ -23,8 +28,8 @@ export const FAST: Partial<Tuning> = {
 }
 
 /** Wraps a verifier and records every proof it was asked to check. */
-export function countingVerifier(inner: ProofVerifier): ProofVerifier & { checked: ProofItem[] } {
-  const checked: ProofItem[] = []
+export function countingVerifier(inner: ProofVerifier): ProofVerifier & { checked: BatchItem[] } {
+  const checked: BatchItem[] = []
   return {
     checked,
     verifyBatch: (items) => {
@@ -37,7 +42,7 @@ export function countingVerifier(inner: ProofVerifier): ProofVerifier & { checke
 
 export interface Started {
   client: LightClient
-  verifier: ProofVerifier & { checked: ProofItem[] }
+  verifier: ProofVerifier & { checked: BatchItem[] }
   banned: BannedEvent[]
   heads: number[]
   headEvents: HeadEvent[]
@@ -111,5 +116,56 @@ export function until<T>(client: LightClient, event: 'pending' | 'dropped' | 'ba
 }
 
 export function checkpointAt(chain: TestChain, height: number): Checkpoint {
-  return checkpointFromHeader((chain.entries[height] as RangeEntry).block.header, chain.set)
+  return checkpointFromHeader((chain.entries[height] as BlockEntry).block.header, chain.set)
+}
+
+export interface ClientFixture {
+  /** The proven test chain (built once per file, cached on disk across runs). */
+  readonly chain: TestChain
+  /** One verifier worker pool shared by the file's clients. */
+  readonly pool: VerifierPool
+  /** Starts a client on the fixture's chain and pool; it is stopped after the test. */
+  start(opts: Omit<Parameters<typeof startClient>[0], 'chain' | 'verifier'> & { verifier?: ProofVerifier }): Promise<Started>
+  /** Stops a client after the test (for clients a test creates itself). */
+  track(client: LightClient): void
+}
+
+/**
+ * The shared setup of the client test files: builds the chain and a verifier pool before
+ * the file's tests, stops every client a test started after it, closes the pool at the end.
+ */
+export function useClientFixture(plan = CHAIN_PLAN): ClientFixture {
+  let chain: TestChain | undefined
+  let pool: VerifierPool | undefined
+  const running: LightClient[] = []
+  beforeAll(async () => {
+    chain = await buildTestChain(plan)
+    pool = createNodeVerifierPool(chain.vk)
+  }, 900_000)
+  afterEach(async () => {
+    await Promise.allSettled(running.splice(0).map((c) => c.stop()))
+  })
+  afterAll(async () => {
+    await pool?.close()
+  })
+  const ready = <T>(x: T | undefined, what: string): T => {
+    if (x === undefined) throw new Error(`${what} is built in beforeAll: use it inside a test or hook`)
+    return x
+  }
+  return {
+    get chain() {
+      return ready(chain, 'the test chain')
+    },
+    get pool() {
+      return ready(pool, 'the verifier pool')
+    },
+    async start(opts) {
+      const s = await startClient({ verifier: ready(pool, 'the verifier pool'), ...opts, chain: ready(chain, 'the test chain') })
+      running.push(s.client)
+      return s
+    },
+    track(client) {
+      running.push(client)
+    },
+  }
 }

@@ -10,7 +10,7 @@ import { cloneLedger, getAccountProof, type LedgerState } from '../../../src/cor
 import { makeQuorumCertificate, signVote, validatorPublicKey } from '../../../src/core/quorum.ts'
 import { computeTxRoot } from '../../../src/core/tx-root.ts'
 import type { AccountProof, Checkpoint, Header, QuorumCertificate, Transfer } from '../../../src/core/types.ts'
-import type { RangeEntry } from '../../../src/client/verify-range.ts'
+import type { BlockEntry } from '../../../src/core/types.ts'
 import { ensureCircuitArtifacts, ROOT, type CircuitArtifacts } from '../../../src/zk/artifacts.ts'
 import { PROFILES } from '../../../src/zk/profiles.ts'
 import { Prover } from '../../../src/zk/prover.ts'
@@ -34,7 +34,7 @@ export interface TestChain {
   genesis: Header
   checkpoint: Checkpoint
   /** entries[h] is block h (entries[0] is genesis, with no proof). */
-  entries: RangeEntry[]
+  entries: BlockEntry[]
   /** states[h] is the ledger after block h. */
   states: LedgerState[]
   vk: unknown
@@ -104,7 +104,7 @@ export async function buildTestChain(plan: [number, number, bigint][][]): Promis
     validatorSetHash: hashValidatorSet(set),
     proposer: 0,
   }
-  const entries: RangeEntry[] = [{ block: { header: genesis, transfers: [] }, proof: null, qc: certify(genesis, validators) }]
+  const entries: BlockEntry[] = [{ block: { header: genesis, transfers: [] }, proof: null, qc: certify(genesis, validators) }]
   const states: LedgerState[] = [cloneLedger(state)]
   let prover: Prover | undefined
   const getProver = () => (prover ??= new Prover(artifacts))
@@ -138,6 +138,6 @@ export function accountProofAt(chain: TestChain, index: number, height: number):
   return getAccountProof(chain.states[height] as LedgerState, index)
 }
 
-export function tipOf(chain: TestChain): RangeEntry {
-  return chain.entries[chain.entries.length - 1] as RangeEntry
+export function tipOf(chain: TestChain): BlockEntry {
+  return chain.entries[chain.entries.length - 1] as BlockEntry
 }

@@ -1,6 +1,7 @@
 // Deterministic chain specs and a stand-in prover for the node's in-process tests:
 // test-profile parameters, fixed validator and account keys, and proofs that are
 // well-formed bytes (the store does not verify them) with the right public signals.
+import { PUBLIC_SIGNAL_COUNT } from '../../../src/core/constants.ts'
 import { validatorPublicKey } from '../../../src/core/quorum.ts'
 import type { ChainSpec } from '../../../src/node/chain-spec.ts'
 import type { ProverLike } from '../../../src/node/prover-pipeline.ts'
@@ -17,7 +18,7 @@ export interface NodeFixture {
 }
 
 /** Four validators; accounts 0..funded-1 funded with 1,000,000 each (of `total` with keys). */
-export async function makeSpec(funded = 4, total = 6, vk: Record<string, unknown> = { protocol: 'groth16', curve: 'bn128', nPublic: 3 }): Promise<NodeFixture> {
+export async function makeSpec(funded = 4, total = 6, vk: Record<string, unknown> = { protocol: 'groth16', curve: 'bn128', nPublic: PUBLIC_SIGNAL_COUNT }): Promise<NodeFixture> {
   const accounts = await makeAccounts(total)
   const validatorKeys = [0, 1, 2, 3].map((i) => seedKey(`node-validator-${i}`))
   return {
