@@ -1,14 +1,17 @@
 pragma circom 2.1.6;
 // Proves that applying up to B signed transfers to the accounts tree with root
-// oldRoot yields newRoot, and that txRoot commits to exactly the enabled transfers.
-// Public signals: oldRoot, newRoot, txRoot (docs/spec.md#state-transition-proof).
+// oldRoot yields newRoot, and that txRoot commits to exactly the enabled transfers,
+// each signed for the network whose tag is chainTag.
+// Public signals: oldRoot, newRoot, txRoot, chainTag (docs/spec.md#state-transition-proof).
 include "circomlib/circuits/poseidon.circom";
 include "./lib/transfer_slot.circom";
 
-template StateTransition(B, D, CHAIN_ID) {
+template StateTransition(B, D) {
     signal input oldRoot;
     signal input newRoot;
     signal input txRoot;
+    // Derived from the genesis hash: a transfer signed for another network does not verify.
+    signal input chainTag;
 
     signal input enabled[B];
     signal input from[B];
@@ -40,7 +43,8 @@ template StateTransition(B, D, CHAIN_ID) {
         if (i > 0) {
             enabled[i] * (1 - enabled[i - 1]) === 0;
         }
-        slot[i] = TransferSlot(D, CHAIN_ID);
+        slot[i] = TransferSlot(D);
+        slot[i].chainTag <== chainTag;
         slot[i].rootIn <== root[i];
         slot[i].enabled <== enabled[i];
         slot[i].from <== from[i];

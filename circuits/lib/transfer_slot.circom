@@ -1,7 +1,7 @@
 pragma circom 2.1.6;
-// One transfer slot of a block: signature, nonce, range and balance rules, then the
-// sender leaf update and the receiver leaf update (created when empty). A disabled
-// slot must carry amount 0 and passes the root through unchanged.
+// One transfer slot of a block: signature, nonce, range and balance rules, the
+// receiver key on the curve, then the sender leaf update and the receiver leaf update
+// (created when empty). A disabled slot must carry amount 0 and passes the root through.
 include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/comparators.circom";
 include "circomlib/circuits/eddsaposeidon.circom";
@@ -9,7 +9,8 @@ include "circomlib/circuits/poseidon.circom";
 include "./merkle.circom";
 include "./leaf.circom";
 
-template TransferSlot(D, CHAIN_ID) {
+template TransferSlot(D) {
+    signal input chainTag;
     signal input rootIn;
     signal input enabled;
     // the transfer
@@ -59,7 +60,7 @@ template TransferSlot(D, CHAIN_ID) {
     same.out * enabled === 0;
 
     component h = Poseidon(7);
-    h.inputs[0] <== CHAIN_ID;
+    h.inputs[0] <== chainTag;
     h.inputs[1] <== from;
     h.inputs[2] <== to;
     h.inputs[3] <== toAx;
@@ -67,6 +68,13 @@ template TransferSlot(D, CHAIN_ID) {
     h.inputs[5] <== amount;
     h.inputs[6] <== nonce;
     txHash <== h.out;
+
+    // The receiver key is a Baby Jubjub point (a·x² + y² = 1 + d·x²·y²), as the ledger
+    // rule bad-receiver-key requires; a disabled slot carries (0, 0), which is not.
+    signal toAx2 <== toAx * toAx;
+    signal toAy2 <== toAy * toAy;
+    signal toAxy2 <== toAx2 * toAy2;
+    enabled * (168700 * toAx2 + toAy2 - 1 - 168696 * toAxy2) === 0;
 
     component sig = EdDSAPoseidonVerifier();
     sig.enabled <== enabled;

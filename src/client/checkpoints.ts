@@ -3,30 +3,30 @@
 // heads, throttled.
 import { bytesToHex } from '../core/bytes.ts'
 import type { Clock } from '../core/platform.ts'
-import type { Checkpoint } from '../core/types.ts'
+import type { CertifiedCheckpoint, TrustAnchor } from '../core/types.ts'
 import type { CheckpointStore } from '../store/checkpoint-store.ts'
-import { chooseStart, type StartPoint } from './rules/start-point.ts'
+import { chooseStart, pinnedStart, type StartPoint } from './rules/start-point.ts'
 
 /** The part of a checkpoint store (src/store) the client uses: any store, or a test's own. */
 export type CheckpointStoreLike = Pick<CheckpointStore, 'load' | 'save'>
 
 /** Reads the store (a failed read is reported, not thrown) and chooses with the pure rule. */
-export async function chooseStartPoint(pinned: Checkpoint, store: CheckpointStoreLike | undefined): Promise<StartPoint> {
-  if (!store) return { checkpoint: pinned, source: 'pinned' }
+export async function chooseStartPoint(anchor: TrustAnchor, store: CheckpointStoreLike | undefined): Promise<StartPoint> {
+  if (!store) return pinnedStart(anchor)
   let loaded: Awaited<ReturnType<CheckpointStoreLike['load']>>
   try {
     loaded = await store.load()
   } catch (err) {
-    return { checkpoint: pinned, source: 'pinned', problem: `store-error: ${err instanceof Error ? err.name : String(err)}` }
+    return pinnedStart(anchor, `store-error: ${err instanceof Error ? err.name : String(err)}`)
   }
-  return chooseStart(pinned, loaded)
+  return chooseStart(anchor, loaded)
 }
 
 /** Saves at most one checkpoint per `intervalMs`, always the newest, one write at a time. */
 export class CheckpointSaver {
   private lastSaved = -Infinity
   private savedHash = ''
-  private next: Checkpoint | undefined
+  private next: CertifiedCheckpoint | undefined
   private timer: unknown
   private writing: Promise<void> = Promise.resolve()
   private frozen = false
@@ -43,7 +43,7 @@ export class CheckpointSaver {
     private replaceStored = false,
   ) {}
 
-  offer(cp: Checkpoint): void {
+  offer(cp: CertifiedCheckpoint): void {
     if (!this.store || this.frozen) return
     this.next = cp
     if (this.timer !== undefined) return
@@ -68,7 +68,7 @@ export class CheckpointSaver {
     const store = this.store
     this.lastSaved = this.clock.now()
     this.writing = this.writing.then(async () => {
-      const hash = bytesToHex(cp.headerHash)
+      const hash = bytesToHex(cp.checkpoint.headerHash)
       if (hash === this.savedHash) return
       try {
         await store.save(cp, this.replaceStored ? { force: true } : undefined)

@@ -1,13 +1,15 @@
 // createLightClient: resolves the defaults (verifier workers, libp2p network,
 // stored checkpoint) and wires them into a LightClient. Tests pass `network` and
 // `verifier` to run the same client over in-memory peers.
+import { bytesToHex, equalBytes } from '../core/bytes.ts'
+import { chainTagOf, verifyTrustAnchor } from '../core/chain.ts'
 import { silentLogger } from '../core/logger.ts'
+import { hashVerificationKey } from '../core/vk-hash.ts'
 import type { ProofVerifier } from '../zk/proof-verifier.ts'
-import { PROFILES } from '../zk/profiles.ts'
 import { chooseStartPoint } from './checkpoints.ts'
 import type { ClientNetwork } from './network.ts'
 import { isNode, mark, systemClock, systemRandom } from './deps.ts'
-import { BootstrapFailed } from './errors.ts'
+import { BadTrustAnchor, BootstrapFailed, VerificationKeyMismatch } from './errors.ts'
 import { LightClient } from './light-client.ts'
 import { DEFAULT_TUNING, type LightClientOptions } from './options.ts'
 import type { StartPoint } from './rules/start-point.ts'
@@ -18,8 +20,11 @@ export async function createLightClient(opts: LightClientOptions): Promise<Light
   const random = opts.random ?? systemRandom
   const logger = opts.logger ?? silentLogger
   const tuning = { ...DEFAULT_TUNING, ...opts.tuning }
-  const depth = opts.treeDepth ?? depthForChain(opts.checkpoint.chainId)
+  const { anchor } = opts
+  const anchorCheck = verifyTrustAnchor(anchor)
+  if (!anchorCheck.ok) throw new BadTrustAnchor(anchorCheck.reason)
   if (!opts.verifier && opts.verificationKey === undefined) throw new TypeError('createLightClient needs `verifier` or `verificationKey`')
+  if (opts.verificationKey !== undefined) checkVerificationKey(opts.verificationKey, anchor.params.vkHash)
   // The verifier workers, the libp2p host and the stored checkpoint are independent:
   // set them up at once (this is most of a warm start's time).
   const owned: { close(): Promise<void> }[] = []
@@ -45,7 +50,7 @@ export async function createLightClient(opts: LightClientOptions): Promise<Light
         }),
       ),
     // Poseidon (account proofs, txRoot) and address decoding are plain BigInt: nothing to load.
-    chooseStartPoint(opts.checkpoint, opts.store).then((sp) => {
+    chooseStartPoint(anchor, opts.store).then((sp) => {
       mark('zklight:start-point-read')
       return sp
     }),
@@ -58,15 +63,16 @@ export async function createLightClient(opts: LightClientOptions): Promise<Light
     throw failed.reason
   }
   const [verifier, network, start] = parts.map((p) => (p as PromiseFulfilledResult<unknown>).value) as [ProofVerifier, ClientNetwork, StartPoint]
-  const chain = new VerifiedChain(start.checkpoint, tuning.cacheBlocks)
-  return new LightClient({ network, verifier, store: opts.store, clock, random, logger, chain, depth, owned, startPoint: start }, tuning)
+  const genesisHash = anchor.checkpoint.genesisHash
+  const context = { genesisHash, chainTag: chainTagOf(genesisHash), batch: anchor.params.batch, depth: anchor.params.depth }
+  const chain = new VerifiedChain(start, context, clock.now(), tuning.cacheBlocks)
+  return new LightClient({ network, verifier, store: opts.store, clock, random, logger, chain, owned, startPoint: start }, tuning)
 }
 
-/** The tree depth of the circuit profile whose chain id the checkpoint names. */
-export function depthForChain(chainId: number): number {
-  const p = Object.values(PROFILES).find((x) => x.chainId === chainId)
-  if (!p) throw new TypeError(`no circuit profile for chain ${chainId}: pass treeDepth`)
-  return p.depth
+/** Refuses a key whose hash is not `expected` (the anchor's commitment), naming both hashes. */
+function checkVerificationKey(vk: unknown, expected: Uint8Array): void {
+  const got = hashVerificationKey(vk)
+  if (!got.ok || !equalBytes(got.value, expected)) throw new VerificationKeyMismatch(bytesToHex(expected), got.ok ? bytesToHex(got.value) : 'a malformed key')
 }
 
 /** Multiaddrs from a list, or from the `multiaddrs` of a bootstrap.json (nothing else in it is used). */

@@ -21,6 +21,25 @@ export class ClientHalted extends Error {
   }
 }
 
+/** The trust anchor does not hold together (a checkpoint of one network with the genesis of another, a bad validator key). */
+export class BadTrustAnchor extends Error {
+  override name = 'BadTrustAnchor'
+  constructor(readonly reason: string) {
+    super(`the trust anchor is inconsistent: ${reason}`)
+  }
+}
+
+/** The verification key is not the one the chain's genesis commits to: it could accept forged proofs. */
+export class VerificationKeyMismatch extends Error {
+  override name = 'VerificationKeyMismatch'
+  constructor(
+    readonly expected: string,
+    readonly got: string,
+  ) {
+    super(`verification key hash ${got} differs from ${expected}, the hash the genesis commits to: refusing it`)
+  }
+}
+
 /** The client was stopped, or an operation ran before start(). */
 export class ClientStopped extends Error {
   override name = 'ClientStopped'

@@ -1,7 +1,7 @@
 // What peers say about the chain head (status answers and gossip): a head counts
 // only with a certificate that verifies; a second valid certificate at a height
 // is equivocation. Peers that lie about heads are punished here.
-import { bytesToHex } from '../core/bytes.ts'
+import { bytesToHex, equalBytes } from '../core/bytes.ts'
 import { hashHeader } from '../core/header.ts'
 import { verifyQuorumCertificate } from '../core/quorum.ts'
 import type { Header, QuorumCertificate } from '../core/types.ts'
@@ -23,8 +23,6 @@ export interface IntakeContext {
   punish(peer: string, offence: Offence, detail: string): void
   fault(peer: string, fault: Fault): void
   halt(reason: 'equivocation', evidence: Equivocation): void
-  /** A peer's genesis hash (used only to answer other clients' status requests). */
-  genesis(hash: Uint8Array): void
   changed(): void
 }
 
@@ -33,8 +31,7 @@ export async function pollPeer(ctx: IntakeContext, peer: string, signal: AbortSi
     const st = await ctx.wire.status(peer, { signal, timeoutMs: ctx.requestTimeoutMs })
     const cp = ctx.chain.checkpoint
     if (st.chainId !== cp.chainId) return ctx.punish(peer, 'broken-link', `status of chain ${st.chainId}`)
-    if (cp.height === 0 && bytesToHex(st.genesisHash) !== bytesToHex(cp.headerHash)) return ctx.punish(peer, 'broken-link', 'another genesis')
-    ctx.genesis(st.genesisHash)
+    if (!equalBytes(st.genesisHash, cp.genesisHash)) return ctx.punish(peer, 'broken-link', 'another genesis')
     considerHead(ctx, peer, st.head, st.qc)
     ctx.tracker.contact()
   } catch (err) {
@@ -52,7 +49,7 @@ export function considerHead(ctx: IntakeContext, peer: string, header: Header, q
     return
   }
   if (!ctx.book.isVerified(hashHeader(header))) {
-    const v = verifyQuorumCertificate(header, qc, ctx.chain.validatorSet)
+    const v = verifyQuorumCertificate(header, qc, ctx.chain.validatorSet, ctx.chain.genesisHash)
     if (!v.ok) return ctx.punish(peer, 'bad-certificate', `${v.reason} at height ${header.height}`)
     if (!recordCertificate(ctx, header, qc)) return
   }
@@ -66,7 +63,7 @@ export function recordCertificate(ctx: IntakeContext, header: Header, qc: Quorum
   const own = ctx.chain.block(header.height)
   // Our block at that height may carry a certificate we never needed to check: check it now, as evidence.
   if (own?.unverifiedQc && bytesToHex(own.hash) !== bytesToHex(hashHeader(header))) {
-    if (verifyQuorumCertificate(own.block.header, own.unverifiedQc, ctx.chain.validatorSet).ok) ctx.book.record({ header: own.block.header, qc: own.unverifiedQc })
+    if (verifyQuorumCertificate(own.block.header, own.unverifiedQc, ctx.chain.validatorSet, ctx.chain.genesisHash).ok) ctx.book.record({ header: own.block.header, qc: own.unverifiedQc })
   }
   const eq = ctx.book.record({ header, qc })
   if (!eq) return true

@@ -1,7 +1,7 @@
 // The light client's public surface (also the package's main entry via src/index.ts).
 // Security: everything it reports as verified was checked against a trusted checkpoint
 // — quorum certificates, hash links, Groth16 state-transition proofs, Merkle account proofs.
-export { createLightClient, resolveBootstrap, depthForChain } from './create.ts'
+export { createLightClient, resolveBootstrap } from './create.ts'
 export { LightClient } from './light-client.ts'
 export type { ClientEvents, Health, HeadEvent, BannedEvent, LightClientOptions, Tuning } from './options.ts'
 export type { ClientStatus, StatusEvent } from './rules/live-status.ts'
@@ -18,4 +18,4 @@ export type { Clock, RandomBytes } from '../core/platform.ts'
 export { createLogger, silentLogger, formatLogEntry, type Logger, type LogEntry, type LogLevel } from '../core/logger.ts'
 export type { ProofVerifier, BatchItem, BatchResult } from '../zk/proof-verifier.ts'
 export { systemClock } from './deps.ts'
-export { StaleView, ClientHalted, ClientStopped, NoVerifiedAnswer, BadAddress, TransferRejected, TransferNotIncluded, BootstrapFailed } from './errors.ts'
+export { StaleView, ClientHalted, ClientStopped, NoVerifiedAnswer, BadAddress, TransferRejected, TransferNotIncluded, BootstrapFailed, BadTrustAnchor, VerificationKeyMismatch } from './errors.ts'

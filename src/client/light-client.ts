@@ -34,8 +34,6 @@ export interface ClientDeps {
   random: RandomBytes
   logger: Logger
   chain: VerifiedChain
-  depth: number
-  genesisHash?: Uint8Array
   startPoint: StartPoint
   /** Closed on stop() (the verifier the client built itself). */
   owned: { close(): Promise<void> }[]
@@ -58,8 +56,6 @@ export class LightClient {
   private wake: (() => void) | undefined
   private startedAt = 0
   private stopped = false
-  /** Known for sure only when the checkpoint is genesis; otherwise learned from peers, and only served, never trusted. */
-  private genesisHash: Uint8Array | undefined
 
   constructor(
     private readonly deps: ClientDeps,
@@ -68,15 +64,14 @@ export class LightClient {
     const { clock, random, chain } = deps
     this.events = new Emitter<ClientEvents>(deps.logger.child('events'))
     this.chain = chain
-    this.genesisHash = chain.checkpoint.height === 0 ? chain.checkpoint.headerHash : deps.genesisHash
     this.peers = new PeerManager({ clock, random, banMs: t.banMs })
-    this.book = new CertificateBook(chain.validatorSet)
+    this.book = new CertificateBook(chain.validatorSet, chain.genesisHash)
     this.tracker = new HeadTracker(clock, () => this.chain.height, {
       pending: (p) => this.events.emit('pending', p),
       dropped: (d) => this.events.emit('dropped', d),
     })
     this.saver = new CheckpointSaver(deps.store, clock, t.saveIntervalMs, (err) => deps.logger.warn('checkpoint save failed', err), deps.startPoint.problem !== undefined)
-    this.txs = new TransferWatch(chain.chainId, clock)
+    this.txs = new TransferWatch(chain.chainTag, clock)
     this.intake = {
       chain,
       book: this.book,
@@ -88,7 +83,6 @@ export class LightClient {
       punish: (peer, o, detail) => this.punish(peer, o, detail),
       fault: (peer, f) => this.fault(peer, f),
       halt: (reason, evidence) => this.stopForSafety(reason, evidence),
-      genesis: (hash) => (this.genesisHash ??= hash),
       changed: () => this.updateStatus(),
     }
     this.sync = {
@@ -137,7 +131,7 @@ export class LightClient {
     this.events.emit('checkpoint', this.deps.startPoint)
     const net = this.deps.network
     net.on((ev) => this.onNetwork(ev))
-    net.serve(createServeHandlers(createServeSource(this.chain, () => this.genesisHash)))
+    net.serve(createServeHandlers(createServeSource(this.chain)))
     await net.start()
     for (const p of net.peers()) this.onNetwork({ type: 'connect', peer: p })
     this.loops = [this.followLoop(running.signal), this.pollLoop(running.signal)]
@@ -210,7 +204,7 @@ export class LightClient {
     return fetchVerifiedBalance(
       {
         wire: this.deps.network,
-        depth: this.deps.depth,
+        depth: this.chain.context.depth,
         peers: () => this.statePeers(),
         tip: () => ({ height: this.chain.height, stateRoot: this.chain.stateRoot }),
         verifiedHeader: (h) => this.verifiedRootAt(h),
@@ -328,7 +322,8 @@ export class LightClient {
     this.advanced()
     const tip = this.chain.tip
     if (tip) this.events.emit('head', { height: tip.header.height, hash: bytesToHex(tip.hash), header: tip.header, stateRoot: tip.header.stateRoot, verified: true })
-    this.saver.offer(this.chain.currentCheckpoint())
+    const record = this.chain.currentRecord()
+    if (record) this.saver.offer(record)
     this.txs.verified(blocks)
   }
 

@@ -2,7 +2,7 @@
 // with their defaults (each with the reason for its value).
 import type { Logger } from '../core/logger.ts'
 import type { Clock, RandomBytes } from '../core/platform.ts'
-import type { Checkpoint, Header } from '../core/types.ts'
+import type { Header, TrustAnchor } from '../core/types.ts'
 import type { Fault, Offence } from '../net/peer-judgement.ts'
 import type { ProofVerifier } from '../zk/proof-verifier.ts'
 import type { CheckpointStoreLike } from './checkpoints.ts'
@@ -95,16 +95,18 @@ export const DEFAULT_TUNING: Tuning = {
 export interface LightClientOptions {
   /** Multiaddrs to dial, or the URL of a bootstrap.json ({ multiaddrs: [...] }). Only addresses are taken from it. */
   bootstrap?: string[] | URL | string
-  /** The trusted start (genesis or a pinned checkpoint). Never taken from the network. */
-  checkpoint: Checkpoint
+  /**
+   * What the client trusts, never taken from the network: the genesis header and the
+   * parameters it commits to (network id, circuit B and D, verification-key hash, setup
+   * class), and the checkpoint to start from (genesis or a pinned later one).
+   */
+  anchor: TrustAnchor
   store?: CheckpointStoreLike
   rtc?: { iceServers: { urls: string | string[]; username?: string; credential?: string }[] }
   /** Proof verifier (worker pool). When absent, one is built from `verificationKey`. */
   verifier?: ProofVerifier
-  /** The Groth16 verification key (snarkjs JSON), pinned like the checkpoint. */
+  /** The Groth16 verification key (snarkjs JSON); refused unless its hash is the one the anchor's genesis commits to. */
   verificationKey?: unknown
-  /** Accounts tree depth; defaults to the circuit profile with the checkpoint's chain id. */
-  treeDepth?: number
   clock?: Clock
   random?: RandomBytes
   /** Where the client reports what it does (failed saves, failed sync rounds); silent by default. */

@@ -174,7 +174,7 @@ async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom
       ctx.hooks.offence(job.peer, 'malformed', `asked ${job.count} blocks, got ${entries.length}`)
       break
     }
-    const check = checkRange(parent, entries, { validatorCount: ctx.chain.validatorSet.length, bodiesFrom })
+    const check = checkRange(parent, entries, { chainTag: ctx.chain.chainTag, validatorCount: ctx.chain.validatorSet.length, maxTransfers: ctx.chain.context.batch, bodiesFrom })
     if (!check.ok) {
       const offence: Offence = isLinkReason(check.reason) || check.reason === 'wrong-start' ? 'broken-link' : 'bad-block'
       const at = entries[check.index] as BlockEntry
@@ -188,7 +188,7 @@ async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom
       ctx.hooks.fault(job.peer, 'unavailable')
       break
     }
-    const qcv = verifyQuorumCertificate(tail.block.header, tail.qc, ctx.chain.validatorSet)
+    const qcv = verifyQuorumCertificate(tail.block.header, tail.qc, ctx.chain.validatorSet, ctx.chain.genesisHash)
     if (!qcv.ok) {
       ctx.hooks.offence(job.peer, 'bad-certificate', `${qcv.reason} at height ${tail.block.header.height}`)
       ctx.hooks.rejected(tail.block.header, job.peer, qcv.reason)

@@ -35,14 +35,13 @@ export function createServeHandlers(source: ServeSource): Map<string, ServeHandl
   return handlers
 }
 
-export function createServeSource(chain: VerifiedChain, genesisHash: () => Uint8Array | undefined): ServeSource {
+export function createServeSource(chain: VerifiedChain): ServeSource {
   return {
     status(): PeerStatus | undefined {
       const tip = chain.tip
       // Serve a head only with a certificate; the checkpoint header alone has none.
       const head = tip?.qc ? tip : lastCertified(chain)
-      const genesis = genesisHash()
-      return head?.qc && genesis ? { chainId: chain.chainId, genesisHash: genesis, head: head.header, qc: head.qc } : undefined
+      return head?.qc ? { chainId: chain.chainId, genesisHash: chain.genesisHash, head: head.header, qc: head.qc } : undefined
     },
     headers(from: number, count: number): Header[] {
       const out: Header[] = []

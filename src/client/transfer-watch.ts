@@ -30,7 +30,7 @@ export class TransferWatch {
   private readonly watches = new Map<string, Watch>()
 
   constructor(
-    private readonly chainId: number,
+    private readonly chainTag: bigint,
     private readonly clock: Clock,
   ) {}
 
@@ -41,7 +41,7 @@ export class TransferWatch {
     const done = new Promise<Inclusion>((resolve, reject) => {
       const timer = this.clock.setTimeout(() => this.settle(key, (w) => w.reject(new TransferNotIncluded('timeout'))), timeoutMs)
       this.settle(key, (w) => w.reject(new TransferNotIncluded('nonce-taken')))
-      this.watches.set(key, { hash: hashTransfer(this.chainId, t), resolve, reject, timer })
+      this.watches.set(key, { hash: hashTransfer(this.chainTag, t), resolve, reject, timer })
       cancel = () => this.settle(key, () => {})
     })
     return { done, cancel }
@@ -61,7 +61,7 @@ export class TransferWatch {
         const key = `${t.from}:${t.nonce}`
         const w = this.watches.get(key)
         if (!w) return
-        if (hashTransfer(this.chainId, t) === w.hash) {
+        if (hashTransfer(this.chainTag, t) === w.hash) {
           this.settle(key, (x) => x.resolve({ height: b.block.header.height, headerHash: bytesToHex(b.hash), index, verified: true }))
         } else this.settle(key, (x) => x.reject(new TransferNotIncluded('nonce-taken')))
       })

@@ -4,8 +4,9 @@
 import { bytesToHex } from '../core/bytes.ts'
 import { checkpointFromHeader } from '../core/checkpoint.ts'
 import { hashHeader, hashValidatorSet } from '../core/header.ts'
-import type { Checkpoint, Header, QuorumCertificate } from '../core/types.ts'
+import type { CertifiedCheckpoint, Checkpoint, Header, QuorumCertificate } from '../core/types.ts'
 import type { CheckedEntry } from './rules/range.ts'
+import type { StartPoint } from './rules/start-point.ts'
 
 /** A verified block; `qc` is kept only when this client verified it (so it never serves a bad one). */
 export interface VerifiedBlock extends CheckedEntry {
@@ -23,6 +24,17 @@ export interface VerifiedTip {
   verifiedAt: number
 }
 
+/** What the client knows of the network it follows, from its trust anchor. */
+export interface ChainContext {
+  genesisHash: Uint8Array
+  /** The signing tag of transfers and the proofs' last public input (src/core/chain.ts chainTagOf). */
+  chainTag: bigint
+  /** Circuit batch B: no block holds more transfers. */
+  batch: number
+  /** Accounts tree depth D. */
+  depth: number
+}
+
 export class VerifiedChain {
   readonly validatorSetHash: Uint8Array
   private anchor: Checkpoint
@@ -33,11 +45,23 @@ export class VerifiedChain {
   private waiters: { height: number; resolve: () => void }[] = []
 
   constructor(
-    checkpoint: Checkpoint,
+    start: StartPoint,
+    readonly context: ChainContext,
+    now: number,
     private readonly cacheBlocks = 4096,
   ) {
-    this.anchor = checkpoint
-    this.validatorSetHash = hashValidatorSet(checkpoint.validatorSet)
+    this.anchor = start.checkpoint
+    this.validatorSetHash = hashValidatorSet(start.checkpoint.validatorSet)
+    // A known start header (the genesis, or a stored record's) needs no fetch from a peer.
+    if (start.header) this.setAnchorHeader(start.header, now, start.qc ?? null)
+  }
+
+  get genesisHash(): Uint8Array {
+    return this.context.genesisHash
+  }
+
+  get chainTag(): bigint {
+    return this.context.chainTag
   }
 
   get checkpoint(): Checkpoint {
@@ -65,10 +89,10 @@ export class VerifiedChain {
     return this.tipState
   }
 
-  /** Installs the header the checkpoint names (already checked with verifyCheckpointHeader). */
-  setAnchorHeader(header: Header, now: number): void {
+  /** Installs the header the checkpoint names (already checked with verifyCheckpointHeader) and the certificate on it, when known. */
+  setAnchorHeader(header: Header, now: number, qc: QuorumCertificate | null = null): void {
     this.anchorHeader = header
-    this.tipState = { header, hash: hashHeader(header), qc: null, verifiedAt: now }
+    this.tipState = { header, hash: hashHeader(header), qc, verifiedAt: now }
   }
 
   /**
@@ -120,9 +144,11 @@ export class VerifiedChain {
     if (b) b.qc = qc
   }
 
-  /** The checkpoint for the current tip (what the store saves). */
-  currentCheckpoint(): Checkpoint {
-    return this.tipState ? checkpointFromHeader(this.tipState.header, this.anchor.validatorSet) : this.anchor
+  /** The checkpoint for the current tip with its header and certificate (what the store saves); undefined before a certified tip. */
+  currentRecord(): CertifiedCheckpoint | undefined {
+    const tip = this.tipState
+    if (!tip || (!tip.qc && tip.header.height !== 0)) return undefined
+    return { checkpoint: checkpointFromHeader(tip.header, this.anchor.validatorSet, this.context.genesisHash), header: tip.header, qc: tip.qc }
   }
 
   block(height: number): VerifiedBlock | undefined {

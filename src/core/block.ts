@@ -8,6 +8,8 @@ import { computeTxRoot } from './tx-root.ts'
 import type { Block, Header, LinkReason, TransferReason } from './types.ts'
 
 export interface BlockRules {
+  /** The network's signing tag: transfer hashes (and so txRoot) and the proof's last public input. */
+  chainTag: bigint
   /** Size of the validator set both headers commit to (bounds the proposer index). */
   validatorCount: number
   /** Most transfers a block may hold: the circuit batch B (a bigger block could never be proven). */
@@ -39,8 +41,8 @@ export type BlockVerdict =
   | { ok: false; reason: BlockReason; /** Index of the failing transfer, for transfer rules. */ transfer?: number }
 
 /** The public inputs of a block's state-transition proof, in circuit order (docs/spec.md#state-transition-proof). */
-export function blockPublicInputs(parent: Header, header: Header): bigint[] {
-  const inputs = [parent.stateRoot, header.stateRoot, header.txRoot]
+export function blockPublicInputs(parent: Header, header: Header, chainTag: bigint): bigint[] {
+  const inputs = [parent.stateRoot, header.stateRoot, header.txRoot, chainTag]
   if (inputs.length !== PUBLIC_SIGNAL_COUNT) throw new RangeError('public inputs out of step with PUBLIC_SIGNAL_COUNT')
   return inputs
 }
@@ -71,8 +73,8 @@ export function verifyBlock(parent: Header, block: Block, rules: BlockRules): Bl
       applyTransfer(state, t)
     }
   }
-  if (rules.checkTxRoot && computeTxRoot(h.chainId, block.transfers) !== h.txRoot) return { ok: false, reason: 'tx-root-mismatch' }
+  if (rules.checkTxRoot && computeTxRoot(rules.chainTag, block.transfers) !== h.txRoot) return { ok: false, reason: 'tx-root-mismatch' }
   if (state && state.tree.root !== h.stateRoot) return { ok: false, reason: 'state-root-mismatch' }
-  const proofInputs = blockPublicInputs(parent, h)
+  const proofInputs = blockPublicInputs(parent, h, rules.chainTag)
   return state ? { ok: true, proofInputs, state } : { ok: true, proofInputs }
 }

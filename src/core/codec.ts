@@ -3,7 +3,7 @@
 // with typed rejections for truncated, trailing, over-long or out-of-range input.
 import { BABYJUB_SUBORDER, BASE_FIELD_MODULUS, CODEC_VERSION, MAX_BLOCK_TRANSFERS, MAX_TREE_DEPTH, MAX_VALIDATORS, PROOF_BYTES, TAG } from './constants.ts'
 import { ByteReader, ByteWriter, DecodeError, bytesToBigInt, bytesToHex } from './bytes.ts'
-import type { Account, AccountProof, Block, Checkpoint, Decoded, Header, ProofBytes, QuorumCertificate, Transfer, ValidatorSet, Vote } from './types.ts'
+import type { Account, AccountProof, Block, CertifiedCheckpoint, ChainParams, Checkpoint, Decoded, Header, ProofBytes, QuorumCertificate, SetupClass, Transfer, TrustAnchor, ValidatorSet, Vote } from './types.ts'
 
 // Every writeX throws RangeError for a value its readX would reject, so whatever
 // encodes also decodes, and every accepted encoding re-encodes to the same bytes.
@@ -155,12 +155,58 @@ export function readAccountProof(r: ByteReader): AccountProof {
 // --- checkpoint ---
 export function writeCheckpoint(w: ByteWriter, c: Checkpoint): void {
   writeTag(w, TAG.checkpoint)
-  w.u32(c.chainId).safeU64(c.height).bytes32(c.headerHash).field(c.stateRoot)
+  w.u32(c.chainId).bytes32(c.genesisHash).safeU64(c.height).bytes32(c.headerHash).field(c.stateRoot)
   writeValidatorSet(w, c.validatorSet)
 }
 export function readCheckpoint(r: ByteReader): Checkpoint {
   readTag(r, TAG.checkpoint)
-  return { chainId: r.u32(), height: r.safeU64(), headerHash: r.bytes32(), stateRoot: r.field(), validatorSet: readValidatorSet(r) }
+  return { chainId: r.u32(), genesisHash: r.bytes32(), height: r.safeU64(), headerHash: r.bytes32(), stateRoot: r.field(), validatorSet: readValidatorSet(r) }
+}
+
+// --- chain parameters ---
+const SETUP_CLASSES: readonly SetupClass[] = ['insecure-dev', 'single-party', 'ceremony']
+export function writeChainParams(w: ByteWriter, p: ChainParams): void {
+  const cls = SETUP_CLASSES.indexOf(p.setupClass)
+  if (cls < 0) throw new RangeError(`unknown setup class ${String(p.setupClass)}`)
+  if (!Number.isInteger(p.batch) || p.batch < 1 || p.batch > MAX_BLOCK_TRANSFERS) throw new RangeError('batch out of range')
+  if (!Number.isInteger(p.depth) || p.depth < 1 || p.depth > MAX_TREE_DEPTH) throw new RangeError('depth out of range')
+  writeTag(w, TAG.chainParams)
+  w.bytes32(p.networkId).u16(p.batch).u8(p.depth).bytes32(p.vkHash).u8(cls).u16(p.contributions).bytes32(p.transcriptHash)
+}
+export function readChainParams(r: ByteReader): ChainParams {
+  readTag(r, TAG.chainParams)
+  const networkId = r.bytes32()
+  const batch = r.u16()
+  const depth = r.u8()
+  if (batch < 1 || batch > MAX_BLOCK_TRANSFERS || depth < 1 || depth > MAX_TREE_DEPTH) throw new DecodeError('out-of-range')
+  const vkHash = r.bytes32()
+  const setupClass = SETUP_CLASSES[r.u8()]
+  if (setupClass === undefined) throw new DecodeError('out-of-range')
+  return { networkId, batch, depth, vkHash, setupClass, contributions: r.u16(), transcriptHash: r.bytes32() }
+}
+
+// --- trust anchor ---
+export function writeTrustAnchor(w: ByteWriter, a: TrustAnchor): void {
+  writeTag(w, TAG.trustAnchor)
+  writeHeader(w, a.genesis)
+  writeChainParams(w, a.params)
+  writeCheckpoint(w, a.checkpoint)
+}
+export function readTrustAnchor(r: ByteReader): TrustAnchor {
+  readTag(r, TAG.trustAnchor)
+  return { genesis: readHeader(r), params: readChainParams(r), checkpoint: readCheckpoint(r) }
+}
+
+// --- certified checkpoint ---
+export function writeCertifiedCheckpoint(w: ByteWriter, c: CertifiedCheckpoint): void {
+  writeTag(w, TAG.certifiedCheckpoint)
+  writeCheckpoint(w, c.checkpoint)
+  writeHeader(w, c.header)
+  w.optional(c.qc, writeQuorumCertificate)
+}
+export function readCertifiedCheckpoint(r: ByteReader): CertifiedCheckpoint {
+  readTag(r, TAG.certifiedCheckpoint)
+  return { checkpoint: readCheckpoint(r), header: readHeader(r), qc: r.optional(readQuorumCertificate) }
 }
 
 // --- proof ---
@@ -199,5 +245,11 @@ export const encodeAccountProof = (x: AccountProof): Uint8Array => encodeWith(x,
 export const decodeAccountProof = (b: Uint8Array): Decoded<AccountProof> => decodeWith(b, readAccountProof)
 export const encodeCheckpoint = (x: Checkpoint): Uint8Array => encodeWith(x, writeCheckpoint)
 export const decodeCheckpoint = (b: Uint8Array): Decoded<Checkpoint> => decodeWith(b, readCheckpoint)
+export const encodeChainParams = (x: ChainParams): Uint8Array => encodeWith(x, writeChainParams)
+export const decodeChainParams = (b: Uint8Array): Decoded<ChainParams> => decodeWith(b, readChainParams)
+export const encodeTrustAnchor = (x: TrustAnchor): Uint8Array => encodeWith(x, writeTrustAnchor)
+export const decodeTrustAnchor = (b: Uint8Array): Decoded<TrustAnchor> => decodeWith(b, readTrustAnchor)
+export const encodeCertifiedCheckpoint = (x: CertifiedCheckpoint): Uint8Array => encodeWith(x, writeCertifiedCheckpoint)
+export const decodeCertifiedCheckpoint = (b: Uint8Array): Decoded<CertifiedCheckpoint> => decodeWith(b, readCertifiedCheckpoint)
 export const encodeProof = (x: ProofBytes): Uint8Array => encodeWith(x, writeProof)
 export const decodeProof = (b: Uint8Array): Decoded<ProofBytes> => decodeWith(b, readProof)

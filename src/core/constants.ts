@@ -33,6 +33,9 @@ export const TAG = {
   checkpoint: 7,
   validatorSet: 8,
   proof: 9,
+  chainParams: 10,
+  trustAnchor: 11,
+  certifiedCheckpoint: 12,
 } as const
 
 /** Ed25519 public keys per validator set: 256 keeps a certificate under 20 KiB. */
@@ -47,11 +50,14 @@ export const MAX_TREE_DEPTH = 32
 /** Groth16 proof size: A (G1) + B (G2) + C (G1), uncompressed, 32-byte coordinates. */
 export const PROOF_BYTES = 256
 
-/** Number of public signals of the state-transition circuit: oldRoot, newRoot, txRoot. */
-export const PUBLIC_SIGNAL_COUNT = 3
+/** Number of public signals of the state-transition circuit: oldRoot, newRoot, txRoot, chainTag. */
+export const PUBLIC_SIGNAL_COUNT = 4
 
-/** Domain separator of quorum-certificate signatures, so no other message can be replayed as a vote. */
-export const QC_DOMAIN = 'zklight-qc-v1'
+/** Domain separator of quorum-certificate signatures, so no other message can be replayed as a vote (v2: covers the genesis hash). */
+export const QC_DOMAIN = 'zklight-qc-v2'
+
+/** Domain separator of the verification-key hash a genesis commits to. */
+export const VK_HASH_DOMAIN = 'zklight-vk-v1'
 
 /** bech32m prefix of account addresses. */
 export const ADDRESS_PREFIX = 'zkl'

@@ -3,11 +3,12 @@
 import { MAX_AMOUNT, MAX_NONCE } from './constants.ts'
 import { hashAccount } from './account.ts'
 import { StateTree } from './smt.ts'
-import { verifyTransferSignature } from './transfer.ts'
+import { isOnCurve, verifyTransferSignature } from './transfer.ts'
 import type { Account, AccountProof, Transfer, TransferReason, Verdict } from './types.ts'
 
 export interface LedgerState {
-  chainId: number
+  /** The network's signing tag (src/core/chain.ts chainTagOf): transfers signed for another network fail. */
+  chainTag: bigint
   depth: number
   tree: StateTree
   accounts: Map<number, Account>
@@ -23,8 +24,8 @@ export interface TransferStep {
   newRoot: bigint
 }
 
-export function createLedger(chainId: number, depth: number, genesis: readonly { index: number; account: Account }[]): LedgerState {
-  const state: LedgerState = { chainId, depth, tree: new StateTree(depth), accounts: new Map() }
+export function createLedger(chainTag: bigint, depth: number, genesis: readonly { index: number; account: Account }[]): LedgerState {
+  const state: LedgerState = { chainTag, depth, tree: new StateTree(depth), accounts: new Map() }
   for (const { index, account } of genesis) {
     if (state.accounts.has(index)) throw new RangeError(`genesis lists account ${index} twice`)
     if (account.balance < 0n || account.balance > MAX_AMOUNT) throw new RangeError(`genesis balance of ${index} is not a u64`)
@@ -37,7 +38,7 @@ export function createLedger(chainId: number, depth: number, genesis: readonly {
 export function cloneLedger(state: LedgerState): LedgerState {
   const accounts = new Map<number, Account>()
   for (const [i, a] of state.accounts) accounts.set(i, { ...a })
-  return { chainId: state.chainId, depth: state.depth, tree: state.tree.clone(), accounts }
+  return { chainTag: state.chainTag, depth: state.depth, tree: state.tree.clone(), accounts }
 }
 
 function samePoint(a: readonly [bigint, bigint], b: readonly [bigint, bigint]): boolean {
@@ -52,10 +53,12 @@ export function verifyTransfer(state: LedgerState, t: Transfer): Verdict<Transfe
   if (t.from === t.to) return { ok: false, reason: 'self-transfer' }
   const sender = state.accounts.get(t.from)
   if (!sender) return { ok: false, reason: 'unknown-sender' }
-  if (!verifyTransferSignature(state.chainId, t, sender.pubKey)) return { ok: false, reason: 'bad-signature' }
+  if (!verifyTransferSignature(state.chainTag, t, sender.pubKey)) return { ok: false, reason: 'bad-signature' }
   if (t.nonce !== sender.nonce) return { ok: false, reason: 'bad-nonce' }
   if (t.amount <= 0n || t.amount > MAX_AMOUNT) return { ok: false, reason: 'bad-amount' }
   if (t.amount > sender.balance) return { ok: false, reason: 'insufficient-balance' }
+  // A key off the curve could never sign: funds sent to it would be lost (the circuit checks it too).
+  if (!isOnCurve(t.toPubKey)) return { ok: false, reason: 'bad-receiver-key' }
   const receiver = state.accounts.get(t.to)
   if (receiver && !samePoint(receiver.pubKey, t.toPubKey)) return { ok: false, reason: 'receiver-mismatch' }
   if ((receiver?.balance ?? 0n) + t.amount > MAX_AMOUNT) return { ok: false, reason: 'balance-overflow' }

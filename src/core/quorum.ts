@@ -8,19 +8,18 @@ import type { Header, QuorumCertificate, QuorumReason, ValidatorSet, Verdict, Vo
 
 const domain = new TextEncoder().encode(QC_DOMAIN)
 
-/** The bytes a validator signs: domain ‖ chainId (u32 BE) ‖ headerHash. */
-export function qcMessage(chainId: number, headerHash: Uint8Array): Uint8Array {
-  const id = new Uint8Array(4)
-  new DataView(id.buffer).setUint32(0, chainId)
-  return concatBytes(domain, id, headerHash)
+/** The bytes a validator signs: domain ‖ genesisHash ‖ headerHash, so a vote counts on one network only. */
+export function qcMessage(genesisHash: Uint8Array, headerHash: Uint8Array): Uint8Array {
+  if (genesisHash.length !== 32 || headerHash.length !== 32) throw new RangeError('genesis and header hashes are 32 bytes')
+  return concatBytes(domain, genesisHash, headerHash)
 }
 
 export function validatorPublicKey(secretKey: Uint8Array): Uint8Array {
   return ed25519.getPublicKey(secretKey)
 }
 
-export function signVote(secretKey: Uint8Array, chainId: number, headerHash: Uint8Array, validator: number): Vote {
-  return { validator, signature: ed25519.sign(qcMessage(chainId, headerHash), secretKey) }
+export function signVote(secretKey: Uint8Array, genesisHash: Uint8Array, headerHash: Uint8Array, validator: number): Vote {
+  return { validator, signature: ed25519.sign(qcMessage(genesisHash, headerHash), secretKey) }
 }
 
 /** Sorts the votes by validator index, the order verifyQuorumCertificate requires. */
@@ -33,7 +32,8 @@ export function quorumSize(n: number): number {
   return Math.floor((2 * n) / 3) + 1
 }
 
-export function verifyQuorumCertificate(header: Header, qc: QuorumCertificate, set: ValidatorSet): Verdict<QuorumReason> {
+/** Checks `qc` on `header` against the validator set of the network whose genesis hash is `genesisHash`. */
+export function verifyQuorumCertificate(header: Header, qc: QuorumCertificate, set: ValidatorSet, genesisHash: Uint8Array): Verdict<QuorumReason> {
   if (!equalBytes(hashValidatorSet(set), header.validatorSetHash)) return { ok: false, reason: 'wrong-validator-set' }
   if (!equalBytes(qc.headerHash, hashHeader(header))) return { ok: false, reason: 'wrong-header' }
   let previous = -1
@@ -45,7 +45,7 @@ export function verifyQuorumCertificate(header: Header, qc: QuorumCertificate, s
   }
   // Counted before any signature is checked, so an under-quorum certificate costs no curve work.
   if (3 * qc.signatures.length <= 2 * set.length) return { ok: false, reason: 'quorum-missing' }
-  const message = qcMessage(header.chainId, qc.headerHash)
+  const message = qcMessage(genesisHash, qc.headerHash)
   for (const v of qc.signatures) {
     if (!verifySignature(v.signature, message, set[v.validator] as Uint8Array)) return { ok: false, reason: 'bad-signature' }
   }
@@ -73,8 +73,23 @@ export interface CertifiedHeader {
 }
 
 /** Two valid certificates for different headers at one height: the validator set equivocated. */
-export function detectEquivocation(a: CertifiedHeader, b: CertifiedHeader, set: ValidatorSet): boolean {
+export function detectEquivocation(a: CertifiedHeader, b: CertifiedHeader, set: ValidatorSet, genesisHash: Uint8Array): boolean {
   if (a.header.height !== b.header.height || a.header.chainId !== b.header.chainId) return false
   if (equalBytes(hashHeader(a.header), hashHeader(b.header))) return false
-  return verifyQuorumCertificate(a.header, a.qc, set).ok && verifyQuorumCertificate(b.header, b.qc, set).ok
+  return verifyQuorumCertificate(a.header, a.qc, set, genesisHash).ok && verifyQuorumCertificate(b.header, b.qc, set, genesisHash).ok
+}
+
+/**
+ * A validator key a chain may list: a canonical Ed25519 point encoding, not of small order.
+ * A small-order key (the identity among them) verifies forged signatures under ZIP-215
+ * (R = identity, S = 0 checks for every message), so it could sign anything.
+ */
+export function isValidValidatorKey(key: Uint8Array): boolean {
+  if (key.length !== 32) return false
+  try {
+    const p = ed25519.Point.fromBytes(key)
+    return equalBytes(p.toBytes(), key) && !p.isSmallOrder()
+  } catch {
+    return false
+  }
 }

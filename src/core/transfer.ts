@@ -8,9 +8,13 @@ import type { Point, Transfer } from './types.ts'
 
 export type UnsignedTransfer = Omit<Transfer, 'sig'>
 
-/** txHash = H(chainId, from, to, toAx, toAy, amount, nonce): the message the sender signs. */
-export function hashTransfer(chainId: number, t: UnsignedTransfer): bigint {
-  return poseidon([BigInt(chainId), BigInt(t.from), BigInt(t.to), t.toPubKey[0], t.toPubKey[1], t.amount, BigInt(t.nonce)])
+/**
+ * txHash = H(chainTag, from, to, toAx, toAy, amount, nonce): the message the sender signs.
+ * `chainTag` (src/core/chain.ts chainTagOf) is derived from the genesis hash, so a
+ * signature is valid on one network only.
+ */
+export function hashTransfer(chainTag: bigint, t: UnsignedTransfer): bigint {
+  return poseidon([chainTag, BigInt(t.from), BigInt(t.to), t.toPubKey[0], t.toPubKey[1], t.amount, BigInt(t.nonce)])
 }
 
 /** The Baby Jubjub public key of a 32-byte EdDSA private key. */
@@ -19,9 +23,9 @@ export function derivePublicKey(privKey: Uint8Array): Point {
   return fromInternalPoint(cryptoKit().eddsa.prv2pub(privKey))
 }
 
-export function signTransfer(privKey: Uint8Array, chainId: number, unsigned: UnsignedTransfer): Transfer {
+export function signTransfer(privKey: Uint8Array, chainTag: bigint, unsigned: UnsignedTransfer): Transfer {
   const { eddsa, F } = cryptoKit()
-  const sig = eddsa.signPoseidon(privKey, F.e(hashTransfer(chainId, unsigned)))
+  const sig = eddsa.signPoseidon(privKey, F.e(hashTransfer(chainTag, unsigned)))
   return { ...unsigned, sig: { R8: fromInternalPoint(sig.R8), S: BigInt(sig.S) } }
 }
 
@@ -30,13 +34,13 @@ export function isFieldElement(x: bigint): boolean {
 }
 
 /** True when `t.sig` is the sender's signature of the transfer hash on this chain. */
-export function verifyTransferSignature(chainId: number, t: Transfer, pubKey: Point): boolean {
+export function verifyTransferSignature(chainTag: bigint, t: Transfer, pubKey: Point): boolean {
   const { S, R8 } = t.sig
   if (S < 0n || S >= BABYJUB_SUBORDER) return false
   if (![R8[0], R8[1], pubKey[0], pubKey[1]].every(isFieldElement)) return false
   try {
     const { eddsa, F } = cryptoKit()
-    return eddsa.verifyPoseidon(F.e(hashTransfer(chainId, t)), { R8: toInternalPoint(R8), S }, toInternalPoint(pubKey)) === true
+    return eddsa.verifyPoseidon(F.e(hashTransfer(chainTag, t)), { R8: toInternalPoint(R8), S }, toInternalPoint(pubKey)) === true
   } catch {
     return false
   }

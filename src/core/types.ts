@@ -63,6 +63,8 @@ export interface AccountProof {
 
 export interface Checkpoint {
   chainId: number
+  /** The chain's genesis header hash: binds the checkpoint, and every signature, to one network. */
+  genesisHash: Bytes32
   height: number
   headerHash: Bytes32
   stateRoot: Field
@@ -79,6 +81,43 @@ export interface BlockEntry {
   qc: QuorumCertificate | null
 }
 
+/** How a chain's Groth16 keys were made (docs/architecture.md#trust-anchor). */
+export type SetupClass = 'insecure-dev' | 'single-party' | 'ceremony'
+
+/**
+ * What a genesis commits to besides its state and validators: the network id chosen at
+ * genesis, the circuit parameters, the verification key's hash and how the keys were made.
+ * The genesis header's parentHash is the hash of these (docs/spec.md#chain-identity).
+ */
+export interface ChainParams {
+  networkId: Bytes32
+  /** Transfers per block (circuit batch B). */
+  batch: number
+  /** Accounts tree depth D. */
+  depth: number
+  /** sha256 of the verification key's canonical encoding (src/core/vk-hash.ts). */
+  vkHash: Bytes32
+  setupClass: SetupClass
+  /** Verified phase-2 contributions to the keys. */
+  contributions: number
+  /** Hash of the setup's transcript (contributors and their hashes). */
+  transcriptHash: Bytes32
+}
+
+/** What a light client trusts: the genesis header and parameters, and the checkpoint it starts from (genesis or a later one). */
+export interface TrustAnchor {
+  genesis: Header
+  params: ChainParams
+  checkpoint: Checkpoint
+}
+
+/** A checkpoint with what makes it checkable again later: its header and the certificate on it (null only at genesis). */
+export interface CertifiedCheckpoint {
+  checkpoint: Checkpoint
+  header: Header
+  qc: QuorumCertificate | null
+}
+
 /** A rejection of untrusted input: a value, never an exception. */
 export type Verdict<R extends string> = { ok: true } | { ok: false; reason: R }
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: DecodeReason }
@@ -86,7 +125,17 @@ export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: DecodeRea
 export type DecodeReason = 'truncated' | 'trailing-bytes' | 'bad-tag' | 'bad-version' | 'out-of-range' | 'too-long' | 'not-canonical'
 
 export type TransferReason =
-  'index-out-of-range' | 'self-transfer' | 'unknown-sender' | 'bad-signature' | 'bad-nonce' | 'bad-amount' | 'insufficient-balance' | 'receiver-mismatch' | 'balance-overflow' | 'nonce-exhausted'
+  | 'index-out-of-range'
+  | 'self-transfer'
+  | 'unknown-sender'
+  | 'bad-signature'
+  | 'bad-nonce'
+  | 'bad-amount'
+  | 'insufficient-balance'
+  | 'bad-receiver-key'
+  | 'receiver-mismatch'
+  | 'balance-overflow'
+  | 'nonce-exhausted'
 
 export type LinkReason = 'wrong-chain' | 'height-gap' | 'not-linked' | 'wrong-validator-set' | 'bad-timestamp' | 'bad-proposer'
 

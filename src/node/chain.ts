@@ -7,7 +7,7 @@ import { applyBlockTransfers, cloneLedger, createLedger, getAccountProof, type L
 import type { Account, AccountProof, Block, Header, ProofBytes, QuorumCertificate } from '../core/types.ts'
 import { LATEST_HEIGHT } from '../net/constants.ts'
 import { BlockStore } from '../store/block-store.ts'
-import { genesisBlock, genesisLedger, type ChainSpec } from './chain-spec.ts'
+import { chainIdentity, genesisBlock, genesisLedger, type ChainIdentity, type ChainSpec } from './chain-spec.ts'
 import { ACCOUNT_HISTORY_BLOCKS, ACCOUNT_HISTORY_CACHE } from './constants.ts'
 import { ChainMismatch, StateMismatch } from './errors.ts'
 
@@ -63,6 +63,11 @@ export class ChainState {
       await store.close()
       throw err
     }
+  }
+
+  /** The chain's parameters, genesis and signing tag (from the spec). */
+  get identity(): ChainIdentity {
+    return chainIdentity(this.spec)
   }
 
   get head(): Header {
@@ -181,7 +186,7 @@ async function readServedWithState(store: BlockStore, spec: ChainSpec, height: n
 async function rebuild(store: BlockStore, spec: ChainSpec, height: number, header: Header): Promise<LedgerState> {
   const accounts = await store.loadAccounts(height)
   const state = createLedger(
-    spec.profile.chainId,
+    chainIdentity(spec).chainTag,
     spec.profile.depth,
     [...accounts].map(([index, account]) => ({ index, account })),
   )

@@ -7,6 +7,7 @@ import { resolve } from 'node:path'
 import { decodeAddress } from '../core/address.ts'
 import { MAX_AMOUNT } from '../core/constants.ts'
 import { initCrypto } from '../core/eddsa.ts'
+import { chainTagOf } from '../core/chain.ts'
 import { signTransfer } from '../core/transfer.ts'
 import { createLightClient } from '../client/create.ts'
 import type { LightClient } from '../client/light-client.ts'
@@ -14,7 +15,7 @@ import { getProfile } from '../zk/profiles.ts'
 import { generateAccountKey, loadAccountKey, saveAccountKey } from './account-key.ts'
 import { int, list, required, str, type CommandSpec, type Values } from './cli-options.ts'
 import { UsageError } from './errors.ts'
-import { loadTrustAnchor, type TrustAnchor } from './trust-anchor.ts'
+import { loadTrustAnchor, type LoadedAnchor } from './trust-anchor.ts'
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
 const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x))
@@ -24,7 +25,7 @@ const clientOptions = {
   checkpoint: {
     type: 'string',
     arg: 'FILE|URL',
-    help: 'trusted start: a chain spec (genesis.json), a bootstrap.json, or an encoded checkpoint',
+    help: 'trust anchor: a chain spec (genesis.json), a bootstrap.json, or an encoded trust anchor (anchor.hex)',
     default: 'devnet-data/genesis.json',
   },
   vk: { type: 'string', arg: 'FILE|URL', help: 'verification key (default: from the checkpoint source, or vk.json beside it)' },
@@ -33,12 +34,12 @@ const clientOptions = {
 } as const
 
 /** Starts a light client against `--peer`, waits until it is synced, runs `fn`, always stops it. */
-async function withLightClient<T>(values: Values, fn: (c: LightClient, anchor: TrustAnchor) => Promise<T>): Promise<T> {
+async function withLightClient<T>(values: Values, fn: (c: LightClient, loaded: LoadedAnchor) => Promise<T>): Promise<T> {
   const peers = list(values, 'peer')
   if (peers.length === 0) throw new UsageError('--peer MULTIADDR is required')
   const timeoutMs = int(values, 'timeout-ms', 60_000, 1, 86_400_000)
-  const anchor = await loadTrustAnchor(str(values, 'checkpoint'), str(values, 'vk'))
-  const client = await createLightClient({ bootstrap: peers, checkpoint: anchor.checkpoint, verificationKey: anchor.vk, rtc: { iceServers: [] } })
+  const loaded = await loadTrustAnchor(str(values, 'checkpoint'), str(values, 'vk'))
+  const client = await createLightClient({ bootstrap: peers, anchor: loaded.anchor, verificationKey: loaded.vk, rtc: { iceServers: [] } })
   const signal = AbortSignal.timeout(timeoutMs)
   try {
     await client.start()
@@ -46,7 +47,7 @@ async function withLightClient<T>(values: Values, fn: (c: LightClient, anchor: T
       if (signal.aborted) throw new Error(`no verified view of the chain within ${timeoutMs} ms (peers: ${client.health().peers})`)
       throw err
     })
-    return await fn(client, anchor)
+    return await fn(client, loaded)
   } finally {
     await client.stop().catch(() => undefined)
   }
@@ -102,9 +103,9 @@ export const transferCommand: CommandSpec = {
     const index = str(values, 'index') === undefined ? undefined : int(values, 'index', 0, 0, 2 ** 32 - 1)
     const key = await loadAccountKey(keyFile, index)
     const timeoutMs = int(values, 'timeout-ms', 180_000, 1, 86_400_000)
-    const inclusion = await withLightClient({ ...values, 'timeout-ms': String(timeoutMs) }, async (client, anchor) => {
+    const inclusion = await withLightClient({ ...values, 'timeout-ms': String(timeoutMs) }, async (client, { anchor }) => {
       const sender = await client.getBalance(key.address)
-      const t = signTransfer(key.privateKey, anchor.checkpoint.chainId, {
+      const t = signTransfer(key.privateKey, chainTagOf(anchor.checkpoint.genesisHash), {
         from: key.index,
         to: to.value.index,
         toPubKey: to.value.pubKey,

@@ -8,16 +8,17 @@ import { randomBytes } from 'node:crypto'
 import { join, resolve } from 'node:path'
 import { bytesToHex } from '../core/bytes.ts'
 import type { Logger } from '../core/logger.ts'
-import { encodeCheckpoint } from '../core/codec.ts'
+import { encodeTrustAnchor } from '../core/codec.ts'
 import { initCrypto } from '../core/eddsa.ts'
 import { validatorPublicKey } from '../core/quorum.ts'
 import { writeFileAtomic } from '../store/atomic-file.ts'
 import { loadKeyFile, saveKeyFile } from '../store/key-file.ts'
 import { ensureCircuitArtifacts, ROOT } from '../zk/artifacts.ts'
 import { getProfile } from '../zk/profiles.ts'
+import { setupInfoOf } from '../zk/setup-info.ts'
 import { Prover } from '../zk/prover.ts'
 import { generateAccountKey, loadAccountKey, saveAccountKey, type AccountKey } from './account-key.ts'
-import { chainSpecToJson, genesisCheckpoint, parseChainSpec, type ChainSpec } from './chain-spec.ts'
+import { chainIdentity, chainSpecToJson, parseChainSpec, type ChainSpec } from './chain-spec.ts'
 import { DEVNET_BALANCE, TRAFFIC_ACCOUNTS } from './constants.ts'
 import { BadKeyFile, ChainMismatch, UsageError } from './errors.ts'
 import { startHttpServer } from './http-server.ts'
@@ -61,8 +62,9 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   await initCrypto()
   const files = existsSync(join(dir, 'genesis.json')) ? await loadDevnet(dir, opts, artifacts.vk) : await createDevnet(dir, opts, artifacts.vk)
   const { spec } = files
+  const identity = chainIdentity(spec)
   opts.logger.info(
-    `profile ${profile.name} (B=${profile.batch}, D=${profile.depth}, chain ${profile.chainId}), ` +
+    `profile ${profile.name} (B=${profile.batch}, D=${profile.depth}), chain ${identity.chainId} (genesis ${bytesToHex(identity.genesisHash).slice(0, 16)}…), setup ${spec.setup.setupClass}, ` +
       `${spec.validators.length} validators, ${files.demo.length} demo accounts, block every ${opts.blockTimeMs} ms, ${opts.txRate} generated transfers/s`,
   )
   const prover = new Prover(artifacts)
@@ -81,22 +83,22 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   }
   const generator = new TransferGenerator({
     mempool: node.mempool as NonNullable<LedgerNode['mempool']>,
-    chainId: profile.chainId,
+    chainTag: identity.chainTag,
     senders: files.traffic,
     receivers: [...files.demo.map((d) => d.key), ...files.traffic],
     ratePerSecond: opts.txRate,
     proverBusy: () => node.unproven() > 0,
     logger: opts.logger.child('generator'),
   })
-  const checkpointHex = bytesToHex(encodeCheckpoint(genesisCheckpoint(spec)))
+  const anchorHex = bytesToHex(encodeTrustAnchor(identity.anchor))
   const accounts = files.demo.map((d) => ({ address: d.key.address, keyFile: d.file }))
   let url = ''
   const bootstrap = () =>
     JSON.stringify({
-      chainId: profile.chainId,
+      chainId: identity.chainId,
       profile: profile.name,
-      checkpoint: checkpointHex,
-      genesis: checkpointHex,
+      setupClass: spec.setup.setupClass,
+      anchor: anchorHex,
       multiaddrs: node.multiaddrs(),
       vkUrl: `${url}vk.json`,
       genesisUrl: `${url}genesis.json`,
@@ -154,14 +156,16 @@ async function createDevnet(dir: string, opts: DevnetOptions, vk: Record<string,
   }
   const spec: ChainSpec = {
     profile,
+    networkId: new Uint8Array(randomBytes(32)),
     genesisTime: Date.now(),
     validators: validatorKeys.map(validatorPublicKey),
     accounts: [...demo.map((d) => d.key), ...traffic].map((k) => ({ index: k.index, pubKey: k.pubKey, balance: DEVNET_BALANCE })),
     vk,
+    setup: setupInfoOf(vk),
   }
   const enc = (s: string) => new TextEncoder().encode(s)
   await writeFileAtomic(join(dir, 'vk.json'), enc(JSON.stringify(spec.vk)))
-  await writeFileAtomic(join(dir, 'checkpoint.hex'), enc(bytesToHex(encodeCheckpoint(genesisCheckpoint(spec))) + '\n'))
+  await writeFileAtomic(join(dir, 'anchor.hex'), enc(bytesToHex(encodeTrustAnchor(chainIdentity(spec).anchor)) + '\n'))
   // Written last: its presence means the whole setup above is on disk.
   await writeFileAtomic(join(dir, 'genesis.json'), enc(chainSpecToJson(spec)))
   opts.logger.info(`created genesis in ${dir}`)

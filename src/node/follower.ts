@@ -124,7 +124,7 @@ export class Follower {
     const ma = parseMultiaddr(addr)
     const st = await call(host, ma, STATUS, {})
     if (st.kind === 'error') return
-    if (st.chainId !== chain.spec.profile.chainId || !equalBytes(st.genesisHash, chain.genesisHash)) {
+    if (st.chainId !== chain.identity.chainId || !equalBytes(st.genesisHash, chain.genesisHash)) {
       return this.ban(addr, { offence: 'foreign-chain', detail: 'its genesis is not ours' })
     }
     while (this.running) {
@@ -170,15 +170,15 @@ export class Follower {
         const stored = await chain.store.getHeader(h.height)
         const storedParent = await chain.store.getHeader(h.height - 1)
         if (!stored || !storedParent || !equalBytes(hashHeader(stored), hashHeader(h))) return { checked, refusal: { offence: 'broken-link', detail: `serves another block at ${h.height}` } }
-        const signals = block.transfers.length > 0 ? blockPublicInputs(storedParent, h) : null
+        const signals = block.transfers.length > 0 ? blockPublicInputs(storedParent, h, chain.identity.chainTag) : null
         if (signals && !proof) return { checked, refusal: { offence: 'bad-block', detail: `block ${h.height} without its proof` } }
         checked.push({ entry, repair: true, signals })
         continue
       }
       if (!qc) return { checked, refusal: { offence: 'bad-certificate', detail: `block ${h.height} has no certificate` } }
-      const q = verifyQuorumCertificate(h, qc, validators)
+      const q = verifyQuorumCertificate(h, qc, validators, chain.genesisHash)
       if (!q.ok) return { checked, refusal: { offence: 'bad-certificate', detail: `block ${h.height}: ${q.reason}` } }
-      const v = verifyBlock(parent, block, { validatorCount: validators.length, maxTransfers: profile.batch, checkTxRoot: true, parentState: state })
+      const v = verifyBlock(parent, block, { chainTag: chain.identity.chainTag, validatorCount: validators.length, maxTransfers: profile.batch, checkTxRoot: true, parentState: state })
       if (!v.ok) return { checked, refusal: { offence: isLinkReason(v.reason) ? 'broken-link' : 'bad-block', detail: `block ${h.height}: ${v.reason}` } }
       if (v.proofInputs && !proof) return { checked, refusal: { offence: 'bad-block', detail: `block ${h.height} without its proof` } }
       checked.push({ entry, repair: false, signals: v.proofInputs })

@@ -90,7 +90,8 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
     let unproven = () => 0
     if (opts.producer) {
       const p = opts.producer
-      const rules = { chainId: spec.profile.chainId, batch: spec.profile.batch, validatorCount: spec.validators.length }
+      const { chainId, chainTag, genesisHash } = chain.identity
+      const rules = { chainId, chainTag, genesisHash, batch: spec.profile.batch, validatorCount: spec.validators.length }
       const validators = p.validatorKeys.map((k, i) => new Validator(i, k, rules))
       validators.forEach((v, i) => {
         const expected = spec.validators[i]
@@ -139,7 +140,7 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
       (ev) => {
         if ('head' in ev && ev.head.header.height > chain.head.height) follower?.poke()
       },
-      ({ header, qc }) => (header.chainId === spec.profile.chainId && verifyQuorumCertificate(header, qc, spec.validators).ok ? 'accept' : 'reject'),
+      ({ header, qc }) => (header.chainId === chain.identity.chainId && verifyQuorumCertificate(header, qc, spec.validators, chain.genesisHash).ok ? 'accept' : 'reject'),
     )
     cleanup.push(async () => unsubscribe())
     chain.onServed(({ header, qc }) => {

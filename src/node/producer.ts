@@ -81,7 +81,7 @@ export class BlockProducer {
       height,
       parentHash: hashHeader(parent),
       stateRoot: scratch.tree.root,
-      txRoot: computeTxRoot(parent.chainId, transfers),
+      txRoot: computeTxRoot(chain.identity.chainTag, transfers),
       timestamp: Math.max(now, parent.timestamp),
       validatorSetHash: parent.validatorSetHash,
       proposer: proposerFor(height, validators.length),

@@ -68,7 +68,7 @@ export class ProvingPipeline {
   /** Queues a freshly committed block with the steps its transfers made. */
   enqueue(height: number, steps: readonly TransferStep[], oldRoot: bigint): void {
     if (steps.length === 0) return
-    this.queue.push({ height, input: buildWitnessInput(steps, this.deps.profile, oldRoot) })
+    this.queue.push({ height, input: buildWitnessInput(steps, this.deps.profile, oldRoot, this.deps.chain.identity.chainTag) })
     this.kick()
   }
 
@@ -111,7 +111,7 @@ export class ProvingPipeline {
     const t0 = performance.now()
     const { proof, publicSignals } = await prover.prove(input)
     const ms = performance.now() - t0
-    const expected = blockPublicInputs(parent, header)
+    const expected = blockPublicInputs(parent, header, chain.identity.chainTag)
     if (publicSignals.length !== expected.length || publicSignals.some((s, i) => s !== expected[i])) {
       throw new StateMismatch(`the proof of block ${job.height} has other public inputs than its header`)
     }
@@ -126,12 +126,13 @@ export class ProvingPipeline {
     const block = await chain.store.getBlock(height)
     if (!block) throw new StateMismatch(`block ${height} is missing`)
     const accounts = await chain.store.loadAccounts(height - 1)
+    const { chainTag } = chain.identity
     const state = createLedger(
-      profile.chainId,
+      chainTag,
       profile.depth,
       [...accounts].map(([index, account]) => ({ index, account })),
     )
     if (state.tree.root !== parentRoot) throw new StateMismatch(`stored state at ${height - 1} does not match its header`)
-    return buildWitnessInput(applyBlockTransfers(state, block.transfers), profile, parentRoot)
+    return buildWitnessInput(applyBlockTransfers(state, block.transfers), profile, parentRoot, chainTag)
   }
 }

@@ -1,19 +1,21 @@
-// Where the CLI's light-client commands get what they trust: a checkpoint (genesis or
-// a pinned later one) and the chain's verification key, from a chain spec
-// (genesis.json), a bootstrap.json (file or URL), or an encoded checkpoint (hex or raw).
+// Where the CLI's light-client commands get what they trust: the trust anchor (genesis
+// header and parameters, and the checkpoint to start from) and the chain's verification
+// key, from a chain spec (genesis.json), a bootstrap.json (file or URL), or an encoded
+// trust anchor (hex or raw). The key is checked against the anchor's commitment by the
+// light client itself (VerificationKeyMismatch), not here.
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { hexToBytes } from '../core/bytes.ts'
-import { decodeCheckpoint } from '../core/codec.ts'
+import { decodeTrustAnchor } from '../core/codec.ts'
 import { initCrypto } from '../core/eddsa.ts'
-import type { Checkpoint } from '../core/types.ts'
-import { CHAIN_SPEC_FORMAT, genesisCheckpoint, parseChainSpec } from './chain-spec.ts'
+import type { TrustAnchor } from '../core/types.ts'
+import { CHAIN_SPEC_FORMAT, chainIdentity, parseChainSpec } from './chain-spec.ts'
 import { DEVNET_DEFAULTS } from './constants.ts'
 import { NoTrustAnchor } from './errors.ts'
 
-export interface TrustAnchor {
-  checkpoint: Checkpoint
+export interface LoadedAnchor {
+  anchor: TrustAnchor
   vk: unknown
   /** Where the checkpoint came from, for messages. */
   source: string
@@ -39,11 +41,11 @@ async function fetchText(source: string): Promise<Uint8Array> {
   }
 }
 
-function decodeHexCheckpoint(hex: string, source: string): Checkpoint {
+function decodeHexAnchor(hex: string, source: string): TrustAnchor {
   const clean = hex.trim().replace(/^0x/, '')
-  if (!/^([0-9a-fA-F]{2})+$/.test(clean)) throw new NoTrustAnchor(`${source}: checkpoint is not hex`)
-  const d = decodeCheckpoint(hexToBytes(clean))
-  if (!d.ok) throw new NoTrustAnchor(`${source}: checkpoint does not decode (${d.reason})`)
+  if (!/^([0-9a-fA-F]{2})+$/.test(clean)) throw new NoTrustAnchor(`${source}: trust anchor is not hex`)
+  const d = decodeTrustAnchor(hexToBytes(clean))
+  if (!d.ok) throw new NoTrustAnchor(`${source}: trust anchor does not decode (${d.reason})`)
   return d.value
 }
 
@@ -57,15 +59,15 @@ function relative(source: string, ref: string): string {
  * Loads the trust anchor. `source` defaults to the default devnet folder's genesis.json;
  * `vkSource` overrides the key; else it comes from the document or a vk.json beside it.
  */
-export async function loadTrustAnchor(source?: string, vkSource?: string): Promise<TrustAnchor> {
+export async function loadTrustAnchor(source?: string, vkSource?: string): Promise<LoadedAnchor> {
   await initCrypto()
   const src = source ?? join(DEVNET_DEFAULTS.dir, 'genesis.json')
   if (source === undefined && !existsSync(src)) {
-    throw new NoTrustAnchor(`no trusted checkpoint: pass --checkpoint FILE|URL (a devnet writes DIR/genesis.json; its server serves /bootstrap.json)`)
+    throw new NoTrustAnchor(`no trust anchor: pass --checkpoint FILE|URL (a devnet writes DIR/genesis.json; its server serves /bootstrap.json)`)
   }
   const raw = await fetchText(src)
   const text = new TextDecoder().decode(raw)
-  let checkpoint: Checkpoint
+  let anchor: TrustAnchor
   let vk: unknown
   let vkRef: string | undefined
   if (text.trimStart().startsWith('{')) {
@@ -77,20 +79,20 @@ export async function loadTrustAnchor(source?: string, vkSource?: string): Promi
     }
     if (j.format === CHAIN_SPEC_FORMAT) {
       const spec = parseChainSpec(text)
-      checkpoint = genesisCheckpoint(spec)
+      anchor = chainIdentity(spec).anchor
       vk = spec.vk
     } else {
-      const hex = j.checkpoint ?? j.genesis
-      if (typeof hex !== 'string') throw new NoTrustAnchor(`${src} has no checkpoint (a chain spec or a bootstrap.json was expected)`)
-      checkpoint = decodeHexCheckpoint(hex, src)
+      const hex = j.anchor
+      if (typeof hex !== 'string') throw new NoTrustAnchor(`${src} has no trust anchor (a chain spec or a bootstrap.json was expected)`)
+      anchor = decodeHexAnchor(hex, src)
       if (typeof j.vkUrl === 'string') vkRef = relative(src, j.vkUrl)
     }
   } else if (/^\s*(0x)?[0-9a-fA-F]+\s*$/.test(text)) {
-    checkpoint = decodeHexCheckpoint(text, src)
+    anchor = decodeHexAnchor(text, src)
   } else {
-    const d = decodeCheckpoint(raw)
-    if (!d.ok) throw new NoTrustAnchor(`${src} is not a checkpoint (${d.reason})`)
-    checkpoint = d.value
+    const d = decodeTrustAnchor(raw)
+    if (!d.ok) throw new NoTrustAnchor(`${src} is not a trust anchor (${d.reason})`)
+    anchor = d.value
   }
   if (vkSource !== undefined) vkRef = vkSource
   else if (vk === undefined && vkRef === undefined && !isUrl(src)) vkRef = join(dirname(src), 'vk.json')
@@ -103,5 +105,5 @@ export async function loadTrustAnchor(source?: string, vkSource?: string): Promi
     }
   }
   if (vk === undefined) throw new NoTrustAnchor('no verification key: pass --vk FILE|URL')
-  return { checkpoint, vk, source: src }
+  return { anchor, vk, source: src }
 }

@@ -10,7 +10,7 @@ import type { Mempool } from './mempool.ts'
 
 export interface GeneratorDeps {
   mempool: Mempool
-  chainId: number
+  chainTag: bigint
   senders: AccountKey[]
   receivers: { index: number; pubKey: Point }[]
   ratePerSecond: number
@@ -46,7 +46,7 @@ export class TransferGenerator {
     const targets = receivers.filter((r) => r.index !== from.index)
     const to = targets[rand(targets.length)]
     if (!sender || !to || sender.balance < 1_000n) return
-    const t = signTransfer(from.privateKey, this.deps.chainId, {
+    const t = signTransfer(from.privateKey, this.deps.chainTag, {
       from: from.index,
       to: to.index,
       toPubKey: to.pubKey,

@@ -14,6 +14,10 @@ export type Review = { ok: true; vote: Vote } | { ok: false; reason: RefusalReas
 
 export interface ValidatorRules {
   chainId: number
+  /** The network's signing tag (transfer hashes, txRoot). */
+  chainTag: bigint
+  /** Votes sign it with the header hash, so a vote counts on this network only. */
+  genesisHash: Uint8Array
   /** Circuit batch: a block with more transfers could never be proven. */
   batch: number
   validatorCount: number
@@ -44,8 +48,8 @@ export class Validator {
     if (!link.ok) return link
     if (h.proposer !== proposerFor(h.height, this.rules.validatorCount)) return { ok: false, reason: 'wrong-proposer' }
     if (h.timestamp > now + MAX_CLOCK_DRIFT_MS) return { ok: false, reason: 'future-timestamp' }
-    const v = verifyBlock(parent, block, { validatorCount: this.rules.validatorCount, maxTransfers: this.rules.batch, checkTxRoot: true, parentState })
+    const v = verifyBlock(parent, block, { chainTag: this.rules.chainTag, validatorCount: this.rules.validatorCount, maxTransfers: this.rules.batch, checkTxRoot: true, parentState })
     if (!v.ok) return v
-    return { ok: true, vote: signVote(this.secretKey, this.rules.chainId, hashHeader(h), this.index) }
+    return { ok: true, vote: signVote(this.secretKey, this.rules.genesisHash, hashHeader(h), this.index) }
   }
 }

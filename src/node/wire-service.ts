@@ -29,7 +29,7 @@ export async function serveWire(host: RpcHost, deps: WireServiceDeps): Promise<v
       const head = chain.servedHead
       return {
         kind: 'status',
-        chainId: chain.spec.profile.chainId,
+        chainId: chain.identity.chainId,
         genesisHash: chain.genesisHash,
         headHeight: head.header.height,
         headHeader: head.header,

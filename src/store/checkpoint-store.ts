@@ -2,7 +2,7 @@
 // on start. A record that is corrupt or of another chain is reported and ignored,
 // never trusted. Memory implementation here; IndexedDB and file in their own files.
 import { equalBytes } from '../core/bytes.ts'
-import type { Bytes32, Checkpoint } from '../core/types.ts'
+import type { Bytes32, CertifiedCheckpoint } from '../core/types.ts'
 import { decodeCheckpointRecord, encodeCheckpointRecord, shouldReplace, type ChainExpectation, type LoadResult } from './checkpoint-record.ts'
 import { ForeignCheckpoint } from './errors.ts'
 
@@ -14,24 +14,25 @@ export interface SaveOptions {
 }
 
 export interface CheckpointStore {
-  /** The stored checkpoint, or undefined with the reason a stored record was ignored. */
+  /** The stored record, or undefined with the reason a stored record was ignored. */
   load(): Promise<LoadResult>
-  /** Atomic; a checkpoint lower than (or as high as) the stored one is a no-op unless `force`. */
-  save(cp: Checkpoint, options?: SaveOptions): Promise<void>
+  /** Atomic; a record lower than (or as high as) the stored one is a no-op unless `force`. */
+  save(record: CertifiedCheckpoint, options?: SaveOptions): Promise<void>
   clear(): Promise<void>
 }
 
-/** Every store is bound to one chain; a pinned genesis also rejects a reset chain that reuses the id. */
+/** Every store is bound to one chain; a pinned genesis hash also rejects another network with the same short id. */
 export interface CheckpointStoreOptions {
   chainId: number
   genesisHash?: Bytes32
 }
 
-/** Throws ForeignCheckpoint when a caller hands a store a checkpoint it could never load back. */
-export function checkCheckpointChain(cp: Checkpoint, expect: ChainExpectation): void {
+/** Throws ForeignCheckpoint when a caller hands a store a record it could never load back. */
+export function checkCheckpointChain(record: CertifiedCheckpoint, expect: ChainExpectation): void {
+  const cp = record.checkpoint
   if (cp.chainId !== expect.chainId) throw new ForeignCheckpoint(`checkpoint of chain ${cp.chainId} given to a store of chain ${expect.chainId}`)
-  if (expect.genesisHash !== undefined && cp.height === 0 && !equalBytes(cp.headerHash, expect.genesisHash)) {
-    throw new ForeignCheckpoint('genesis checkpoint does not match the pinned genesis hash')
+  if (expect.genesisHash !== undefined && !equalBytes(cp.genesisHash, expect.genesisHash)) {
+    throw new ForeignCheckpoint('checkpoint of another genesis than the store pins')
   }
 }
 
@@ -55,15 +56,15 @@ export class MemoryCheckpointStore implements CheckpointStore {
   }
 
   async load(): Promise<LoadResult> {
-    if (this.cell.record === undefined) return { checkpoint: undefined }
+    if (this.cell.record === undefined) return { record: undefined }
     return decodeCheckpointRecord(this.cell.record, this.options)
   }
 
   // No await between the read and the write: concurrent saves cannot interleave.
-  async save(cp: Checkpoint, options: SaveOptions = {}): Promise<void> {
-    checkCheckpointChain(cp, this.options)
-    const stored: LoadResult = this.cell.record === undefined ? { checkpoint: undefined } : decodeCheckpointRecord(this.cell.record, this.options)
-    if (shouldReplace(stored, cp, options.force === true)) this.cell.record = encodeCheckpointRecord(cp, this.options.genesisHash)
+  async save(record: CertifiedCheckpoint, options: SaveOptions = {}): Promise<void> {
+    checkCheckpointChain(record, this.options)
+    const stored: LoadResult = this.cell.record === undefined ? { record: undefined } : decodeCheckpointRecord(this.cell.record, this.options)
+    if (shouldReplace(stored, record, options.force === true)) this.cell.record = encodeCheckpointRecord(record)
   }
 
   async clear(): Promise<void> {

@@ -1,6 +1,6 @@
 // Checkpoint store in one file (Node only): the same record as every store, replaced
 // atomically (temp + fsync + rename), saves serialised per path so the highest wins.
-import type { Checkpoint } from '../core/types.ts'
+import type { CertifiedCheckpoint } from '../core/types.ts'
 import { readFileIfExists, removeFileDurably, withPathLock, writeFileAtomic } from './atomic-file.ts'
 import { decodeCheckpointRecord, encodeCheckpointRecord, shouldReplace, type LoadResult } from './checkpoint-record.ts'
 import { checkCheckpointChain, type CheckpointStore, type CheckpointStoreOptions, type SaveOptions } from './checkpoint-store.ts'
@@ -15,15 +15,15 @@ export class FileCheckpointStore implements CheckpointStore {
 
   async load(): Promise<LoadResult> {
     const raw = await readFileIfExists(this.options.path)
-    if (raw === undefined) return { checkpoint: undefined }
+    if (raw === undefined) return { record: undefined }
     return decodeCheckpointRecord(raw, this.options)
   }
 
-  async save(cp: Checkpoint, options: SaveOptions = {}): Promise<void> {
-    checkCheckpointChain(cp, this.options)
+  async save(record: CertifiedCheckpoint, options: SaveOptions = {}): Promise<void> {
+    checkCheckpointChain(record, this.options)
     return withPathLock(this.options.path, async () => {
-      if (!shouldReplace(await this.load(), cp, options.force === true)) return
-      await writeFileAtomic(this.options.path, encodeCheckpointRecord(cp, this.options.genesisHash))
+      if (!shouldReplace(await this.load(), record, options.force === true)) return
+      await writeFileAtomic(this.options.path, encodeCheckpointRecord(record))
     })
   }
 

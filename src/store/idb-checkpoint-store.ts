@@ -2,7 +2,7 @@
 // chain id, each save a single readwrite transaction that reads, compares and writes.
 // The IDBFactory is injectable so Node tests (fake-indexeddb) and real browsers run one suite.
 import { wrap, type IDBPDatabase } from 'idb'
-import type { Checkpoint } from '../core/types.ts'
+import type { CertifiedCheckpoint } from '../core/types.ts'
 import { decodeCheckpointRecord, encodeCheckpointRecord, shouldReplace, type LoadResult } from './checkpoint-record.ts'
 import { checkCheckpointChain, type CheckpointStore, type CheckpointStoreOptions, type SaveOptions } from './checkpoint-store.ts'
 
@@ -44,13 +44,13 @@ export class IdbCheckpointStore implements CheckpointStore {
   async load(): Promise<LoadResult> {
     const db = await this.db()
     const raw: unknown = await db.get(CHECKPOINT_OBJECT_STORE, this.options.chainId)
-    if (raw === undefined) return { checkpoint: undefined }
+    if (raw === undefined) return { record: undefined }
     return decodeCheckpointRecord(raw, this.options)
   }
 
-  async save(cp: Checkpoint, options: SaveOptions = {}): Promise<void> {
-    checkCheckpointChain(cp, this.options)
-    const record = encodeCheckpointRecord(cp, this.options.genesisHash)
+  async save(cc: CertifiedCheckpoint, options: SaveOptions = {}): Promise<void> {
+    checkCheckpointChain(cc, this.options)
+    const record = encodeCheckpointRecord(cc)
     const db = await this.db()
     // Relaxed durability: atomicity holds either way, and a save lost to a power
     // cut only means resuming from the previous verified checkpoint.
@@ -59,8 +59,8 @@ export class IdbCheckpointStore implements CheckpointStore {
     // between the read and the write; IndexedDB serialises overlapping readwrite
     // transactions, so concurrent saves (even from other tabs) keep the highest.
     const raw: unknown = await tx.store.get(this.options.chainId)
-    const stored: LoadResult = raw === undefined ? { checkpoint: undefined } : decodeCheckpointRecord(raw, this.options)
-    if (shouldReplace(stored, cp, options.force === true)) await tx.store.put(record, this.options.chainId)
+    const stored: LoadResult = raw === undefined ? { record: undefined } : decodeCheckpointRecord(raw, this.options)
+    if (shouldReplace(stored, cc, options.force === true)) await tx.store.put(record, this.options.chainId)
     await tx.done
   }
 

@@ -1,5 +1,6 @@
 // A reloaded tab shows the watched balance before any peer answers. The stored
-// checkpoint (checksummed, this chain's, not behind the pinned one) names a verified
+// checkpoint (re-verified against the trust anchor: its header and the certificate on
+// it, this network's, not behind the pinned one) names a verified
 // state root; the account proof the app kept from its last verified answer at that
 // height is checked against that root again. Whatever does not verify is ignored,
 // and the full client takes over from there (a newer answer replaces this one).
@@ -8,22 +9,22 @@
 // EdDSA, or the warm path waits for them to load.
 import { decodeAddress } from '../core/address.ts'
 import { bytesToHex, hexToBytes } from '../core/bytes.ts'
-import { decodeAccountProof, decodeCheckpoint, encodeAccountProof } from '../core/codec.ts'
+import { decodeAccountProof, decodeTrustAnchor, encodeAccountProof } from '../core/codec.ts'
 import { verifyAccountProof } from '../core/smt.ts'
-import type { AccountProof, Checkpoint } from '../core/types.ts'
+import type { AccountProof, Checkpoint, TrustAnchor } from '../core/types.ts'
 import { chooseStartPoint } from '../client/checkpoints.ts'
 import type { StartPoint } from '../client/rules/start-point.ts'
 import { IdbCheckpointStore } from '../store/idb-checkpoint-store.ts'
-import { PROFILES } from '../zk/profiles.ts'
 
 /** Proofs kept per address: the checkpoint is saved at most once a second, so it may trail the newest answer by a block or two. */
 const KEEP = 4
 
 export interface Bootstrap {
   chainId: number
-  /** hex of encodeCheckpoint(genesis) */
-  checkpoint?: string
-  genesis?: string
+  /** hex of encodeTrustAnchor: genesis header, the parameters it commits to, the checkpoint to start from */
+  anchor: string
+  /** The class of the chain's trusted setup, for the page's banner (the anchor's params say the same, and are what counts). */
+  setupClass?: string
   multiaddrs: string[]
   vkUrl?: string
   accounts?: { address: string; keyFile?: string }[]
@@ -46,11 +47,12 @@ export interface ResumedBalance {
   stateRoot: bigint
 }
 
-const storageKey = (chainId: number, address: string) => `zklight:balance:${chainId}:${address}`
+/** Kept proofs are per network (its genesis hash) and address. */
+const storageKey = (genesisHash: Uint8Array, address: string) => `zklight:balance:${bytesToHex(genesisHash).slice(0, 16)}:${address}`
 
-function kept(chainId: number, address: string): Kept[] {
+function kept(genesisHash: Uint8Array, address: string): Kept[] {
   try {
-    const raw = globalThis.localStorage?.getItem(storageKey(chainId, address))
+    const raw = globalThis.localStorage?.getItem(storageKey(genesisHash, address))
     const list = raw ? (JSON.parse(raw) as unknown) : []
     return Array.isArray(list) ? list.filter((k): k is Kept => Number.isSafeInteger(k?.height) && typeof k?.proof === 'string') : []
   } catch {
@@ -59,23 +61,22 @@ function kept(chainId: number, address: string): Kept[] {
 }
 
 /** Keeps the proof of a verified balance answer (newest KEEP heights per address). */
-export function keepBalance(chainId: number, address: string, answer: { height: number; proof: AccountProof }): void {
+export function keepBalance(genesisHash: Uint8Array, address: string, answer: { height: number; proof: AccountProof }): void {
   try {
-    const list = kept(chainId, address).filter((k) => k.height !== answer.height)
+    const list = kept(genesisHash, address).filter((k) => k.height !== answer.height)
     list.push({ height: answer.height, proof: bytesToHex(encodeAccountProof(answer.proof)) })
     list.sort((a, b) => b.height - a.height)
-    globalThis.localStorage?.setItem(storageKey(chainId, address), JSON.stringify(list.slice(0, KEEP)))
+    globalThis.localStorage?.setItem(storageKey(genesisHash, address), JSON.stringify(list.slice(0, KEEP)))
   } catch {
     // storage full or disabled: the warm path is an optimisation
   }
 }
 
-/** The balance of `address` at the checkpoint, if a kept proof verifies against the checkpoint's state root. */
-export function balanceAtCheckpoint(cp: Checkpoint, address: string): ResumedBalance | undefined {
-  const depth = Object.values(PROFILES).find((p) => p.chainId === cp.chainId)?.depth
+/** The balance of `address` at the (re-verified) checkpoint, if a kept proof verifies against the checkpoint's state root. */
+export function balanceAtCheckpoint(cp: Checkpoint, depth: number, address: string): ResumedBalance | undefined {
   const addr = decodeAddress(address)
-  if (depth === undefined || !addr.ok) return undefined
-  const k = kept(cp.chainId, address).find((x) => x.height === cp.height)
+  if (!addr.ok) return undefined
+  const k = kept(cp.genesisHash, address).find((x) => x.height === cp.height)
   if (!k) return undefined
   let proof: AccountProof
   try {
@@ -98,21 +99,20 @@ export async function fetchJson(url: string): Promise<unknown> {
   return res.json()
 }
 
-export async function fetchBootstrap(): Promise<{ bootstrap: Bootstrap; pinned: Checkpoint }> {
+export async function fetchBootstrap(): Promise<{ bootstrap: Bootstrap; anchor: TrustAnchor }> {
   const bootstrap = (await fetchJson('./bootstrap.json')) as Bootstrap
-  const cpHex = bootstrap.checkpoint ?? bootstrap.genesis
-  if (!cpHex || !Array.isArray(bootstrap.multiaddrs)) throw new BadBootstrap('bootstrap.json lacks a checkpoint or multiaddrs')
-  const decoded = decodeCheckpoint(hexToBytes(cpHex))
-  if (!decoded.ok) throw new BadBootstrap(`bootstrap checkpoint does not decode: ${decoded.reason}`)
-  return { bootstrap, pinned: decoded.value }
+  if (typeof bootstrap.anchor !== 'string' || !Array.isArray(bootstrap.multiaddrs)) throw new BadBootstrap('bootstrap.json lacks a trust anchor or multiaddrs')
+  const decoded = decodeTrustAnchor(hexToBytes(bootstrap.anchor))
+  if (!decoded.ok) throw new BadBootstrap(`bootstrap trust anchor does not decode: ${decoded.reason}`)
+  return { bootstrap, anchor: decoded.value }
 }
 
 /** The tab's checkpoint store: one IndexedDB connection, shared with the client. */
-export function openStore(pinned: Checkpoint): IdbCheckpointStore {
-  return new IdbCheckpointStore({ chainId: pinned.chainId })
+export function openStore(anchor: TrustAnchor): IdbCheckpointStore {
+  return new IdbCheckpointStore({ chainId: anchor.checkpoint.chainId, genesisHash: anchor.checkpoint.genesisHash })
 }
 
-/** Where the client will start (the same choice it makes), read ahead of it. */
-export function readStartPoint(pinned: Checkpoint, store: IdbCheckpointStore): Promise<StartPoint> {
-  return chooseStartPoint(pinned, store)
+/** Where the client will start (the same choice, with the same checks, it makes), read ahead of it. */
+export function readStartPoint(anchor: TrustAnchor, store: IdbCheckpointStore): Promise<StartPoint> {
+  return chooseStartPoint(anchor, store)
 }

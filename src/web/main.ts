@@ -66,7 +66,7 @@ async function refreshBalance(app: BrowserClient): Promise<void> {
   const out = $('balance-result')
   try {
     const b = await app.client.getBalance(address)
-    keepBalance(app.bootstrap.chainId, address, b)
+    keepBalance(app.anchor.checkpoint.genesisHash, address, b)
     if (address !== watched) return
     app.metrics.firstVerifiedBalanceMs ??= performance.now()
     out.className = 'verified'
@@ -89,14 +89,14 @@ async function refreshBalance(app: BrowserClient): Promise<void> {
 async function main(): Promise<void> {
   const metrics: Metrics = { scriptMs: performance.now() } // the first chunk is loaded and running
   ;(globalThis as Record<string, unknown>).zklight = { metrics }
-  const { bootstrap, pinned } = await fetchBootstrap()
+  const { bootstrap, anchor } = await fetchBootstrap()
   metrics.bootstrapMs = performance.now()
   const first = bootstrap.accounts?.[0]?.address
-  const store = openStore(pinned)
+  const store = openStore(anchor)
   let resumed = false
   if (first) {
-    const sp = await readStartPoint(pinned, store)
-    const b = sp.source === 'store' ? balanceAtCheckpoint(sp.checkpoint, first) : undefined
+    const sp = await readStartPoint(anchor, store)
+    const b = sp.source === 'store' ? balanceAtCheckpoint(sp.checkpoint, anchor.params.depth, first) : undefined
     if (b) {
       $<HTMLInputElement>('address').value = first
       showResumed(first, b)
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   }
   // The client, libp2p and the verifier load only now: they are most of the page's code.
   const [{ startBrowserClient }, { defineZklightBalance }] = await Promise.all([import('./start.ts'), import('./zklight-balance.ts')])
-  const app = await startBrowserClient({ log, bootstrap, pinned, store, metrics })
+  const app = await startBrowserClient({ log, bootstrap, anchor, store, metrics })
   ;(globalThis as Record<string, unknown>).zklight = app
   defineZklightBalance(app.client)
   $('origin').textContent = app.origin

@@ -5,7 +5,8 @@ import { decodeAddress } from '../core/address.ts'
 import { hexToBytes } from '../core/bytes.ts'
 import { initCrypto } from '../core/eddsa.ts'
 import { signTransfer } from '../core/transfer.ts'
-import type { Checkpoint } from '../core/types.ts'
+import { chainTagOf } from '../core/chain.ts'
+import type { TrustAnchor } from '../core/types.ts'
 import { createLightClient } from '../client/index.ts'
 import type { IdbCheckpointStore } from '../store/idb-checkpoint-store.ts'
 import { fetchJson, type Bootstrap } from './fast-resume.ts'
@@ -28,15 +29,17 @@ export interface Metrics {
 export interface BrowserClient {
   client: Client
   bootstrap: Bootstrap
+  anchor: TrustAnchor
   /** Where the view started: the IndexedDB checkpoint or the pinned genesis. */
   origin: string
   metrics: Metrics
   send(t: { keyHex: string; from: string; to: string; amount: string }): Promise<number>
 }
 
-/** `bootstrap` and `pinned` come from fetchBootstrap() (src/web/fast-resume.ts), which the page runs first. */
-export async function startBrowserClient(opts: { log: (s: string) => void; bootstrap: Bootstrap; pinned: Checkpoint; store: IdbCheckpointStore; metrics: Metrics }): Promise<BrowserClient> {
-  const { bootstrap, pinned, store, metrics } = opts
+/** `bootstrap` and `anchor` come from fetchBootstrap() (src/web/fast-resume.ts), which the page runs first. */
+export async function startBrowserClient(opts: { log: (s: string) => void; bootstrap: Bootstrap; anchor: TrustAnchor; store: IdbCheckpointStore; metrics: Metrics }): Promise<BrowserClient> {
+  const { bootstrap, anchor, store, metrics } = opts
+  const pinned = anchor.checkpoint
   // EdDSA (circomlibjs, a wasm curve build of about a second) is needed only to sign:
   // the send path loads it, so a (re)load shows verified state without waiting for it.
   const vk = await fetchJson(bootstrap.vkUrl ?? './vk.json')
@@ -47,7 +50,7 @@ export async function startBrowserClient(opts: { log: (s: string) => void; boots
   const client = await createLightClient({
     bootstrap: peerAddrs ?? bootstrap.multiaddrs,
     ...(onlyPeers && onlyPeers.length > 0 ? { onlyPeers } : {}),
-    checkpoint: pinned,
+    anchor,
     store,
     rtc: { iceServers: [] },
     verificationKey: vk,
@@ -58,6 +61,7 @@ export async function startBrowserClient(opts: { log: (s: string) => void; boots
   const app: BrowserClient = {
     client,
     bootstrap,
+    anchor,
     origin: `pinned checkpoint at height ${pinned.height}`,
     metrics,
     async send(t) {
@@ -67,7 +71,7 @@ export async function startBrowserClient(opts: { log: (s: string) => void; boots
       if (!/^\d+$/.test(t.amount)) throw new TypeError('amount must be a whole number')
       await initCrypto()
       const sender = await client.getBalance(t.from)
-      const signed = signTransfer(hexToBytes(t.keyHex), pinned.chainId, {
+      const signed = signTransfer(hexToBytes(t.keyHex), chainTagOf(pinned.genesisHash), {
         from: from.value.index,
         to: to.value.index,
         toPubKey: to.value.pubKey,

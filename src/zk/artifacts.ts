@@ -64,7 +64,7 @@ function mainSource(profile: CircuitProfile): string {
   return [
     'pragma circom 2.1.6;',
     `include "../../../../circuits/state_transition.circom";`,
-    `component main {public [oldRoot, newRoot, txRoot]} = StateTransition(${profile.batch}, ${profile.depth}, ${profile.chainId});`,
+    `component main {public [oldRoot, newRoot, txRoot, chainTag]} = StateTransition(${profile.batch}, ${profile.depth});`,
     '',
   ].join('\n')
 }
@@ -181,7 +181,7 @@ async function buildLocked(profile: CircuitProfile, dir: string, setup: 'ceremon
   rmSync(work, { recursive: true, force: true })
   mkdirSync(work, { recursive: true })
   const t0 = Date.now()
-  log(`building circuit artifacts for profile ${profile.name} (B=${profile.batch}, D=${profile.depth}, chain ${profile.chainId})`)
+  log(`building circuit artifacts for profile ${profile.name} (B=${profile.batch}, D=${profile.depth})`)
   try {
     const main = join(work, 'main.circom')
     writeFileSync(main, mainSource(profile))

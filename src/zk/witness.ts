@@ -14,9 +14,10 @@ const dec = (x: bigint | number): string => x.toString()
 
 /**
  * `oldRoot` is the parent's state root; `steps` are the block's transfers as
- * applied in order by `applyBlockTransfers` (at most `profile.batch`).
+ * applied in order by `applyBlockTransfers` (at most `profile.batch`); `chainTag` is
+ * the network's signing tag (src/core/chain.ts chainTagOf).
  */
-export function buildWitnessInput(steps: readonly TransferStep[], profile: CircuitProfile, oldRoot: bigint): CircuitInput {
+export function buildWitnessInput(steps: readonly TransferStep[], profile: CircuitProfile, oldRoot: bigint, chainTag: bigint): CircuitInput {
   const B = profile.batch
   const D = profile.depth
   if (steps.length > B) throw new WitnessInputError(`a block of ${steps.length} transfers exceeds the circuit batch ${B}`)
@@ -39,10 +40,11 @@ export function buildWitnessInput(steps: readonly TransferStep[], profile: Circu
     newRoot: dec(newRoot),
     txRoot: dec(
       computeTxRoot(
-        profile.chainId,
+        chainTag,
         steps.map((s) => s.transfer),
       ),
     ),
+    chainTag: dec(chainTag),
     enabled: col(() => '1', '0'),
     from: col((s) => dec(s.transfer.from), '0'),
     to: col((s) => dec(s.transfer.to), '0'),

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeAddress, encodeAddress } from '../../src/core/address.ts'
+import { chainTagOf } from '../../src/core/chain.ts'
 import { initCrypto } from '../../src/core/eddsa.ts'
 import { signTransfer } from '../../src/core/transfer.ts'
 import { createLightClient } from '../../src/client/create.ts'
@@ -43,13 +44,13 @@ describe.skipIf(!haveDevnet)('light client against a real devnet', () => {
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  const storeAt = (name: string) => new FileCheckpointStore({ chainId: devnet.checkpoint.chainId, path: join(dir, `${name}.checkpoint`) })
+  const storeAt = (name: string) => new FileCheckpointStore({ chainId: devnet.checkpoint.chainId, genesisHash: devnet.checkpoint.genesisHash, path: join(dir, `${name}.checkpoint`) })
 
   async function client(name: string, extra: Partial<Parameters<typeof createLightClient>[0]> = {}) {
     const verifier = countingVerifier(createNodeVerifierPool(vk))
     const c = await createLightClient({
       bootstrap: new URL('bootstrap.json', devnet.url.endsWith('/') ? devnet.url : `${devnet.url}/`),
-      checkpoint: devnet.checkpoint,
+      anchor: devnet.anchor,
       store: storeAt(name),
       rtc: { iceServers: [] },
       verifier,
@@ -66,7 +67,7 @@ describe.skipIf(!haveDevnet)('light client against a real devnet', () => {
     const self = decodeAddress(sender.address)
     if (!receiver.ok || !self.ok || !sender.keyFile) throw new Error('devnet accounts lack addresses or key files')
     const { nonce } = await c.getBalance(sender.address)
-    const t = signTransfer(readAccountKey(sender.keyFile), devnet.checkpoint.chainId, {
+    const t = signTransfer(readAccountKey(sender.keyFile), chainTagOf(devnet.checkpoint.genesisHash), {
       from: self.value.index,
       to: receiver.value.index,
       toPubKey: receiver.value.pubKey,

@@ -98,19 +98,19 @@ describe('equivocation', () => {
   it('two valid certificates at a verified height halt the client and keep the last checkpoint', async () => {
     const hub = new MemoryHub()
     hub.setHandlers('node', createFakeNode(fx.chain).handlers)
-    const store = new MemoryCheckpointStore({ chainId: fx.chain.chainId })
+    const store = new MemoryCheckpointStore({ chainId: fx.chain.chainId, genesisHash: fx.chain.genesisHash })
     const s = await fx.start({ hub, peers: ['node'], store })
     await untilHeight(s.client, TIP)
     const halted = until<StatusEvent>(s.client, 'status', (e) => e.status === 'halted')
     const other = conflicting(5)
-    hub.publish('node', encodeHeadAnnouncement({ header: other, qc: certify(other, fx.chain.validators) }))
+    hub.publish('node', encodeHeadAnnouncement({ header: other, qc: certify(other, fx.chain.validators, fx.chain.genesisHash) }))
     const ev = await halted
     expect(ev.reason).toBe('equivocation')
     expect(ev.evidence?.height).toBe(5)
     await expect(s.client.requireFresh({ maxLagMs: 60_000 })).rejects.toMatchObject({ name: 'ClientHalted' })
     await expect(s.client.getBalance('zkl1anything')).rejects.toMatchObject({ name: 'ClientHalted' })
     expect(s.client.health().status).toBe('halted')
-    expect((await store.load()).checkpoint?.height).toBe(TIP)
+    expect((await store.load()).record?.checkpoint.height).toBe(TIP)
   })
 
   it('two valid certificates for different heads above the verified height halt it too', async () => {
@@ -122,7 +122,7 @@ describe('equivocation', () => {
     const halted = until<StatusEvent>(s.client, 'status', (e) => e.status === 'halted')
     const other = conflicting(TIP)
     hub.publish('node', announce(fx.chain, TIP))
-    hub.publish('node', encodeHeadAnnouncement({ header: other, qc: certify(other, fx.chain.validators) }))
+    hub.publish('node', encodeHeadAnnouncement({ header: other, qc: certify(other, fx.chain.validators, fx.chain.genesisHash) }))
     expect((await halted).reason).toBe('equivocation')
     expect(s.client.health().verifiedHeight).toBeLessThan(TIP + 1)
   })
@@ -134,7 +134,7 @@ describe('equivocation', () => {
     await untilHeight(s.client, TIP)
     const banned = until(s.client, 'banned')
     const other = conflicting(5)
-    hub.publish('node', encodeHeadAnnouncement({ header: other, qc: certify(other, fx.chain.validators, [0, 1]) }))
+    hub.publish('node', encodeHeadAnnouncement({ header: other, qc: certify(other, fx.chain.validators, fx.chain.genesisHash, [0, 1]) }))
     expect(await banned).toMatchObject({ peer: 'node', why: 'bad-certificate' })
     expect(s.client.health().status).not.toBe('halted')
   })
@@ -145,10 +145,10 @@ describe('a certified head whose state transition is not proven', () => {
     // Validators certify block TIP+1 claiming a state root no proof supports.
     const tip = headerAt(TIP)
     const transfers = (fx.chain.entries[1] as BlockEntry).block.transfers
-    const bad = nextHeader(tip, headerAt(3).stateRoot, computeTxRoot(fx.chain.chainId, transfers))
+    const bad = nextHeader(tip, headerAt(3).stateRoot, computeTxRoot(fx.chain.chainTag, transfers))
     const forged: TestChain = {
       ...fx.chain,
-      entries: [...fx.chain.entries, { block: { header: bad, transfers }, proof: (fx.chain.entries[1] as BlockEntry).proof, qc: certify(bad, fx.chain.validators) }],
+      entries: [...fx.chain.entries, { block: { header: bad, transfers }, proof: (fx.chain.entries[1] as BlockEntry).proof, qc: certify(bad, fx.chain.validators, fx.chain.genesisHash) }],
     }
     const hub = new MemoryHub()
     const node = createFakeNode(forged, { height: TIP })

@@ -49,8 +49,8 @@ async function serveNode(options: FakeNodeOptions = {}): Promise<{ host: NodeHos
   return { host, node, addrs: host.getMultiaddrs().map(String) }
 }
 
-async function client(bootstrap: string[], store = new MemoryCheckpointStore({ chainId: chain.chainId })) {
-  const c = await createLightClient({ bootstrap, checkpoint: chain.checkpoint, store, verificationKey: chain.vk, rtc: { iceServers: [] }, tuning: { ...FAST, statusIntervalMs: 200 } })
+async function client(bootstrap: string[], store = new MemoryCheckpointStore({ chainId: chain.chainId, genesisHash: chain.genesisHash })) {
+  const c = await createLightClient({ bootstrap, anchor: chain.anchor, store, verificationKey: chain.vk, rtc: { iceServers: [] }, tuning: { ...FAST, statusIntervalMs: 200 } })
   clients.push(c)
   return c
 }
@@ -58,7 +58,7 @@ async function client(bootstrap: string[], store = new MemoryCheckpointStore({ c
 describe('light client over libp2p (TCP, loopback)', () => {
   it('cold sync, verified balance, resume from the stored checkpoint, gossiped head', async () => {
     const { host, node, addrs } = await serveNode({ height: TIP - 1 })
-    const store = new MemoryCheckpointStore({ chainId: chain.chainId })
+    const store = new MemoryCheckpointStore({ chainId: chain.chainId, genesisHash: chain.genesisHash })
     const c = await client(addrs, store)
     const t0 = performance.now()
     await c.start()

@@ -2,8 +2,10 @@
 // their expiry, start-point choice, throttled checkpoint saving, lag and pending
 // heads, and the transfer watch.
 import { describe, expect, it } from 'vitest'
+import { makeGenesisHeader } from '../../src/core/chain.ts'
 import { checkpointFromHeader } from '../../src/core/checkpoint.ts'
-import type { Checkpoint, Header } from '../../src/core/types.ts'
+import { hashHeader } from '../../src/core/header.ts'
+import type { CertifiedCheckpoint, ChainParams, Checkpoint, Header, TrustAnchor } from '../../src/core/types.ts'
 import { CheckpointSaver, chooseStartPoint, type CheckpointStoreLike } from '../../src/client/checkpoints.ts'
 import type { Clock } from '../../src/core/platform.ts'
 import { HeadTracker, type DroppedHead, type PendingHead } from '../../src/client/head-tracker.ts'
@@ -12,6 +14,7 @@ import { PeerManager } from '../../src/client/peer-manager.ts'
 import { TransferWatch } from '../../src/client/transfer-watch.ts'
 import type { VerifiedBlock } from '../../src/client/verified-chain.ts'
 import { makeAccounts, transfer, type TestAccount } from '../helpers/fixture.ts'
+import { certify, makeValidators } from './helpers/test-chain.ts'
 
 class ManualClock implements Clock {
   t = 1_000
@@ -35,18 +38,17 @@ class ManualClock implements Clock {
 }
 
 const zeros = (n: number) => new Uint8Array(n)
-const header = (height: number, salt = 0): Header => ({
-  chainId: 7,
-  height,
-  parentHash: zeros(32),
-  stateRoot: BigInt(height + salt),
-  txRoot: 0n,
-  timestamp: height,
-  validatorSetHash: zeros(32),
-  proposer: 0,
-})
-const set = [new Uint8Array(32).fill(1)]
-const cp = (height: number, salt = 0): Checkpoint => checkpointFromHeader(header(height, salt), set)
+const validators = makeValidators()
+const set = validators.map((v) => v.pub)
+const params: ChainParams = { networkId: new Uint8Array(32).fill(9), batch: 2, depth: 8, vkHash: zeros(32), setupClass: 'insecure-dev', contributions: 1, transcriptHash: zeros(32) }
+const genesis = makeGenesisHeader(params, { stateRoot: 0n, timestamp: 0, validatorSet: set })
+const genesisHash = hashHeader(genesis)
+const header = (height: number, salt = 0): Header =>
+  height === 0 ? genesis : { ...genesis, height, parentHash: zeros(32), stateRoot: BigInt(height + salt), timestamp: height }
+const cp = (height: number, salt = 0): Checkpoint => checkpointFromHeader(header(height, salt), set, genesisHash)
+/** What a client saves: the checkpoint, its header and a certificate of 3 of the 4 validators. */
+const record = (height: number, salt = 0): CertifiedCheckpoint => ({ checkpoint: cp(height, salt), header: header(height, salt), qc: height === 0 ? null : certify(header(height, salt), validators, genesisHash) })
+const anchorAt = (height: number): TrustAnchor => ({ genesis, params, checkpoint: cp(height) })
 const fixedRandom = (n: number) => new Uint8Array(n)
 
 describe('PeerManager', () => {
@@ -83,46 +85,62 @@ describe('PeerManager', () => {
   })
 })
 
-function storeWith(result: Awaited<ReturnType<CheckpointStoreLike['load']>>): CheckpointStoreLike & { saved: [Checkpoint, unknown][] } {
-  const saved: [Checkpoint, unknown][] = []
+function storeWith(result: Awaited<ReturnType<CheckpointStoreLike['load']>>): CheckpointStoreLike & { saved: [CertifiedCheckpoint, unknown][] } {
+  const saved: [CertifiedCheckpoint, unknown][] = []
   return { saved, load: async () => result, save: async (c, o) => void saved.push([c, o]) }
 }
 
 describe('chooseStartPoint', () => {
-  it('uses a newer stored checkpoint of the same chain and validator set', async () => {
-    expect(await chooseStartPoint(cp(0), storeWith({ checkpoint: cp(9) }))).toMatchObject({ source: 'store', checkpoint: { height: 9 } })
+  it('uses a newer stored record of the same network whose certificate verifies, with its header', async () => {
+    const sp = await chooseStartPoint(anchorAt(0), storeWith({ record: record(9) }))
+    expect(sp).toMatchObject({ source: 'store', checkpoint: { height: 9 }, header: header(9) })
+    expect(sp.problem).toBeUndefined()
+  })
+  it('starts from the genesis header itself when the anchor is genesis', async () => {
+    expect(await chooseStartPoint(anchorAt(0), undefined)).toEqual({ checkpoint: cp(0), header: genesis, source: 'pinned' })
   })
   it('keeps the pinned checkpoint when the stored one is older, foreign, conflicting or corrupt', async () => {
-    expect(await chooseStartPoint(cp(5), storeWith({ checkpoint: cp(3) }))).toEqual({ checkpoint: cp(5), source: 'pinned' })
-    expect(await chooseStartPoint(cp(0), storeWith({ checkpoint: { ...cp(9), chainId: 8 } }))).toMatchObject({ source: 'pinned', problem: 'foreign-chain' })
-    expect(await chooseStartPoint(cp(5), storeWith({ checkpoint: cp(5, 1) }))).toMatchObject({ source: 'pinned', problem: 'conflicts-with-pinned' })
-    expect(await chooseStartPoint(cp(0), storeWith({ checkpoint: undefined, problem: 'corrupt' }))).toMatchObject({ source: 'pinned', problem: 'corrupt' })
+    expect(await chooseStartPoint(anchorAt(5), storeWith({ record: record(3) }))).toEqual({ checkpoint: cp(5), source: 'pinned' })
+    const foreign = { ...record(9), checkpoint: { ...cp(9), chainId: 8 } }
+    expect(await chooseStartPoint(anchorAt(0), storeWith({ record: foreign }))).toMatchObject({ source: 'pinned', problem: 'foreign-chain' })
+    expect(await chooseStartPoint(anchorAt(5), storeWith({ record: record(5, 1) }))).toMatchObject({ source: 'pinned', problem: 'conflicts-with-pinned' })
+    expect(await chooseStartPoint(anchorAt(0), storeWith({ record: undefined, problem: 'corrupt' }))).toMatchObject({ source: 'pinned', problem: 'corrupt' })
+  })
+  it('refuses a record whose certificate does not verify (forged, or too few signers)', async () => {
+    const forged = { ...record(9), header: { ...header(9), stateRoot: 99n }, checkpoint: checkpointFromHeader({ ...header(9), stateRoot: 99n }, set, genesisHash) }
+    expect(await chooseStartPoint(anchorAt(0), storeWith({ record: forged }))).toMatchObject({ source: 'pinned', problem: 'unverified:wrong-header' })
+    const weak = { ...record(9), qc: certify(header(9), validators, genesisHash, [0, 1]) }
+    expect(await chooseStartPoint(anchorAt(0), storeWith({ record: weak }))).toMatchObject({ source: 'pinned', problem: 'unverified:quorum-missing' })
+    const otherNetwork = { ...record(9), qc: certify(header(9), validators, new Uint8Array(32).fill(3)) }
+    expect(await chooseStartPoint(anchorAt(0), storeWith({ record: otherNetwork }))).toMatchObject({ source: 'pinned', problem: 'unverified:bad-signature' })
+    const noQc = { ...record(9), qc: null }
+    expect(await chooseStartPoint(anchorAt(0), storeWith({ record: noQc }))).toMatchObject({ source: 'pinned', problem: 'unverified:quorum-missing' })
   })
 })
 
 describe('CheckpointSaver', () => {
   it('writes at most once per interval, always the newest checkpoint', async () => {
     const clock = new ManualClock()
-    const store = storeWith({ checkpoint: undefined })
+    const store = storeWith({ record: undefined })
     const saver = new CheckpointSaver(store, clock, 1000, () => {})
-    saver.offer(cp(1))
-    saver.offer(cp(2))
-    saver.offer(cp(3))
+    saver.offer(record(1))
+    saver.offer(record(2))
+    saver.offer(record(3))
     await saver.flush()
     clock.advance(1000)
     await saver.flush()
-    expect(store.saved.map(([c]) => c.height)).toEqual([1, 3])
+    expect(store.saved.map(([c]) => c.checkpoint.height)).toEqual([1, 3])
   })
 
   it('forces the first write over a rejected stored record, and writes nothing once frozen', async () => {
-    const store = storeWith({ checkpoint: undefined })
+    const store = storeWith({ record: undefined })
     const saver = new CheckpointSaver(store, new ManualClock(), 0, () => {}, true)
-    saver.offer(cp(1))
+    saver.offer(record(1))
     await saver.flush()
     saver.freeze()
-    saver.offer(cp(2))
+    saver.offer(record(2))
     await saver.flush()
-    expect(store.saved).toEqual([[cp(1), { force: true }]])
+    expect(store.saved).toEqual([[record(1), { force: true }]])
   })
 })
 
@@ -165,7 +183,7 @@ describe('TransferWatch', () => {
   it('resolves on its transfer, rejects when another takes its nonce or time runs out', async () => {
     const [a, b] = (await makeAccounts(2)) as [TestAccount, TestAccount]
     const clock = new ManualClock()
-    const w = new TransferWatch(7, clock)
+    const w = new TransferWatch(7n, clock)
     const block = (h: number, transfers: ReturnType<typeof transfer>[]): VerifiedBlock => ({
       block: { header: header(h), transfers },
       proof: null,
@@ -174,14 +192,14 @@ describe('TransferWatch', () => {
       hash: zeros(32),
       bodyVerified: true,
     })
-    const mine = transfer(7, a, b, 5n, 0)
+    const mine = transfer(7n, a, b, 5n, 0)
     const first = w.watch(mine, 1000)
-    w.verified([block(3, [transfer(7, a, b, 6n, 0)])])
+    w.verified([block(3, [transfer(7n, a, b, 6n, 0)])])
     await expect(first.done).rejects.toMatchObject({ name: 'TransferNotIncluded', reason: 'nonce-taken' })
     const second = w.watch(mine, 1000)
-    w.verified([block(4, [transfer(7, b, a, 1n, 0), mine])])
+    w.verified([block(4, [transfer(7n, b, a, 1n, 0), mine])])
     await expect(second.done).resolves.toMatchObject({ height: 4, index: 1, verified: true })
-    const third = w.watch(transfer(7, a, b, 1n, 1), 1000)
+    const third = w.watch(transfer(7n, a, b, 1n, 1), 1000)
     clock.advance(1000)
     await expect(third.done).rejects.toMatchObject({ name: 'TransferNotIncluded', reason: 'timeout' })
   })

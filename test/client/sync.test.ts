@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { blockPublicInputs } from '../../src/core/block.ts'
 import { bytesToHex } from '../../src/core/bytes.ts'
+import { checkpointFromHeader } from '../../src/core/checkpoint.ts'
 import { hashHeader } from '../../src/core/header.ts'
 import { MemoryCheckpointStore } from '../../src/store/checkpoint-store.ts'
 import { PROOFS } from '../../src/net/protocols.ts'
@@ -11,7 +12,7 @@ import type { PendingHead } from '../../src/client/head-tracker.ts'
 import type { VerifiedBlock } from '../../src/client/verified-chain.ts'
 import type { BlockEntry } from '../../src/core/types.ts'
 import { announce, createFakeNode } from './helpers/fake-node.ts'
-import { checkpointAt, until, untilHeight, useClientFixture } from './helpers/harness.ts'
+import { checkpointAt, recordAt, until, untilHeight, useClientFixture } from './helpers/harness.ts'
 import { MemoryHub } from './helpers/memory-net.ts'
 import { CHAIN_PLAN } from './helpers/plan.ts'
 
@@ -42,7 +43,7 @@ describe('cold sync', () => {
   it('verifies every proof from genesis to the advertised head and saves a checkpoint', async () => {
     const hub = new MemoryHub()
     hub.setHandlers('node', createFakeNode(fx.chain).handlers)
-    const store = new MemoryCheckpointStore({ chainId: fx.chain.chainId })
+    const store = new MemoryCheckpointStore({ chainId: fx.chain.chainId, genesisHash: fx.chain.genesisHash })
     const { client, verifier, heads } = await start({ hub, peers: ['node'], store })
     await untilHeight(client, TIP)
     expect(verifier.checked).toHaveLength(provenIn(1, TIP))
@@ -52,14 +53,17 @@ describe('cold sync', () => {
       const e = fx.chain.entries[h] as BlockEntry
       if (!e.proof) continue
       const parent = (fx.chain.entries[h - 1] as BlockEntry).block.header
-      expect(signals).toContain(blockPublicInputs(parent, e.block.header).join(','))
+      expect(signals).toContain(blockPublicInputs(parent, e.block.header, fx.chain.chainTag).join(','))
     }
     expect(heads).toEqual([...heads].sort((a, b) => a - b))
     expect(heads.at(-1)).toBe(TIP)
     await client.stop()
     const saved = await store.load()
-    expect(saved.checkpoint?.height).toBe(TIP)
-    expect(bytesToHex(saved.checkpoint?.headerHash ?? new Uint8Array())).toBe(bytesToHex(hashHeader((fx.chain.entries[TIP] as BlockEntry).block.header)))
+    expect(saved.record?.checkpoint.height).toBe(TIP)
+    expect(bytesToHex(saved.record?.checkpoint.headerHash ?? new Uint8Array())).toBe(bytesToHex(hashHeader((fx.chain.entries[TIP] as BlockEntry).block.header)))
+    // The record carries the header and the certificate that make it checkable on the next start.
+    expect(saved.record?.header).toEqual((fx.chain.entries[TIP] as BlockEntry).block.header)
+    expect(saved.record?.qc).toEqual((fx.chain.entries[TIP] as BlockEntry).qc)
   })
 
   it('fetches ranges from several peers at once', async () => {
@@ -78,9 +82,9 @@ describe('resume', () => {
   it('resumes from the stored checkpoint and verifies only the delta', async () => {
     const hub = new MemoryHub()
     hub.setHandlers('node', createFakeNode(fx.chain).handlers)
-    const store = new MemoryCheckpointStore({ chainId: fx.chain.chainId })
+    const store = new MemoryCheckpointStore({ chainId: fx.chain.chainId, genesisHash: fx.chain.genesisHash })
     const from = 6
-    await store.save(checkpointAt(fx.chain, from))
+    await store.save(recordAt(fx.chain, from))
     const { client, verifier, heads } = await start({ hub, peers: ['node'], store })
     expect(client.startPoint.source).toBe('store')
     await untilHeight(client, TIP)
@@ -91,8 +95,8 @@ describe('resume', () => {
   it('ignores a corrupt stored record, reports it, and syncs from the pinned checkpoint', async () => {
     const hub = new MemoryHub()
     hub.setHandlers('node', createFakeNode(fx.chain).handlers)
-    const store = new MemoryCheckpointStore({ chainId: fx.chain.chainId })
-    await store.save(checkpointAt(fx.chain, 8))
+    const store = new MemoryCheckpointStore({ chainId: fx.chain.chainId, genesisHash: fx.chain.genesisHash })
+    await store.save(recordAt(fx.chain, 8))
     const record = store.cell.record as Uint8Array
     record[40] = (record[40] as number) ^ 0xff
     const { client, verifier } = await start({ hub, peers: ['node'], store })
@@ -103,9 +107,9 @@ describe('resume', () => {
   })
 
   it('ignores a stored checkpoint of another validator set', async () => {
-    const store = new MemoryCheckpointStore({ chainId: fx.chain.chainId })
-    const foreign = { ...checkpointAt(fx.chain, 8), validatorSet: [new Uint8Array(32).fill(7)] }
-    await store.save(foreign)
+    const store = new MemoryCheckpointStore({ chainId: fx.chain.chainId, genesisHash: fx.chain.genesisHash })
+    const real = recordAt(fx.chain, 8)
+    await store.save({ ...real, checkpoint: { ...real.checkpoint, validatorSet: [new Uint8Array(32).fill(7)] } })
     const hub = new MemoryHub()
     hub.setHandlers('node', createFakeNode(fx.chain).handlers)
     const { client } = await start({ hub, peers: ['node'], store })
@@ -113,7 +117,29 @@ describe('resume', () => {
     await untilHeight(client, TIP)
     await client.stop()
     // The foreign record (height 8) was replaced even though it claimed a height: nothing of it is kept.
-    expect((await store.load()).checkpoint?.validatorSet).toEqual(fx.chain.set)
+    expect((await store.load()).record?.checkpoint.validatorSet).toEqual(fx.chain.set)
+  })
+
+  it('ignores a well-sealed record whose checkpoint was forged, and bans no honest peer', async () => {
+    // What a same-origin script can write: a record with a valid checksum, a height far
+    // ahead and a state root of its choosing. Its header/certificate cannot be forged.
+    const store = new MemoryCheckpointStore({ chainId: fx.chain.chainId, genesisHash: fx.chain.genesisHash })
+    const real = recordAt(fx.chain, 8)
+    const forgedHeader = { ...real.header, height: 1_000_000, stateRoot: 12345n }
+    const forged = { checkpoint: checkpointFromHeader(forgedHeader, fx.chain.set, fx.chain.genesisHash), header: forgedHeader, qc: real.qc }
+    await store.save(forged)
+    const hub = new MemoryHub()
+    hub.setHandlers('node', createFakeNode(fx.chain).handlers)
+    const { client, banned } = await start({ hub, peers: ['node'], store })
+    expect(client.startPoint).toMatchObject({ source: 'pinned', problem: 'unverified:wrong-header' })
+    await untilHeight(client, TIP)
+    expect(banned).toEqual([])
+    // A record certified by too few validators is refused the same way.
+    const weak = { ...real, qc: { ...(real.qc as NonNullable<typeof real.qc>), signatures: (real.qc as NonNullable<typeof real.qc>).signatures.slice(0, 2) } }
+    const store2 = new MemoryCheckpointStore({ chainId: fx.chain.chainId, genesisHash: fx.chain.genesisHash })
+    await store2.save(weak)
+    const second = await start({ hub, id: 'client-2', peers: ['node'], store: store2 })
+    expect(second.client.startPoint).toMatchObject({ source: 'pinned', problem: 'unverified:quorum-missing' })
   })
 })
 

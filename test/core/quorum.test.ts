@@ -6,7 +6,7 @@ import { bytesToHex, hexToBytes } from '../../src/core/bytes.ts'
 import { hashHeader } from '../../src/core/header.ts'
 import { detectEquivocation, makeQuorumCertificate, qcMessage, quorumSize, signVote, validatorPublicKey, verifyQuorumCertificate } from '../../src/core/quorum.ts'
 import type { QuorumCertificate } from '../../src/core/types.ts'
-import { certify, sampleChild, sampleGenesis, validatorKeys } from '../fixtures/core-samples.ts'
+import { certify, SAMPLE_GENESIS_HASH, sampleChild, sampleGenesis, validatorKeys } from '../fixtures/core-samples.ts'
 
 // RFC 8032 section 7.1, TEST 1-3 (secret key, public key, message, signature).
 const RFC8032 = [
@@ -57,22 +57,29 @@ function setOf(n: number) {
 }
 
 describe('qcMessage and votes', () => {
-  it('is domain ‖ chainId (u32 BE) ‖ header hash', () => {
+  it('is domain ‖ genesis hash ‖ header hash', () => {
     const h = hashHeader(header)
-    expect(bytesToHex(qcMessage(0x01020304, h))).toBe(`${bytesToHex(new TextEncoder().encode('zklight-qc-v1'))}01020304${bytesToHex(h)}`)
+    expect(bytesToHex(qcMessage(SAMPLE_GENESIS_HASH, h))).toBe(`${bytesToHex(new TextEncoder().encode('zklight-qc-v2'))}${bytesToHex(SAMPLE_GENESIS_HASH)}${bytesToHex(h)}`)
+  })
+
+  it('binds a vote to one network: the same vote does not count under another genesis', () => {
+    const qc = certify(header, keys, [0, 1, 2])
+    expect(verifyQuorumCertificate(header, qc, keys.set, SAMPLE_GENESIS_HASH)).toEqual({ ok: true })
+    const otherNetwork = new Uint8Array(32).fill(0xab)
+    expect(verifyQuorumCertificate(header, qc, keys.set, otherNetwork)).toEqual({ ok: false, reason: 'bad-signature' })
   })
 
   it('signs deterministically and verifiably', () => {
     const h = hashHeader(header)
-    const v = signVote(keys.secretKeys[2] as Uint8Array, header.chainId, h, 2)
-    expect(v).toEqual(signVote(keys.secretKeys[2] as Uint8Array, header.chainId, h, 2))
+    const v = signVote(keys.secretKeys[2] as Uint8Array, SAMPLE_GENESIS_HASH, h, 2)
+    expect(v).toEqual(signVote(keys.secretKeys[2] as Uint8Array, SAMPLE_GENESIS_HASH, h, 2))
     expect(v.validator).toBe(2)
-    expect(ed25519.verify(v.signature, qcMessage(header.chainId, h), keys.set[2] as Uint8Array)).toBe(true)
+    expect(ed25519.verify(v.signature, qcMessage(SAMPLE_GENESIS_HASH, h), keys.set[2] as Uint8Array)).toBe(true)
   })
 
   it('makeQuorumCertificate sorts votes by validator index without touching its input', () => {
     const h = hashHeader(header)
-    const votes = [2, 0, 1].map((i) => signVote(keys.secretKeys[i] as Uint8Array, header.chainId, h, i))
+    const votes = [2, 0, 1].map((i) => signVote(keys.secretKeys[i] as Uint8Array, SAMPLE_GENESIS_HASH, h, i))
     const qc = makeQuorumCertificate(h, votes)
     expect(qc.signatures.map((s) => s.validator)).toEqual([0, 1, 2])
     expect(votes.map((s) => s.validator)).toEqual([2, 0, 1])
@@ -97,15 +104,15 @@ describe('thresholds: 3·count > 2·n', () => {
   ])('n=%i accepts %i signatures and rejects one fewer', (n, needed) => {
     const s = setOf(n)
     const all = Array.from({ length: n }, (_, i) => i)
-    expect(verifyQuorumCertificate(s.header, certify(s.header, s.keys, all.slice(0, needed)), s.keys.set)).toEqual({ ok: true })
-    expect(verifyQuorumCertificate(s.header, certify(s.header, s.keys, all.slice(n - needed)), s.keys.set)).toEqual({ ok: true })
-    expect(verifyQuorumCertificate(s.header, certify(s.header, s.keys, all.slice(0, needed - 1)), s.keys.set)).toEqual({ ok: false, reason: 'quorum-missing' })
+    expect(verifyQuorumCertificate(s.header, certify(s.header, s.keys, all.slice(0, needed)), s.keys.set, SAMPLE_GENESIS_HASH)).toEqual({ ok: true })
+    expect(verifyQuorumCertificate(s.header, certify(s.header, s.keys, all.slice(n - needed)), s.keys.set, SAMPLE_GENESIS_HASH)).toEqual({ ok: true })
+    expect(verifyQuorumCertificate(s.header, certify(s.header, s.keys, all.slice(0, needed - 1)), s.keys.set, SAMPLE_GENESIS_HASH)).toEqual({ ok: false, reason: 'quorum-missing' })
   })
 })
 
 describe('verifyQuorumCertificate negatives', () => {
   const good = certify(header, keys, [0, 1, 2])
-  const reject = (qc: QuorumCertificate, set = keys.set, h = header) => verifyQuorumCertificate(h, qc, set)
+  const reject = (qc: QuorumCertificate, set = keys.set, h = header) => verifyQuorumCertificate(h, qc, set, SAMPLE_GENESIS_HASH)
 
   it('accepts the good certificate and every signer subset of size 3 or 4', () => {
     expect(reject(good)).toEqual({ ok: true })
@@ -128,7 +135,7 @@ describe('verifyQuorumCertificate negatives', () => {
   })
 
   it('unknown-signer: an index outside the set', () => {
-    const extra = signVote(keys.secretKeys[0] as Uint8Array, header.chainId, good.headerHash, 4)
+    const extra = signVote(keys.secretKeys[0] as Uint8Array, SAMPLE_GENESIS_HASH, good.headerHash, 4)
     expect(reject({ ...good, signatures: [...good.signatures, extra] })).toEqual({ ok: false, reason: 'unknown-signer' })
     expect(reject({ ...good, signatures: [{ ...extra, validator: -1 }, ...good.signatures] })).toEqual({ ok: false, reason: 'unknown-signer' })
   })
@@ -143,9 +150,9 @@ describe('verifyQuorumCertificate negatives', () => {
     const sigs = good.signatures
     const tampered = sigs.map((s, i) => (i === 1 ? { ...s, signature: s.signature.map((x, j) => (j === 10 ? x ^ 0x80 : x)) } : s))
     expect(reject({ ...good, signatures: tampered })).toEqual({ ok: false, reason: 'bad-signature' })
-    const byWrongKey = signVote(keys.secretKeys[3] as Uint8Array, header.chainId, good.headerHash, 1)
+    const byWrongKey = signVote(keys.secretKeys[3] as Uint8Array, SAMPLE_GENESIS_HASH, good.headerHash, 1)
     expect(reject({ ...good, signatures: [sigs[0]!, byWrongKey, sigs[2]!] })).toEqual({ ok: false, reason: 'bad-signature' })
-    const otherChain = signVote(keys.secretKeys[1] as Uint8Array, header.chainId + 1, good.headerHash, 1)
+    const otherChain = signVote(keys.secretKeys[1] as Uint8Array, new Uint8Array(32).fill(0xcd), good.headerHash, 1)
     expect(reject({ ...good, signatures: [sigs[0]!, otherChain, sigs[2]!] })).toEqual({ ok: false, reason: 'bad-signature' })
     expect(reject({ ...good, signatures: [sigs[0]!, { validator: 1, signature: new Uint8Array(64) }, sigs[2]!] })).toEqual({ ok: false, reason: 'bad-signature' })
     expect(reject({ ...good, signatures: [sigs[0]!, { validator: 1, signature: new Uint8Array(3) }, sigs[2]!] })).toEqual({ ok: false, reason: 'bad-signature' })
@@ -155,7 +162,7 @@ describe('verifyQuorumCertificate negatives', () => {
     const set = [...keys.set]
     set[1] = new Uint8Array(32).fill(0xff)
     const h = sampleChild(sampleGenesis(set), 4)
-    expect(verifyQuorumCertificate(h, certify(h, keys, [0, 1, 2]), set)).toEqual({ ok: false, reason: 'bad-signature' })
+    expect(verifyQuorumCertificate(h, certify(h, keys, [0, 1, 2]), set, SAMPLE_GENESIS_HASH)).toEqual({ ok: false, reason: 'bad-signature' })
   })
 
   it('quorum-missing, including an empty certificate', () => {
@@ -170,15 +177,15 @@ describe('detectEquivocation', () => {
   const b = { header: fork, qc: certify(fork, keys, [1, 2, 3]) }
 
   it('is true for two valid certificates on different headers at one height', () => {
-    expect(detectEquivocation(a, b, keys.set)).toBe(true)
-    expect(detectEquivocation(b, a, keys.set)).toBe(true)
+    expect(detectEquivocation(a, b, keys.set, SAMPLE_GENESIS_HASH)).toBe(true)
+    expect(detectEquivocation(b, a, keys.set, SAMPLE_GENESIS_HASH)).toBe(true)
   })
 
   it('is false for the same header, a different height, or an invalid certificate', () => {
-    expect(detectEquivocation(a, { header, qc: certify(header, keys, [1, 2, 3]) }, keys.set)).toBe(false)
+    expect(detectEquivocation(a, { header, qc: certify(header, keys, [1, 2, 3]) }, keys.set, SAMPLE_GENESIS_HASH)).toBe(false)
     const next = sampleChild(header, 4)
-    expect(detectEquivocation(a, { header: next, qc: certify(next, keys, [0, 1, 2]) }, keys.set)).toBe(false)
-    expect(detectEquivocation(a, { header: fork, qc: certify(fork, keys, [1, 2]) }, keys.set)).toBe(false)
-    expect(detectEquivocation(a, b, validatorKeys(4, 'other').set)).toBe(false)
+    expect(detectEquivocation(a, { header: next, qc: certify(next, keys, [0, 1, 2]) }, keys.set, SAMPLE_GENESIS_HASH)).toBe(false)
+    expect(detectEquivocation(a, { header: fork, qc: certify(fork, keys, [1, 2]) }, keys.set, SAMPLE_GENESIS_HASH)).toBe(false)
+    expect(detectEquivocation(a, b, validatorKeys(4, 'other').set, SAMPLE_GENESIS_HASH)).toBe(false)
   })
 })

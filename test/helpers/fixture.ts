@@ -23,16 +23,16 @@ export async function makeAccounts(n: number): Promise<TestAccount[]> {
   })
 }
 
-export function makeLedger(chainId: number, depth: number, accounts: TestAccount[], funded: number, balance = 1_000_000n): LedgerState {
+export function makeLedger(chainTag: bigint, depth: number, accounts: TestAccount[], funded: number, balance = 1_000_000n): LedgerState {
   return createLedger(
-    chainId,
+    chainTag,
     depth,
     accounts.slice(0, funded).map((a) => ({ index: a.index, account: { pubKey: a.pubKey, balance, nonce: 0 } })),
   )
 }
 
-export function transfer(chainId: number, from: TestAccount, to: TestAccount, amount: bigint, nonce: number): Transfer {
-  return signTransfer(from.key, chainId, { from: from.index, to: to.index, toPubKey: to.pubKey, amount, nonce })
+export function transfer(chainTag: bigint, from: TestAccount, to: TestAccount, amount: bigint, nonce: number): Transfer {
+  return signTransfer(from.key, chainTag, { from: from.index, to: to.index, toPubKey: to.pubKey, amount, nonce })
 }
 
 /** Applies transfers and returns the steps plus the root before them. */

@@ -2,7 +2,7 @@
 // Browser-safe (core imports only) so the checkpoint compliance suite can run in a page.
 import { sha256 } from '@noble/hashes/sha2.js'
 import { hashHeader } from '../../src/core/header.ts'
-import type { Account, Block, Checkpoint, Header, QuorumCertificate, Transfer } from '../../src/core/types.ts'
+import type { Account, Block, CertifiedCheckpoint, Checkpoint, Header, QuorumCertificate, Transfer } from '../../src/core/types.ts'
 
 export const CHAIN_ID = 7
 
@@ -12,15 +12,29 @@ function tagged(label: string, n: number): Uint8Array {
 
 export const VALIDATORS = [tagged('validator', 0), tagged('validator', 1), tagged('validator', 2)]
 
-/** A checkpoint at `height`; `variant` gives a different header at the same height. */
-export function makeCheckpoint(height: number, chainId = CHAIN_ID, variant = 0): Checkpoint {
-  return {
+/** The genesis hash the store tests' records belong to unless told otherwise. */
+export const GENESIS_A = sha256(new TextEncoder().encode('genesis-a'))
+
+/**
+ * A stored record at `height`: a checkpoint naming its header, with a well-formed (not
+ * valid: stores do not check signatures) certificate; `variant` gives another header
+ * at the same height.
+ */
+export function makeRecord(height: number, chainId = CHAIN_ID, variant = 0, genesisHash = GENESIS_A): CertifiedCheckpoint {
+  const header: Header = {
     chainId,
     height,
-    headerHash: tagged(`header-${chainId}-${variant}`, height),
+    parentHash: tagged(`parent-${variant}`, height),
     stateRoot: BigInt(1000 + height),
-    validatorSet: VALIDATORS,
+    txRoot: 0n,
+    timestamp: 1_700_000_000_000 + height * 1000,
+    validatorSetHash: tagged('set', 0),
+    proposer: 0,
   }
+  const headerHash = hashHeader(header)
+  const checkpoint: Checkpoint = { chainId, genesisHash, height, headerHash, stateRoot: header.stateRoot, validatorSet: VALIDATORS }
+  const qc: QuorumCertificate = { headerHash, signatures: [0, 1, 2].map((validator) => ({ validator, signature: new Uint8Array(64).fill(validator + 1) })) }
+  return { checkpoint, header, qc: height === 0 ? null : qc }
 }
 
 export function makeAccount(seed: number): Account {

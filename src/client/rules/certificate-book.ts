@@ -18,6 +18,7 @@ export class CertificateBook {
 
   constructor(
     private readonly set: ValidatorSet,
+    private readonly genesisHash: Uint8Array,
     private readonly keep = 4096,
   ) {}
 
@@ -35,7 +36,7 @@ export class CertificateBook {
     const known = this.byHeight.get(height)
     if (known && !equalBytes(known.hash, hash)) {
       // Both were verified on the way in; detectEquivocation re-checks so the evidence stands alone.
-      if (detectEquivocation(known, c, this.set)) return { height, a: { header: known.header, qc: known.qc }, b: c }
+      if (detectEquivocation(known, c, this.set, this.genesisHash)) return { height, a: { header: known.header, qc: known.qc }, b: c }
       return undefined
     }
     if (!known) this.byHeight.set(height, { ...c, hash })

@@ -27,6 +27,7 @@ export interface CheckedRange {
 export type RangeVerdict = { ok: true; value: CheckedRange } | { ok: false; reason: RangeReason; index: number }
 
 export interface RangeRules {
+  chainTag: bigint
   validatorCount: number
   /** Lowest height whose transfers are checked against txRoot. */
   bodiesFrom: number
@@ -49,7 +50,7 @@ export function checkRange(parent: Header, entries: readonly BlockEntry[], rules
     const h = e.block.header
     if (i === 0 && h.height !== parent.height + 1) return { ok: false, reason: 'wrong-start', index: 0 }
     const bodyVerified = e.block.transfers.length === 0 || h.height >= rules.bodiesFrom
-    const v = verifyBlock(prev, e.block, { validatorCount: rules.validatorCount, maxTransfers: rules.maxTransfers, checkTxRoot: bodyVerified })
+    const v = verifyBlock(prev, e.block, { chainTag: rules.chainTag, validatorCount: rules.validatorCount, maxTransfers: rules.maxTransfers, checkTxRoot: bodyVerified })
     if (!v.ok) return { ok: false, reason: v.reason, index: i }
     if (v.proofInputs) {
       if (!e.proof) return { ok: false, reason: 'proof-missing', index: i }

@@ -5,8 +5,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { hexToBytes } from '../../../src/core/bytes.ts'
-import { decodeCheckpoint } from '../../../src/core/codec.ts'
-import type { Checkpoint } from '../../../src/core/types.ts'
+import { decodeTrustAnchor } from '../../../src/core/codec.ts'
+import type { Checkpoint, TrustAnchor } from '../../../src/core/types.ts'
 import { ROOT } from '../../../src/zk/artifacts.ts'
 
 export interface Devnet {
@@ -15,6 +15,7 @@ export interface Devnet {
   multiaddrs: string[]
   accounts: { address: string; keyFile?: string }[]
   bootstrap: Record<string, unknown>
+  anchor: TrustAnchor
   checkpoint: Checkpoint
   stop(): Promise<void>
 }
@@ -42,16 +43,16 @@ export async function startDevnet(dir: string, extra: string[] = []): Promise<De
   })
   const res = await fetch(new URL('bootstrap.json', ready.url.endsWith('/') ? ready.url : `${ready.url}/`))
   const bootstrap = (await res.json()) as Record<string, unknown>
-  const cpHex = (bootstrap.checkpoint ?? bootstrap.genesis) as string
-  const cp = decodeCheckpoint(hexToBytes(cpHex))
-  if (!cp.ok) throw new Error(`bootstrap checkpoint does not decode: ${cp.reason}`)
+  const anchor = decodeTrustAnchor(hexToBytes(bootstrap.anchor as string))
+  if (!anchor.ok) throw new Error(`bootstrap trust anchor does not decode: ${anchor.reason}`)
   return {
     child,
     url: ready.url,
     multiaddrs: ready.multiaddrs,
     accounts: ready.accounts,
     bootstrap,
-    checkpoint: cp.value,
+    anchor: anchor.value,
+    checkpoint: anchor.value.checkpoint,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve()

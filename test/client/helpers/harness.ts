@@ -10,7 +10,7 @@ import type { BatchItem, ProofVerifier } from '../../../src/zk/proof-verifier.ts
 import type { VerifierPool } from '../../../src/zk/verifier-pool.ts'
 import type { BannedEvent, HeadEvent, Tuning } from '../../../src/client/options.ts'
 import type { CheckpointStoreLike } from '../../../src/client/checkpoints.ts'
-import type { Checkpoint } from '../../../src/core/types.ts'
+import type { CertifiedCheckpoint, Checkpoint } from '../../../src/core/types.ts'
 import type { BlockEntry } from '../../../src/core/types.ts'
 import { createMemoryNetwork, type MemoryHub } from './memory-net.ts'
 import { CHAIN_PLAN } from './plan.ts'
@@ -56,6 +56,7 @@ export async function startClient(opts: {
   peers: string[]
   verifier: ProofVerifier
   store?: CheckpointStoreLike
+  /** Start from this checkpoint instead of the chain's genesis (the anchor's other parts stay). */
   checkpoint?: Checkpoint
   tuning?: Partial<Tuning>
   clock?: Clock
@@ -63,12 +64,11 @@ export async function startClient(opts: {
   const net = createMemoryNetwork(opts.hub, opts.id ?? 'client', opts.peers)
   const verifier = countingVerifier(opts.verifier)
   const client = await createLightClient({
-    checkpoint: opts.checkpoint ?? opts.chain.checkpoint,
+    anchor: opts.checkpoint ? { ...opts.chain.anchor, checkpoint: opts.checkpoint } : opts.chain.anchor,
     network: net,
     verifier,
     ...(opts.store ? { store: opts.store } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
-    treeDepth: opts.chain.depth,
     tuning: { ...FAST, ...opts.tuning },
   })
   const banned: BannedEvent[] = []
@@ -116,7 +116,13 @@ export function until<T>(client: LightClient, event: 'pending' | 'dropped' | 'ba
 }
 
 export function checkpointAt(chain: TestChain, height: number): Checkpoint {
-  return checkpointFromHeader((chain.entries[height] as BlockEntry).block.header, chain.set)
+  return checkpointFromHeader((chain.entries[height] as BlockEntry).block.header, chain.set, chain.genesisHash)
+}
+
+/** The certified record a client would have saved at `height` (for seeding stores). */
+export function recordAt(chain: TestChain, height: number): CertifiedCheckpoint {
+  const e = chain.entries[height] as BlockEntry
+  return { checkpoint: checkpointAt(chain, height), header: e.block.header, qc: height === 0 ? null : e.qc }
 }
 
 export interface ClientFixture {

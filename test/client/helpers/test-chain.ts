@@ -4,12 +4,14 @@
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { checkpointFromHeader } from '../../../src/core/checkpoint.ts'
-import { hashHeader, hashValidatorSet } from '../../../src/core/header.ts'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { chainTagOf, genesisCheckpointOf, makeGenesisHeader } from '../../../src/core/chain.ts'
+import { hashHeader } from '../../../src/core/header.ts'
 import { cloneLedger, getAccountProof, type LedgerState } from '../../../src/core/ledger.ts'
 import { makeQuorumCertificate, signVote, validatorPublicKey } from '../../../src/core/quorum.ts'
 import { computeTxRoot } from '../../../src/core/tx-root.ts'
-import type { AccountProof, Checkpoint, Header, QuorumCertificate, Transfer } from '../../../src/core/types.ts'
+import type { AccountProof, ChainParams, Checkpoint, Header, QuorumCertificate, Transfer, TrustAnchor } from '../../../src/core/types.ts'
+import { hashVerificationKey } from '../../../src/core/vk-hash.ts'
 import type { BlockEntry } from '../../../src/core/types.ts'
 import { ensureCircuitArtifacts, ROOT, type CircuitArtifacts } from '../../../src/zk/artifacts.ts'
 import { PROFILES } from '../../../src/zk/profiles.ts'
@@ -27,6 +29,11 @@ export interface Validator {
 
 export interface TestChain {
   chainId: number
+  /** The signing tag of this chain's transfers and the proofs' last public input. */
+  chainTag: bigint
+  genesisHash: Uint8Array
+  params: ChainParams
+  anchor: TrustAnchor
   depth: number
   validators: Validator[]
   set: Uint8Array[]
@@ -48,13 +55,20 @@ export function makeValidators(n = 4): Validator[] {
   })
 }
 
-/** A certificate from validators 0..2 (3 of 4, just over 2/3). */
-export function certify(header: Header, validators: Validator[], signers = [0, 1, 2]): QuorumCertificate {
+/** A certificate from validators 0..2 (3 of 4, just over 2/3) for the network of `genesisHash`. */
+export function certify(header: Header, validators: Validator[], genesisHash: Uint8Array, signers = [0, 1, 2]): QuorumCertificate {
   const hash = hashHeader(header)
   return makeQuorumCertificate(
     hash,
-    signers.map((i) => signVote((validators[i] as Validator).secret, header.chainId, hash, i)),
+    signers.map((i) => signVote((validators[i] as Validator).secret, genesisHash, hash, i)),
   )
+}
+
+/** The test network's parameters: a fixed network id and the test profile's circuit keys. */
+export function testParams(vk: unknown, networkLabel = 'zklight-test-network'): ChainParams {
+  const vkHash = hashVerificationKey(vk)
+  if (!vkHash.ok) throw new Error('the test profile verification key does not hash')
+  return { networkId: sha256(new TextEncoder().encode(networkLabel)), batch: P.batch, depth: P.depth, vkHash: vkHash.value, setupClass: 'insecure-dev', contributions: 1, transcriptHash: new Uint8Array(32) }
 }
 
 export function nextHeader(parent: Header, stateRoot: bigint, txRoot: bigint, extra: Partial<Header> = {}): Header {
@@ -93,18 +107,13 @@ export async function buildTestChain(plan: [number, number, bigint][][]): Promis
   const accounts = await makeAccounts(6)
   const validators = makeValidators()
   const set = validators.map((v) => v.pub)
-  let state = makeLedger(P.chainId, P.depth, accounts, 3)
-  const genesis: Header = {
-    chainId: P.chainId,
-    height: 0,
-    parentHash: new Uint8Array(32),
-    stateRoot: state.tree.root,
-    txRoot: 0n,
-    timestamp: GENESIS_TIME,
-    validatorSetHash: hashValidatorSet(set),
-    proposer: 0,
-  }
-  const entries: BlockEntry[] = [{ block: { header: genesis, transfers: [] }, proof: null, qc: certify(genesis, validators) }]
+  const params = testParams(artifacts.vk)
+  // The genesis root does not depend on the tag (leaves hold keys, balances, nonces): build it first.
+  const genesis = makeGenesisHeader(params, { stateRoot: makeLedger(0n, P.depth, accounts, 3).tree.root, timestamp: GENESIS_TIME, validatorSet: set })
+  const genesisHash = hashHeader(genesis)
+  const chainTag = chainTagOf(genesisHash)
+  let state = makeLedger(chainTag, P.depth, accounts, 3)
+  const entries: BlockEntry[] = [{ block: { header: genesis, transfers: [] }, proof: null, qc: certify(genesis, validators, genesisHash) }]
   const states: LedgerState[] = [cloneLedger(state)]
   let prover: Prover | undefined
   const getProver = () => (prover ??= new Prover(artifacts))
@@ -117,21 +126,23 @@ export async function buildTestChain(plan: [number, number, bigint][][]): Promis
       const { oldRoot, steps } = applyAll(state, [])
       for (const [from, to, amount] of spec) {
         const nonce = state.accounts.get(from)?.nonce ?? 0
-        const s = transfer(P.chainId, accounts[from] as TestAccount, accounts[to] as TestAccount, amount, nonce)
+        const s = transfer(chainTag, accounts[from] as TestAccount, accounts[to] as TestAccount, amount, nonce)
         signed.push(s)
         steps.push(...applyAll(state, [s]).steps)
       }
       let proof: Uint8Array | null = null
-      if (signed.length > 0) proof = await cachedProof(getProver, artifacts, buildWitnessInput(steps, P, oldRoot))
-      const header = nextHeader(parent, state.tree.root, computeTxRoot(P.chainId, signed))
-      entries.push({ block: { header, transfers: signed }, proof, qc: certify(header, validators) })
+      if (signed.length > 0) proof = await cachedProof(getProver, artifacts, buildWitnessInput(steps, P, oldRoot, chainTag))
+      const header = nextHeader(parent, state.tree.root, computeTxRoot(chainTag, signed))
+      entries.push({ block: { header, transfers: signed }, proof, qc: certify(header, validators, genesisHash) })
       states.push(cloneLedger(state))
       parent = header
     }
   } finally {
     await prover?.close()
   }
-  return { chainId: P.chainId, depth: P.depth, validators, set, accounts, genesis, checkpoint: checkpointFromHeader(genesis, set), entries, states, vk: artifacts.vk, artifacts }
+  const checkpoint = genesisCheckpointOf(genesis, set)
+  const anchor = { genesis, params, checkpoint }
+  return { chainId: genesis.chainId, chainTag, genesisHash, params, anchor, depth: P.depth, validators, set, accounts, genesis, checkpoint, entries, states, vk: artifacts.vk, artifacts }
 }
 
 export function accountProofAt(chain: TestChain, index: number, height: number): AccountProof {
