@@ -6,7 +6,6 @@ import { makeCodecVectors } from './vectors/codec-vectors.ts'
 import { makeHeaderVectors } from './vectors/header-vectors.ts'
 import { makeQuorumVectors } from './vectors/quorum-vectors.ts'
 import { makeAccountProofVectors, makeKnownAnswers, makeTransferVectors } from './vectors/ledger-vectors.ts'
-import { initCrypto } from '../src/core/eddsa.ts'
 import type { VectorFile } from './vectors/vector-file.ts'
 
 const outDir = new URL('../test/vectors/', import.meta.url).pathname
@@ -20,8 +19,6 @@ const files: Record<string, () => VectorFile> = {
   'account-proofs.json': makeAccountProofVectors,
   'known-answers.json': makeKnownAnswers,
 }
-
-await initCrypto()
 
 mkdirSync(outDir, { recursive: true })
 for (const [name, make] of Object.entries(files)) {

@@ -10,7 +10,6 @@ import { ByteReader, ByteWriter } from '../../src/core/bytes.ts'
 import { readBlock, readQuorumCertificate, writeBlock, writeQuorumCertificate } from '../../src/core/codec.ts'
 import { hashHeader, hashValidatorSet } from '../../src/core/header.ts'
 import { applyBlockTransfers, cloneLedger, createLedger, type LedgerState } from '../../src/core/ledger.ts'
-import { initCrypto } from '../../src/core/eddsa.ts'
 import { makeQuorumCertificate, signVote } from '../../src/core/quorum.ts'
 import { derivePublicKey, signTransfer } from '../../src/core/transfer.ts'
 import { computeTxRoot } from '../../src/core/tx-root.ts'
@@ -39,7 +38,6 @@ const ACCOUNTS = 16
 const seed = (label: string) => sha256(new TextEncoder().encode(`zklight-bench:${label}`))
 
 export async function setupGenesis(profile: CircuitProfile): Promise<Omit<BenchChain, 'blocks'> & { keys: Uint8Array[] }> {
-  await initCrypto()
   const keys = Array.from({ length: ACCOUNTS }, (_, i) => seed(`account-${i}`))
   const genesis = keys.map((k, index) => ({ index, account: { pubKey: derivePublicKey(k), balance: 1_000_000_000n, nonce: 0 } }))
   const validatorKeys = [0, 1, 2, 3].map((i) => seed(`validator-${i}`))

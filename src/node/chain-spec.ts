@@ -98,7 +98,7 @@ function parsePoint(p: unknown, where: string): Point {
   return point
 }
 
-/** The ledger state at genesis (needs initCrypto). */
+/** The ledger state at genesis */
 export function genesisLedger(spec: ChainSpec): LedgerState {
   return createLedger(
     spec.profile.chainId,

@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto'
 import { join, resolve } from 'node:path'
 import { bytesToHex } from '../core/bytes.ts'
 import { encodeCheckpoint } from '../core/codec.ts'
-import { initCrypto } from '../core/eddsa.ts'
 import { validatorPublicKey } from '../core/quorum.ts'
 import { writeFileAtomic } from '../store/atomic-file.ts'
 import { loadKeyFile, saveKeyFile } from '../store/key-file.ts'
@@ -57,7 +56,6 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   const profile = getProfile(opts.profile)
   const artifacts = await ensureCircuitArtifacts(profile, { ptau: opts.ptau, log: opts.log })
   if (artifacts.setup === 'insecure-dev') opts.log('WARNING: circuit keys come from an INSECURE development setup (see README); fine for a devnet, never for value')
-  await initCrypto()
   const files = existsSync(join(dir, 'genesis.json')) ? await loadDevnet(dir, opts, artifacts.vk) : await createDevnet(dir, opts, artifacts.vk)
   const { spec } = files
   opts.log(

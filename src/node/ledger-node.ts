@@ -2,7 +2,6 @@
 // protocol up to the proven head and gossiping each newly proven head, and either the
 // block-producing side (mempool, proposer, validators, prover) or a follower of peers.
 import type { Transfer } from '../core/types.ts'
-import { initCrypto } from '../core/eddsa.ts'
 import { verifyQuorumCertificate } from '../core/quorum.ts'
 import { MAX_TRACKED_PEERS } from '../net/constants.ts'
 import { publishHead, subscribeHeads } from '../net/gossip.ts'
@@ -52,7 +51,6 @@ export interface LedgerNode {
 
 export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNode> {
   const { spec, log } = opts
-  await initCrypto()
   const paths = nodePaths(opts.dir)
   const chain = await ChainState.open(paths.blocks, spec)
   const cleanup: (() => Promise<unknown>)[] = [() => chain.close()]

@@ -6,7 +6,6 @@ import { readFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { hexToBytes } from '../core/bytes.ts'
 import { decodeCheckpoint } from '../core/codec.ts'
-import { initCrypto } from '../core/eddsa.ts'
 import type { Checkpoint } from '../core/types.ts'
 import { CHAIN_SPEC_FORMAT, genesisCheckpoint, parseChainSpec } from './chain-spec.ts'
 import { DEVNET_DEFAULTS } from './constants.ts'
@@ -58,7 +57,6 @@ function relative(source: string, ref: string): string {
  * `vkSource` overrides the key; else it comes from the document or a vk.json beside it.
  */
 export async function loadTrustAnchor(source?: string, vkSource?: string): Promise<TrustAnchor> {
-  await initCrypto()
   const src = source ?? join(DEVNET_DEFAULTS.dir, 'genesis.json')
   if (source === undefined && !existsSync(src)) {
     throw new NoTrustAnchor(`no trusted checkpoint: pass --checkpoint FILE|URL (a devnet writes DIR/genesis.json; its server serves /bootstrap.json)`)

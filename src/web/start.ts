@@ -3,7 +3,6 @@
 // from peers over libp2p, and the last verified checkpoint from IndexedDB.
 import { decodeAddress } from '../core/address.ts'
 import { hexToBytes } from '../core/bytes.ts'
-import { initCrypto } from '../core/eddsa.ts'
 import { signTransfer } from '../core/transfer.ts'
 import type { Checkpoint } from '../core/types.ts'
 import { createLightClient } from '../client/index.ts'
@@ -37,8 +36,6 @@ export interface BrowserClient {
 /** `bootstrap` and `pinned` come from fetchBootstrap() (src/web/fast-resume.ts), which the page runs first. */
 export async function startBrowserClient(opts: { log: (s: string) => void; bootstrap: Bootstrap; pinned: Checkpoint; store: IdbCheckpointStore; metrics: Metrics }): Promise<BrowserClient> {
   const { bootstrap, pinned, store, metrics } = opts
-  // EdDSA (circomlibjs, a wasm curve build of about a second) is needed only to sign:
-  // the send path loads it, so a (re)load shows verified state without waiting for it.
   const vk = await fetchJson(bootstrap.vkUrl ?? './vk.json')
   // ?peers=<multiaddr>,… syncs from those peers only (another tab's relayed WebRTC address, one's own node).
   const pinnedPeers = new URLSearchParams(globalThis.location?.search ?? '').get('peers')
@@ -65,7 +62,6 @@ export async function startBrowserClient(opts: { log: (s: string) => void; boots
       const to = decodeAddress(t.to)
       if (!from.ok || !to.ok) throw new TypeError('bad address')
       if (!/^\d+$/.test(t.amount)) throw new TypeError('amount must be a whole number')
-      await initCrypto()
       const sender = await client.getBalance(t.from)
       const signed = signTransfer(hexToBytes(t.keyHex), pinned.chainId, {
         from: from.value.index,

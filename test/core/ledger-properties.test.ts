@@ -7,7 +7,6 @@ import { StateTree, emptyHash, verifyAccountProof } from '../../src/core/smt.ts'
 import { hashAccount } from '../../src/core/account.ts'
 import { encodeAddress, decodeAddress } from '../../src/core/address.ts'
 import { poseidon } from '../../src/core/poseidon.ts'
-import { CryptoNotInitialised } from '../../src/core/eddsa.ts'
 import { makeAccounts, transfer, type TestAccount } from '../helpers/fixture.ts'
 
 let accounts: TestAccount[]
@@ -66,11 +65,5 @@ describe('addresses', () => {
     const typo = a.slice(0, i) + (a[i] === 'q' ? 'p' : 'q') + a.slice(i + 1)
     expect(decodeAddress(typo)).toEqual({ ok: false, reason: 'bad-address' })
     expect(decodeAddress('not an address')).toEqual({ ok: false, reason: 'bad-address' })
-  })
-})
-
-describe('crypto initialisation', () => {
-  it('is a named error class', () => {
-    expect(new CryptoNotInitialised().name).toBe('CryptoNotInitialised')
   })
 })

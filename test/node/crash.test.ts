@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bytesToHex } from '../../src/core/bytes.ts'
 import { hashHeader, verifyHeaderLink } from '../../src/core/header.ts'
 import { createLedger } from '../../src/core/ledger.ts'
-import { initCrypto } from '../../src/core/eddsa.ts'
 import { verifyQuorumCertificate } from '../../src/core/quorum.ts'
 import type { Header } from '../../src/core/types.ts'
 import { HEADERS, STATUS } from '../../src/net/protocols.ts'
@@ -29,7 +28,6 @@ const known: string[] = []
 const args = () => ['devnet', '--profile', 'test', '--http-port', '0', '--dir', dir, '--block-time-ms', '300', '--tx-rate', '5']
 
 beforeAll(async () => {
-  await initCrypto()
   dir = await mkdtemp(join(tmpdir(), 'zklight-crash-test-'))
   wire = await startWireClient()
 }, 60_000)

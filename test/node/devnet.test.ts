@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bytesToHex, equalBytes, hexToBytes } from '../../src/core/bytes.ts'
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/core/codec.ts'
 import { hashHeader, verifyHeaderLink } from '../../src/core/header.ts'
-import { initCrypto } from '../../src/core/eddsa.ts'
 import { verifyQuorumCertificate } from '../../src/core/quorum.ts'
 import { verifyAccountProof } from '../../src/core/smt.ts'
 import { hashTransfer, signTransfer } from '../../src/core/transfer.ts'
@@ -35,7 +34,6 @@ let wire: WireClient
 let keys: AccountKey[]
 
 beforeAll(async () => {
-  await initCrypto()
   dir = await mkdtemp(join(tmpdir(), 'zklight-devnet-test-'))
   devnet = await startCli(['devnet', '--profile', 'test', '--http-port', '0', '--dir', join(dir, 'devnet'), '--block-time-ms', '500', '--tx-rate', '2'])
   addr = tcpAddr(devnet.ready.multiaddrs)

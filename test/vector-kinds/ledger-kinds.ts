@@ -1,14 +1,13 @@
 // Vector kinds of the ledger ring: "header-link" (hex headers), "transfer",
 // "account-proof" and "known-answers" (Ed25519, Poseidon, Baby Jubjub keys). Their files
 // were written by the ledger work; these checks moved here unchanged in substance.
-import { beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { bytesToHex, hexToBytes } from '../../src/core/bytes.ts'
 import * as codec from '../../src/core/codec.ts'
 import { verifyHeaderLink } from '../../src/core/header.ts'
 import { createLedger, verifyTransfer } from '../../src/core/ledger.ts'
 import { poseidon } from '../../src/core/poseidon.ts'
-import { initCrypto } from '../../src/core/eddsa.ts'
 import { verifyAccountProof } from '../../src/core/smt.ts'
 import { derivePublicKey } from '../../src/core/transfer.ts'
 import type { Decoded } from '../../src/core/types.ts'
@@ -37,7 +36,6 @@ export const headerLinkKind: VectorKind = {
 
 export const transferKind: VectorKind = {
   register(file: { chainId: number; depth: number; genesis: any[]; cases: any[] }) {
-    beforeAll(() => initCrypto())
     const seen: string[] = []
     for (const c of file.cases) {
       seen.push(...rejection('transfer', c.expect))
@@ -55,7 +53,6 @@ export const transferKind: VectorKind = {
 
 export const accountProofKind: VectorKind = {
   register(file: { root: string; depth: number; cases: any[] }) {
-    beforeAll(() => initCrypto())
     const seen: string[] = []
     for (const c of file.cases) {
       seen.push(...rejection('account-proof', c.expect))
@@ -69,7 +66,6 @@ export const accountProofKind: VectorKind = {
 
 export const knownAnswersKind: VectorKind = {
   register(file: { ed25519: any[]; poseidon: any[]; babyjubPublicKey: any[] }) {
-    beforeAll(() => initCrypto())
     for (const c of file.ed25519) {
       it(`RFC 8032 Ed25519 (message ${c.message || 'empty'})`, () => {
         expect(bytesToHex(ed25519.getPublicKey(hexToBytes(c.secret)))).toBe(c.public)
