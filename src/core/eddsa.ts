@@ -7,7 +7,7 @@ import { IDENTITY, add, double, equals, fromAffine, multiply, multiplyBase8, toA
 import { bytesToBigInt, concatBytes, fieldToBytes } from './bytes.ts'
 import { BABYJUB_SUBORDER as L, FIELD_MODULUS as P } from './constants.ts'
 import { poseidon } from './poseidon.ts'
-import type { Point, Signature } from './types.ts'
+import type { Point, Signature, SignatureReason, Verdict } from './types.ts'
 
 const PRIVATE_KEY_BYTES = 32
 
@@ -36,7 +36,7 @@ export function derivePublicKey(privKey: Uint8Array): Point {
  * arithmetic on the secret scalar takes data-dependent time.
  */
 export function signPoseidon(privKey: Uint8Array, msg: bigint): Signature {
-  if (!isFieldValue(msg)) throw new RangeError('the signed message must be a field element')
+  if (!inField(msg)) throw new RangeError('the signed message must be a field element')
   const { s, nonceSeed } = expandKey(privKey)
   const A = toAffine(multiplyBase8(s >> 3n))
   const r = fromLittleEndian(blake512(concatBytes(nonceSeed, fieldToBytes(msg).reverse()))) % L
@@ -46,22 +46,26 @@ export function signPoseidon(privKey: Uint8Array, msg: bigint): Signature {
 }
 
 /**
- * True when `sig` signs `msg` under `pubKey`: what circomlibjs's eddsa.verifyPoseidon accepts
- * for field-element inputs, less what the circuit cannot prove (a key of small order, three
- * values of S; see below). Returns false, and never throws, for any other input.
+ * Whether `sig` signs `msg` under `pubKey`: accepts what circomlibjs's eddsa.verifyPoseidon
+ * accepts for field-element inputs, less what the circuit cannot prove (a key of small order,
+ * three values of S; see below). Any input gets a verdict; nothing throws.
  */
-export function verifyPoseidon(msg: bigint, sig: Signature, pubKey: Point): boolean {
-  if (!isFieldValue(msg) || typeof sig !== 'object' || sig === null) return false
+export function verifyPoseidon(msg: bigint, sig: Signature, pubKey: Point): Verdict<SignatureReason> {
+  if (typeof msg !== 'bigint' || typeof sig !== 'object' || sig === null || typeof sig.S !== 'bigint' || !isPair(sig.R8) || !isPair(pubKey)) return reject('malformed')
   const { R8, S } = sig
-  if (typeof S !== 'bigint' || S < 0n || S >= L || !isProvableS(S)) return false
-  if (!isCurvePoint(R8) || !isCurvePoint(pubKey)) return false
+  // circomlibjs would read a larger value mod p; the circuit cannot take one.
+  if (![msg, R8[0], R8[1], pubKey[0], pubKey[1]].every(inField)) return reject('not-field-element')
+  if (S < 0n || S >= L) return reject('s-out-of-range')
+  if (!isProvableS(S)) return reject('s-unprovable')
+  if (!inCurve(R8)) return reject('r8-off-curve')
+  if (!inCurve(pubKey)) return reject('key-off-curve')
   const A8 = double(double(double(fromAffine(pubKey))))
   // A key of order 1, 2, 4 or 8 has 8A = 0, so S·Base8 = R8 holds for any message:
   // circomlibjs accepts that forgery; the circuit refuses the key (its IsZero on 4A.x), and so do we.
-  if (equals(A8, IDENTITY)) return false
+  if (equals(A8, IDENTITY)) return reject('key-small-order')
   const hm = poseidon([R8[0], R8[1], pubKey[0], pubKey[1], msg])
   // S·Base8 = R8 + (8·hm)·A as in circomlibjs; 8A lies in the order-l subgroup, so hm is taken mod l.
-  return equals(multiplyBase8(S), add(fromAffine(R8), multiply(A8, hm % L)))
+  return equals(multiplyBase8(S), add(fromAffine(R8), multiply(A8, hm % L))) ? { ok: true } : reject('equation-fails')
 }
 
 // circomlib's EscalarMulFix(253, Base8), which computes S·Base8 in the circuit, adds
@@ -78,15 +82,17 @@ export function isProvableS(S: bigint): boolean {
   return (S & LOW_249_BITS) !== UNPROVABLE_S_LOW_BITS
 }
 
-function isFieldValue(x: unknown): x is bigint {
-  return typeof x === 'bigint' && x >= 0n && x < P
+function reject(reason: SignatureReason): Verdict<SignatureReason> {
+  return { ok: false, reason }
 }
 
-/** Two field elements (circomlibjs would read larger ones mod p) on the curve, as circomlibjs checks. */
-function isCurvePoint(p: unknown): p is Point {
-  if (!Array.isArray(p) || p.length !== 2) return false
-  const [x, y]: unknown[] = p
-  return isFieldValue(x) && isFieldValue(y) && inCurve([x, y])
+function inField(x: bigint): boolean {
+  return x >= 0n && x < P
+}
+
+/** An array of two bigints, as circomlibjs checks (`Array.isArray`, length 2) before using a point. */
+function isPair(p: unknown): p is Point {
+  return Array.isArray(p) && p.length === 2 && typeof p[0] === 'bigint' && typeof p[1] === 'bigint'
 }
 
 function fromLittleEndian(b: Uint8Array): bigint {

@@ -34,7 +34,7 @@ export function verifyTransferSignature(chainId: ChainId, t: Transfer, pubKey: P
   } catch {
     return false // a field outside the hash's domain: no signature can cover it
   }
-  return verifyPoseidon(msg, t.sig, pubKey)
+  return verifyPoseidon(msg, t.sig, pubKey).ok
 }
 
 /** True when the point lies on Baby Jubjub. */

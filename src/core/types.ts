@@ -81,6 +81,9 @@ export type DecodeReason = 'truncated' | 'trailing-bytes' | 'bad-tag' | 'bad-ver
 export type TransferReason =
   'index-out-of-range' | 'self-transfer' | 'unknown-sender' | 'bad-signature' | 'bad-nonce' | 'bad-amount' | 'insufficient-balance' | 'receiver-mismatch' | 'balance-overflow' | 'nonce-exhausted'
 
+/** Why an EdDSA-Poseidon signature is refused (src/core/eddsa.ts); the ledger reports each as `bad-signature`. */
+export type SignatureReason = 'malformed' | 'not-field-element' | 's-out-of-range' | 's-unprovable' | 'r8-off-curve' | 'key-off-curve' | 'key-small-order' | 'equation-fails'
+
 export type LinkReason = 'wrong-chain' | 'height-gap' | 'not-linked' | 'wrong-validator-set' | 'bad-timestamp' | 'bad-proposer'
 
 export type QuorumReason = 'wrong-validator-set' | 'unknown-signer' | 'duplicate-signer' | 'bad-signature' | 'wrong-header' | 'quorum-missing'
