@@ -1,5 +1,5 @@
 // Vector kinds of the ledger ring: "header-link" (hex headers), "transfer",
-// "account-proof" and "known-answers" (Ed25519, Poseidon, Baby Jubjub keys). Their files
+// "account-proof" and "known-answers" (Ed25519, Poseidon, Baby Jubjub keys, EdDSA-Poseidon). Their files
 // were written by the ledger work; these checks moved here unchanged in substance.
 import { expect, it } from 'vitest'
 import { ed25519 } from '@noble/curves/ed25519.js'
@@ -10,6 +10,7 @@ import { createLedger, verifyTransfer } from '../../src/core/ledger.ts'
 import { poseidon } from '../../src/core/poseidon.ts'
 import { verifyAccountProof } from '../../src/core/smt.ts'
 import { derivePublicKey } from '../../src/core/transfer.ts'
+import { signPoseidon, verifyPoseidon } from '../../src/core/eddsa.ts'
 import type { Decoded } from '../../src/core/types.ts'
 import { rejection, type VectorKind } from './vector-kind.ts'
 
@@ -65,7 +66,7 @@ export const accountProofKind: VectorKind = {
 }
 
 export const knownAnswersKind: VectorKind = {
-  register(file: { ed25519: any[]; poseidon: any[]; babyjubPublicKey: any[] }) {
+  register(file: { ed25519: any[]; poseidon: any[]; babyjubPublicKey: any[]; eddsaPoseidon: any[] }) {
     for (const c of file.ed25519) {
       it(`RFC 8032 Ed25519 (message ${c.message || 'empty'})`, () => {
         expect(bytesToHex(ed25519.getPublicKey(hexToBytes(c.secret)))).toBe(c.public)
@@ -81,6 +82,14 @@ export const knownAnswersKind: VectorKind = {
     for (const c of file.babyjubPublicKey) {
       it('Baby Jubjub public key of the circomlibjs test key', () => {
         expect(derivePublicKey(hexToBytes(c.secret)).map(String)).toEqual([c.ax, c.ay])
+      })
+    }
+    for (const c of file.eddsaPoseidon) {
+      it('EdDSA-Poseidon signature of the circomlibjs test key', () => {
+        const secret = hexToBytes(c.secret)
+        const sig = signPoseidon(secret, BigInt(c.msg))
+        expect([...sig.R8, sig.S].map(String)).toEqual([c.r8x, c.r8y, c.s])
+        expect(verifyPoseidon(BigInt(c.msg), sig, derivePublicKey(secret))).toEqual({ ok: true })
       })
     }
     return []
