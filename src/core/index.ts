@@ -31,6 +31,12 @@
  * Merkle proof does not verify against a verified state root. Account proofs bind the
  * slot's public key, so a peer cannot pass one account's balance off as another's.
  *
+ * Known gap: the state-transition circuit never checks that an account key lies on Baby
+ * Jubjub, and verifyTransfer does not check `toPubKey`, so an account can be created with an
+ * off-curve key, and a block producer can prove spends from it that the TypeScript rules
+ * refuse (test/circuits/eddsa-verifier.test.ts). Keys from derivePublicKey and from addresses
+ * are always on the curve, so only an account made on purpose with such a key is exposed.
+ *
  * Not covered: validator-set changes (the set is fixed by the checkpoint), data
  * availability of block bodies (the client does not need them to follow state roots),
  * and privacy (peers see which accounts a client asks about).
