@@ -45,7 +45,7 @@ async function proveTimes(name: 'test' | 'devnet', n: number): Promise<number[]>
   const p = getProfile(name)
   const a = await ensureCircuitArtifacts(p, { log })
   const g = await setupGenesis(p)
-  const state = createLedger(p.chainId, p.depth, g.genesis)
+  const state = createLedger(g.chainTag, p.depth, g.genesis)
   const prover = new Prover(a)
   const times: number[] = []
   try {
@@ -54,11 +54,11 @@ async function proveTimes(name: 'test' | 'devnet', n: number): Promise<number[]>
       // A full batch: B transfers from distinct senders (nonce i each).
       const transfers = Array.from({ length: p.batch }, (_, k) => {
         const to = g.genesis[(k + 1) % g.genesis.length]!
-        return signTransfer(g.keys[k]!, p.chainId, { from: k, to: to.index, toPubKey: to.account.pubKey, amount: 1n, nonce: i })
+        return signTransfer(g.keys[k]!, g.chainTag, { from: k, to: to.index, toPubKey: to.account.pubKey, amount: 1n, nonce: i })
       })
       const steps = applyBlockTransfers(state, transfers)
       const t = performance.now()
-      await prover.prove(buildWitnessInput(steps, p, old))
+      await prover.prove(buildWitnessInput(steps, p, old, g.chainTag))
       times.push(performance.now() - t)
     }
   } finally {

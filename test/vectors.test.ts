@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import type { AccountProofReason } from '../src/core/smt.ts'
 import type { DecodeReason, LinkReason, QuorumReason, TransferReason } from '../src/core/types.ts'
 import { codecKind } from './vector-kinds/codec-kind.ts'
+import { eddsaKind } from './vector-kinds/eddsa-kind.ts'
 import { headerKind } from './vector-kinds/header-kind.ts'
 import { accountProofKind, headerLinkKind, knownAnswersKind, transferKind } from './vector-kinds/ledger-kinds.ts'
 import { quorumKind } from './vector-kinds/quorum-kind.ts'
@@ -19,6 +20,7 @@ const KINDS: Record<string, VectorKind> = {
   transfer: transferKind,
   'account-proof': accountProofKind,
   'known-answers': knownAnswersKind,
+  'eddsa-poseidon': eddsaKind,
 }
 
 /** Every member of a string union, checked both ways by the compiler. */
@@ -37,6 +39,7 @@ const REQUIRED: Record<string, readonly string[]> = {
     'bad-nonce',
     'bad-amount',
     'insufficient-balance',
+    'bad-receiver-key',
     'receiver-mismatch',
     'balance-overflow',
     'nonce-exhausted',

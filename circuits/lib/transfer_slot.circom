@@ -2,6 +2,7 @@ pragma circom 2.1.6;
 // One transfer slot of a block: signature, nonce, range and balance rules, the
 // receiver key on the curve, then the sender leaf update and the receiver leaf update
 // (created when empty). A disabled slot must carry amount 0 and passes the root through.
+include "circomlib/circuits/babyjub.circom";
 include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/comparators.circom";
 include "circomlib/circuits/eddsaposeidon.circom";
@@ -69,12 +70,27 @@ template TransferSlot(D) {
     h.inputs[6] <== nonce;
     txHash <== h.out;
 
-    // The receiver key is a Baby Jubjub point (a·x² + y² = 1 + d·x²·y²), as the ledger
-    // rule bad-receiver-key requires; a disabled slot carries (0, 0), which is not.
+    // The receiver key is a Baby Jubjub point (a·x² + y² = 1 + d·x²·y²) not of small order
+    // (8·A ≠ identity, the test EdDSAPoseidonVerifier applies to senders), as the ledger rule
+    // bad-receiver-key requires: a key off the curve or of small order could never spend, and
+    // one off the curve could pass the verifier's doubling formulas. A disabled slot carries
+    // (0, 0), which is neither: both checks apply only when enabled.
     signal toAx2 <== toAx * toAx;
     signal toAy2 <== toAy * toAy;
     signal toAxy2 <== toAx2 * toAy2;
     enabled * (168700 * toAx2 + toAy2 - 1 - 168696 * toAxy2) === 0;
+    component toDbl1 = BabyDbl();
+    toDbl1.x <== toAx;
+    toDbl1.y <== toAy;
+    component toDbl2 = BabyDbl();
+    toDbl2.x <== toDbl1.xout;
+    toDbl2.y <== toDbl1.yout;
+    component toDbl3 = BabyDbl();
+    toDbl3.x <== toDbl2.xout;
+    toDbl3.y <== toDbl2.yout;
+    component toSmall = IsZero();
+    toSmall.in <== toDbl3.xout;
+    toSmall.out * enabled === 0;
 
     component sig = EdDSAPoseidonVerifier();
     sig.enabled <== enabled;

@@ -8,16 +8,18 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { ByteReader, ByteWriter } from '../../src/core/bytes.ts'
 import { readBlock, readQuorumCertificate, writeBlock, writeQuorumCertificate } from '../../src/core/codec.ts'
-import { hashHeader, hashValidatorSet } from '../../src/core/header.ts'
+import { chainTagOf, genesisCheckpointOf, makeGenesisHeader } from '../../src/core/chain.ts'
+import { hashHeader } from '../../src/core/header.ts'
 import { applyBlockTransfers, cloneLedger, createLedger, type LedgerState } from '../../src/core/ledger.ts'
-import { initCrypto } from '../../src/core/eddsa.ts'
 import { makeQuorumCertificate, signVote } from '../../src/core/quorum.ts'
 import { derivePublicKey, signTransfer } from '../../src/core/transfer.ts'
 import { computeTxRoot } from '../../src/core/tx-root.ts'
-import type { Account, Block, Header, QuorumCertificate, Transfer } from '../../src/core/types.ts'
+import type { Account, Block, ChainParams, Header, QuorumCertificate, Transfer, TrustAnchor } from '../../src/core/types.ts'
+import { hashVerificationKey } from '../../src/core/vk-hash.ts'
 import { ensureCircuitArtifacts } from '../../src/zk/artifacts.ts'
 import type { CircuitProfile } from '../../src/zk/profiles.ts'
 import { Prover } from '../../src/zk/prover.ts'
+import { setupInfoOf } from '../../src/zk/setup-info.ts'
 import { buildWitnessInput } from '../../src/zk/witness.ts'
 
 export interface BenchBlock {
@@ -32,6 +34,11 @@ export interface BenchChain {
   validatorKeys: Uint8Array[]
   validatorSet: Uint8Array[]
   genesisHeader: Header
+  genesisHash: Uint8Array
+  /** The network's signing tag and the proofs' last public input. */
+  chainTag: bigint
+  /** What a light client of this chain trusts. */
+  anchor: TrustAnchor
   blocks: BenchBlock[]
 }
 
@@ -39,23 +46,20 @@ const ACCOUNTS = 16
 const seed = (label: string) => sha256(new TextEncoder().encode(`zklight-bench:${label}`))
 
 export async function setupGenesis(profile: CircuitProfile): Promise<Omit<BenchChain, 'blocks'> & { keys: Uint8Array[] }> {
-  await initCrypto()
   const keys = Array.from({ length: ACCOUNTS }, (_, i) => seed(`account-${i}`))
   const genesis = keys.map((k, index) => ({ index, account: { pubKey: derivePublicKey(k), balance: 1_000_000_000n, nonce: 0 } }))
   const validatorKeys = [0, 1, 2, 3].map((i) => seed(`validator-${i}`))
   const validatorSet = validatorKeys.map((k) => ed25519.getPublicKey(k))
-  const state = createLedger(profile.chainId, profile.depth, genesis)
-  const genesisHeader: Header = {
-    chainId: profile.chainId,
-    height: 0,
-    parentHash: new Uint8Array(32),
-    stateRoot: state.tree.root,
-    txRoot: 0n,
-    timestamp: 1_750_000_000_000,
-    validatorSetHash: hashValidatorSet(validatorSet),
-    proposer: 0,
-  }
-  return { profile, genesis, validatorKeys, validatorSet, genesisHeader, keys }
+  const { vk } = await ensureCircuitArtifacts(profile)
+  const vkHash = hashVerificationKey(vk)
+  if (!vkHash.ok) throw new Error(`the ${profile.name} profile's verification key does not hash`)
+  const setup = setupInfoOf(vk)
+  const params: ChainParams = { networkId: seed('network'), batch: profile.batch, depth: profile.depth, vkHash: vkHash.value, ...setup }
+  // The genesis root does not depend on the tag (leaves hold keys, balances, nonces).
+  const genesisHeader = makeGenesisHeader(params, { stateRoot: createLedger(0n, profile.depth, genesis).tree.root, timestamp: 1_750_000_000_000, validatorSet })
+  const genesisHash = hashHeader(genesisHeader)
+  const anchor: TrustAnchor = { genesis: genesisHeader, params, checkpoint: genesisCheckpointOf(genesisHeader, validatorSet) }
+  return { profile, genesis, validatorKeys, validatorSet, genesisHeader, genesisHash, chainTag: chainTagOf(genesisHash), anchor, keys }
 }
 
 function encodeRecord(b: BenchBlock): Uint8Array {
@@ -91,7 +95,7 @@ export async function ensureBenchChain(profile: CircuitProfile, count: number, l
   if (blocks.length >= count) return { ...g, blocks: blocks.slice(0, count) }
 
   // Replay what is cached to reach the head state, then build the missing blocks.
-  const state: LedgerState = createLedger(profile.chainId, profile.depth, g.genesis)
+  const state: LedgerState = createLedger(g.chainTag, profile.depth, g.genesis)
   for (const b of blocks) applyBlockTransfers(state, b.block.transfers)
   let parent = blocks.length > 0 ? (blocks[blocks.length - 1] as BenchBlock).block.header : g.genesisHeader
   const pool = Array.from({ length: provers }, () => new Prover(art))
@@ -111,22 +115,22 @@ export async function ensureBenchChain(profile: CircuitProfile, count: number, l
           const to = (from + 1 + (next() % (ACCOUNTS - 1))) % ACCOUNTS
           const sender = state.accounts.get(from) as Account
           const receiver = state.accounts.get(to) as Account
-          const t = signTransfer(g.keys[from] as Uint8Array, profile.chainId, { from, to, toPubKey: receiver.pubKey, amount: BigInt(1 + (next() % 1000)), nonce: sender.nonce })
+          const t = signTransfer(g.keys[from] as Uint8Array, g.chainTag, { from, to, toPubKey: receiver.pubKey, amount: BigInt(1 + (next() % 1000)), nonce: sender.nonce })
           applyBlockTransfers(state, [t])
           transfers.push(t)
         }
         const steps = applyBlockTransfers(before, transfers)
         const header: Header = {
-          chainId: profile.chainId,
+          chainId: g.genesisHeader.chainId,
           height: parent.height + 1,
           parentHash: hashHeader(parent),
           stateRoot: state.tree.root,
-          txRoot: computeTxRoot(profile.chainId, transfers),
+          txRoot: computeTxRoot(g.chainTag, transfers),
           timestamp: parent.timestamp + 1000,
           validatorSetHash: parent.validatorSetHash,
           proposer: (parent.height + 1) % 4,
         }
-        wave.push({ block: { header, transfers }, input: buildWitnessInput(steps, profile, parent.stateRoot) })
+        wave.push({ block: { header, transfers }, input: buildWitnessInput(steps, profile, parent.stateRoot, g.chainTag) })
         parent = header
       }
       const proofs = await Promise.all(wave.map((w, i) => (pool[i % provers] as Prover).prove(w.input)))
@@ -134,7 +138,7 @@ export async function ensureBenchChain(profile: CircuitProfile, count: number, l
         const hh = hashHeader(w.block.header)
         const qc = makeQuorumCertificate(
           hh,
-          [0, 1, 2].map((v) => signVote(g.validatorKeys[v] as Uint8Array, profile.chainId, hh, v)),
+          [0, 1, 2].map((v) => signVote(g.validatorKeys[v] as Uint8Array, g.genesisHash, hh, v)),
         )
         const rec: BenchBlock = { block: w.block, proof: (proofs[i] as { proof: Uint8Array }).proof, qc }
         appendFileSync(file, encodeRecord(rec))

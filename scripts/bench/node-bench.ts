@@ -81,11 +81,11 @@ export async function benchReplay(vk: VerificationKeyJson, chain: BenchChain): P
   for (const b of blocks) {
     const link = verifyHeaderLink(parent, b.block.header, chain.validatorSet.length)
     if (!link.ok) throw new Error(`bench chain not linked: ${link.reason}`)
-    items.push({ proof: b.proof, signals: blockPublicInputs(parent, b.block.header) })
+    items.push({ proof: b.proof, signals: blockPublicInputs(parent, b.block.header, chain.chainTag) })
     parent = b.block.header
   }
   const last = blocks[blocks.length - 1]!
-  if (!verifyQuorumCertificate(last.block.header, last.qc, chain.validatorSet).ok) throw new Error('bench certificate invalid')
+  if (!verifyQuorumCertificate(last.block.header, last.qc, chain.validatorSet, chain.genesisHash).ok) throw new Error('bench certificate invalid')
   for (let i = 0; i < items.length; i += 128) {
     const r = await verifyBatch(key, items.slice(i, i + 128), random)
     if (!r.ok) throw new Error('bench proofs invalid')
@@ -93,7 +93,7 @@ export async function benchReplay(vk: VerificationKeyJson, chain: BenchChain): P
   const lightMs = performance.now() - t
 
   t = performance.now()
-  const state = createLedger(chain.profile.chainId, chain.profile.depth, chain.genesis)
+  const state = createLedger(chain.chainTag, chain.profile.depth, chain.genesis)
   let transfers = 0
   parent = chain.genesisHeader
   for (const b of blocks) {
@@ -107,7 +107,7 @@ export async function benchReplay(vk: VerificationKeyJson, chain: BenchChain): P
     if (state.tree.root !== b.block.header.stateRoot) throw new Error('replay diverged from the proven root')
     parent = b.block.header
   }
-  if (!verifyQuorumCertificate(last.block.header, last.qc, chain.validatorSet).ok) throw new Error('bench certificate invalid')
+  if (!verifyQuorumCertificate(last.block.header, last.qc, chain.validatorSet, chain.genesisHash).ok) throw new Error('bench certificate invalid')
   const replayMs = performance.now() - t
 
   const headerBytes = blocks.reduce((n, b) => n + encodeHeader(b.block.header).length, 0)

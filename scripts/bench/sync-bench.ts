@@ -7,12 +7,12 @@ import { join } from 'node:path'
 import { chromium } from '@playwright/test'
 import { encodeAddress } from '../../src/core/address.ts'
 import { bytesToHex, equalBytes } from '../../src/core/bytes.ts'
-import { encodeCheckpoint } from '../../src/core/codec.ts'
+import { encodeTrustAnchor } from '../../src/core/codec.ts'
 import { hashHeader } from '../../src/core/header.ts'
 import { createNodeHost } from '../../src/net/host.ts'
 import { PeerPenalties } from '../../src/net/rpc.ts'
 import { ChainState } from '../../src/node/chain.ts'
-import { genesisCheckpoint, genesisHash, type ChainSpec } from '../../src/node/chain-spec.ts'
+import { genesisHash, type ChainSpec } from '../../src/node/chain-spec.ts'
 import { serveWire } from '../../src/node/wire-service.ts'
 import { CHROMIUM_ARGS, serve } from './browser.ts'
 import type { BenchChain } from './chain.ts'
@@ -41,6 +41,8 @@ export async function benchBrowserSync(chain: BenchChain, vk: Record<string, unk
     validators: chain.validatorSet,
     accounts: chain.genesis.map((g) => ({ index: g.index, pubKey: g.account.pubKey, balance: g.account.balance })),
     vk,
+    networkId: chain.anchor.params.networkId,
+    setup: { setupClass: chain.anchor.params.setupClass, contributions: chain.anchor.params.contributions, transcriptHash: chain.anchor.params.transcriptHash },
   }
   if (!equalBytes(genesisHash(spec), hashHeader(chain.genesisHeader))) throw new Error('bench genesis does not match its chain spec')
   const dir = mkdtempSync(join(tmpdir(), 'zklight-sync-bench-'))
@@ -57,8 +59,8 @@ export async function benchBrowserSync(chain: BenchChain, vk: Record<string, unk
   const multiaddrs = host.getMultiaddrs().map(String)
   const first = chain.genesis[0] as BenchChain['genesis'][number]
   const bootstrap = JSON.stringify({
-    chainId: spec.profile.chainId,
-    checkpoint: bytesToHex(encodeCheckpoint(genesisCheckpoint(spec))),
+    chainId: chain.genesisHeader.chainId,
+    anchor: bytesToHex(encodeTrustAnchor(chain.anchor)),
     multiaddrs,
     vkUrl: './vk.json',
     accounts: [{ address: encodeAddress(first.index, first.account.pubKey) }],

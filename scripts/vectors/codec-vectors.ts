@@ -10,6 +10,7 @@ import {
   sampleAccount,
   sampleAccountProof,
   sampleBlock,
+  sampleChainParams,
   sampleCheckpoint,
   sampleChild,
   sampleGenesis,
@@ -72,6 +73,9 @@ export function makeCodecVectors(): VectorFile {
   const block = sampleBlock(genesis, 4, 2)
   const qc = certify(child, keys, [0, 1, 2])
   const checkpoint = sampleCheckpoint(genesis, keys.set)
+  const params = sampleChainParams()
+  const anchor = { genesis, params, checkpoint }
+  const certified = { checkpoint: sampleCheckpoint(child, keys.set), header: child, qc }
   const proof = sampleProof()
 
   const cases: CodecCase[] = [
@@ -89,6 +93,11 @@ export function makeCodecVectors(): VectorFile {
     valid('account-proof: non-inclusion, depth 8, last index', 'account-proof', sampleAccountProof(false, 8, 255)),
     valid('account-proof: depth 0', 'account-proof', sampleAccountProof(false, 0, 0)),
     valid('checkpoint: genesis', 'checkpoint', checkpoint),
+    valid('chain-params: a three-contributor ceremony', 'chain-params', params),
+    valid('chain-params: insecure-dev, smallest batch and depth', 'chain-params', { ...params, batch: 1, depth: 1, setupClass: 'insecure-dev', contributions: 0 }),
+    valid('trust-anchor: genesis header, parameters, genesis checkpoint', 'trust-anchor', anchor),
+    valid('certified-checkpoint: height 1 with its certificate', 'certified-checkpoint', certified),
+    valid('certified-checkpoint: genesis, no certificate', 'certified-checkpoint', { checkpoint, header: genesis, qc: null }),
     valid('validator-set: four keys', 'validator-set', keys.set),
     valid('validator-set: one key', 'validator-set', keys.set.slice(0, 1)),
     valid('proof: eight coordinates below q', 'proof', proof),
@@ -111,7 +120,11 @@ export function makeCodecVectors(): VectorFile {
     .u8(0)
     .u16(MAX_TREE_DEPTH + 1)
   for (let i = 0; i <= MAX_TREE_DEPTH; i++) tooDeep.field(BigInt(i))
-  const cpSetAt = 2 + 4 + 8 + 32 + 32
+  // Inside a checkpoint: chainId 2, genesisHash 6, height 38, headerHash 46, stateRoot 78, validator set 110.
+  const cpSetAt = 2 + 4 + 32 + 8 + 32 + 32
+  const cpHeightAt = 2 + 4 + 32
+  // Inside chain params: networkId 2, batch 34, depth 36, vkHash 37, setup class 69, contributions 70, transcript 72.
+  const cps = codec.encodeChainParams(params)
 
   cases.push(
     invalid('header: empty input', 'header', new Uint8Array(), 'truncated'),
@@ -160,7 +173,18 @@ export function makeCodecVectors(): VectorFile {
     invalid('account-proof: MAX_TREE_DEPTH + 1 siblings', 'account-proof', tooDeep.finish(), 'too-long'),
     invalid('account-proof: nested account with the header tag', 'account-proof', patch(apPresent, 7, [TAG.header]), 'bad-tag'),
     invalid('account-proof: absent account followed by account bytes', 'account-proof', patch(apPresent, 6, [0]), 'too-long'),
-    invalid('checkpoint: height = 2^53', 'checkpoint', patch(cp, 6, u64(1n << 53n)), 'out-of-range'),
+    invalid('checkpoint: height = 2^53', 'checkpoint', patch(cp, cpHeightAt, u64(1n << 53n)), 'out-of-range'),
+    invalid('chain-params: setup class 3', 'chain-params', patch(cps, 69, [3]), 'out-of-range'),
+    invalid('chain-params: depth 0', 'chain-params', patch(cps, 36, [0]), 'out-of-range'),
+    invalid('chain-params: depth 33', 'chain-params', patch(cps, 36, [33]), 'out-of-range'),
+    invalid('chain-params: batch 0', 'chain-params', patch(cps, 34, [0, 0]), 'out-of-range'),
+    invalid('trust-anchor: checkpoint missing', 'trust-anchor', codec.encodeTrustAnchor(anchor).slice(0, 2 + header.length + cps.length), 'truncated'),
+    invalid(
+      'certified-checkpoint: certificate flag 2',
+      'certified-checkpoint',
+      patch(codec.encodeCertifiedCheckpoint({ checkpoint, header: genesis, qc: null }), 2 + cp.length + header.length, [2]),
+      'not-canonical',
+    ),
     invalid('checkpoint: nested validator set with version 0', 'checkpoint', patch(cp, cpSetAt + 1, [0]), 'bad-version'),
     invalid('checkpoint: repeated validator key', 'checkpoint', patch(cp, cpSetAt + 4 + 32, k0), 'not-canonical'),
     invalid('validator-set: no keys', 'validator-set', prefix(TAG.validatorSet).u16(0).finish(), 'out-of-range'),

@@ -4,7 +4,7 @@ import { hashHeader, hashValidatorSet, verifyHeaderLink } from '../../src/core/h
 import { checkpointFromHeader, hashCheckpoint, verifyCheckpointHeader } from '../../src/core/checkpoint.ts'
 import { bytesToHex } from '../../src/core/bytes.ts'
 import type { Checkpoint, Header, LinkReason, ValidatorSet } from '../../src/core/types.ts'
-import { sampleChild, sampleGenesis, validatorKeys } from '../../test/fixtures/core-samples.ts'
+import { SAMPLE_GENESIS_HASH, sampleChild, sampleGenesis, validatorKeys } from '../../test/fixtures/core-samples.ts'
 import { toVectorJson, type Json } from '../../test/fixtures/vector-json.ts'
 import { expected, type VectorFile } from './vector-file.ts'
 
@@ -19,7 +19,7 @@ function checkpointCase(name: string, checkpoint: Checkpoint, header: Header, wa
 }
 
 function hashes(name: string, header: Header, set: ValidatorSet): Json[] {
-  const cp = checkpointFromHeader(header, set)
+  const cp = checkpointFromHeader(header, set, SAMPLE_GENESIS_HASH)
   return [
     { op: 'hash-header', name: `${name}: header hash`, header: toVectorJson(header), hash: bytesToHex(hashHeader(header)) },
     { op: 'hash-validator-set', name: `${name}: validator set hash`, validatorSet: toVectorJson(set), hash: bytesToHex(hashValidatorSet(set)) },
@@ -33,7 +33,7 @@ export function makeHeaderVectors(): VectorFile {
   const genesis = sampleGenesis(keys.set)
   const child = sampleChild(genesis, 4)
   const grandchild = sampleChild(child, 4)
-  const cp = checkpointFromHeader(child, keys.set)
+  const cp = checkpointFromHeader(child, keys.set, SAMPLE_GENESIS_HASH)
   const cases: Json[] = [
     ...hashes('genesis', genesis, keys.set),
     ...hashes('height 1', child, keys.set),

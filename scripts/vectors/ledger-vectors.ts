@@ -11,7 +11,8 @@ import { expected, type VectorFile } from './vector-file.ts'
 
 const seed = (label: string) => sha256(new TextEncoder().encode(`zklight-vector:${label}`))
 const hex = bytesToHex
-const chainId = 31337
+/** The signing tag of the vector network (any field element; a real one is derived from a genesis hash). */
+const chainTag = 31337n
 const depth = 8
 
 function setup() {
@@ -22,11 +23,11 @@ function setup() {
     { index: 1, pubKey: pubs[1]!, balance: (1n << 64n) - 10n, nonce: 0 },
     { index: 3, pubKey: pubs[2]!, balance: 50n, nonce: 2 ** 32 - 1 },
   ]
-  const sign = (from: number, k: number, to: number, toPub: readonly [bigint, bigint], amount: bigint, nonce: number, cid = chainId): Transfer =>
-    signTransfer(keys[k]!, cid, { from, to, toPubKey: toPub, amount, nonce })
+  const sign = (from: number, k: number, to: number, toPub: readonly [bigint, bigint], amount: bigint, nonce: number, tag = chainTag): Transfer =>
+    signTransfer(keys[k]!, tag, { from, to, toPubKey: toPub, amount, nonce })
   const ledger = () =>
     createLedger(
-      chainId,
+      chainTag,
       depth,
       accounts.map((a) => ({ index: a.index, account: { pubKey: a.pubKey, balance: a.balance, nonce: a.nonce } })),
     )
@@ -42,10 +43,12 @@ export function makeTransferVectors(): VectorFile & Record<string, unknown> {
     ['to itself', 'self-transfer', sign(0, 0, 0, pubs[0]!, 10n, 0)],
     ['from an empty slot', 'unknown-sender', sign(9, 0, 1, pubs[1]!, 10n, 0)],
     ['signed by another key', 'bad-signature', sign(0, 1, 1, pubs[1]!, 10n, 0)],
-    ['signed for another chain', 'bad-signature', sign(0, 0, 1, pubs[1]!, 10n, 0, 1)],
+    ['signed for another network', 'bad-signature', sign(0, 0, 1, pubs[1]!, 10n, 0, 1n)],
     ['replayed nonce', 'bad-nonce', sign(0, 0, 1, pubs[1]!, 10n, 1)],
     ['zero amount', 'bad-amount', sign(0, 0, 1, pubs[1]!, 0n, 0)],
     ['overdraft', 'insufficient-balance', sign(0, 0, 1, pubs[1]!, 1001n, 0)],
+    ['receiver key off the curve', 'bad-receiver-key', sign(0, 0, 7, [1n, 2n], 10n, 0)],
+    ['receiver key of small order (the identity)', 'bad-receiver-key', sign(0, 0, 7, [0n, 1n], 10n, 0)],
     ['receiver key differs', 'receiver-mismatch', sign(0, 0, 1, pubs[2]!, 10n, 0)],
     ['receiver balance would overflow u64', 'balance-overflow', sign(0, 0, 1, pubs[1]!, 10n, 0)],
     ['sender nonce exhausted', 'nonce-exhausted', sign(3, 2, 0, pubs[0]!, 1n, 2 ** 32 - 1)],
@@ -54,7 +57,7 @@ export function makeTransferVectors(): VectorFile & Record<string, unknown> {
     kind: 'transfer',
     version: 1,
     description: 'verifyTransfer on a fixed genesis: one case per TransferReason',
-    chainId,
+    chainTag: chainTag.toString(),
     depth,
     genesis: accounts.map((a) => ({ index: a.index, ax: a.pubKey[0].toString(), ay: a.pubKey[1].toString(), balance: a.balance.toString(), nonce: a.nonce })),
     cases: cases.map(([name, want, t]) => {
@@ -128,6 +131,17 @@ export function makeKnownAnswers(): VectorFile & Record<string, unknown> {
         secret: '0001020304050607080900010203040506070809000102030405060708090001',
         ax: '13277427435165878497778222415993513565335242147425444199013288855685581939618',
         ay: '13622229784656158136036771217484571176836296686641868549125388198837476602820',
+      },
+    ],
+    // circomlibjs test/eddsa.js, "Sign (using Poseidon) a single 10 bytes from 0 to 9": the same key,
+    // the message read little-endian from bytes 00 01 … 09 00 00.
+    eddsaPoseidon: [
+      {
+        secret: '0001020304050607080900010203040506070809000102030405060708090001',
+        msg: '42649378395939397566720',
+        r8x: '11384336176656855268977457483345535180380036354188103142384839473266348197733',
+        r8y: '15383486972088797283337779941324724402501462225528836549661220478783371668959',
+        s: '1672775540645840396591609181675628451599263765380031905495115170613215233181',
       },
     ],
   }

@@ -1,11 +1,8 @@
-// Baby Jubjub point packing and the curve check in plain BigInt, so addresses work
-// before `initCrypto()`. Results match circomlibjs's babyJub.packPoint/unpackPoint/inCurve.
-import { FIELD_MODULUS as P } from './constants.ts'
+// Baby Jubjub point packing and the curve check in plain BigInt.
+// Results match circomlibjs's babyJub.packPoint/unpackPoint/inCurve.
+import { BABYJUB_A as A, BABYJUB_D as D, FIELD_MODULUS as P } from './constants.ts'
 import type { Point } from './types.ts'
 
-// Twisted Edwards a·x² + y² = 1 + d·x²·y² (EIP-2494).
-const A = 168700n
-const D = 168696n
 const HALF = (P - 1n) >> 1n
 // P - 1 = 2^28 · ODD, for Tonelli–Shanks.
 const TWO_ADICITY = 28n
@@ -49,7 +46,8 @@ export function inCurve(p: Point): boolean {
   return mod(A * x2 + y2) === mod(1n + D * x2 * y2)
 }
 
-function mod(a: bigint): bigint {
+/** a mod P in [0, P). */
+export function mod(a: bigint): bigint {
   const r = a % P
   return r < 0n ? r + P : r
 }
@@ -64,8 +62,8 @@ function powMod(base: bigint, exp: bigint): bigint {
   return r
 }
 
-/** Inverse by Fermat; the inverse of 0 is 0 (unreachable here, see `unpackPoint`). */
-function invert(a: bigint): bigint {
+/** Inverse by Fermat; the inverse of 0 is 0 (unreachable here: see `unpackPoint`, and no point has Z = 0). */
+export function invert(a: bigint): bigint {
   return powMod(a, P - 2n)
 }
 

@@ -50,14 +50,7 @@ export function genesisCheckpointOf(genesis: Header, validatorSet: ValidatorSet)
   return { chainId: genesis.chainId, genesisHash: hash, height: 0, headerHash: hash, stateRoot: genesis.stateRoot, validatorSet }
 }
 
-export type TrustAnchorReason =
-  | 'not-genesis'
-  | 'params-mismatch'
-  | 'wrong-chain'
-  | 'genesis-mismatch'
-  | 'wrong-validator-set'
-  | 'bad-validator-key'
-  | 'checkpoint-mismatch'
+export type TrustAnchorReason = 'not-genesis' | 'params-mismatch' | 'wrong-chain' | 'genesis-mismatch' | 'wrong-validator-set' | 'bad-validator-key' | 'checkpoint-mismatch'
 
 /**
  * Checks that a trust anchor holds together: the genesis commits to the parameters and

@@ -3,7 +3,23 @@
 // with typed rejections for truncated, trailing, over-long or out-of-range input.
 import { BABYJUB_SUBORDER, BASE_FIELD_MODULUS, CODEC_VERSION, MAX_BLOCK_TRANSFERS, MAX_TREE_DEPTH, MAX_VALIDATORS, PROOF_BYTES, TAG } from './constants.ts'
 import { ByteReader, ByteWriter, DecodeError, bytesToBigInt, bytesToHex } from './bytes.ts'
-import type { Account, AccountProof, Block, CertifiedCheckpoint, ChainParams, Checkpoint, Decoded, Header, ProofBytes, QuorumCertificate, SetupClass, Transfer, TrustAnchor, ValidatorSet, Vote } from './types.ts'
+import type {
+  Account,
+  AccountProof,
+  Block,
+  CertifiedCheckpoint,
+  ChainParams,
+  Checkpoint,
+  Decoded,
+  Header,
+  ProofBytes,
+  QuorumCertificate,
+  SetupClass,
+  Transfer,
+  TrustAnchor,
+  ValidatorSet,
+  Vote,
+} from './types.ts'
 
 // Every writeX throws RangeError for a value its readX would reject, so whatever
 // encodes also decodes, and every accepted encoding re-encodes to the same bytes.

@@ -10,6 +10,13 @@ export const BASE_FIELD_MODULUS = 2188824287183927522224640574525727508869631115
 /** Baby Jubjub prime-order subgroup order l: an EdDSA `S` at or above it is malleable and rejected. */
 export const BABYJUB_SUBORDER = 2736030358979909402780800718157159386076813972158567259200215660948447373041n
 
+/** Baby Jubjub is the twisted Edwards curve a·x² + y² = 1 + d·x²·y² over the BN254 scalar field, with these a and d (EIP-2494). */
+export const BABYJUB_A = 168700n
+export const BABYJUB_D = 168696n
+
+/** Base8, the generator of the order-l subgroup that keys and signatures use (EIP-2494; circomlib's BASE8). */
+export const BABYJUB_BASE8 = [5299619240641551281634865583518297030282874472190772894086521144482721001553n, 16950150798460657717958625567821834550301663161624707787222815936182638968203n] as const
+
 /** Amounts and balances are u64 (the circuit range-checks 64 bits). */
 export const MAX_AMOUNT = (1n << 64n) - 1n
 

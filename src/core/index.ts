@@ -31,6 +31,12 @@
  * Merkle proof does not verify against a verified state root. Account proofs bind the
  * slot's public key, so a peer cannot pass one account's balance off as another's.
  *
+ * Known gap: the state-transition circuit never checks that an account key lies on Baby
+ * Jubjub, and verifyTransfer does not check `toPubKey`, so an account can be created with an
+ * off-curve key, and a block producer can prove spends from it that the TypeScript rules
+ * refuse (test/circuits/eddsa-verifier.test.ts). Keys from derivePublicKey and from addresses
+ * are always on the curve, so only an account made on purpose with such a key is exposed.
+ *
  * Not covered: validator-set changes (the set is fixed by the checkpoint), data
  * availability of block bodies (the client does not need them to follow state roots),
  * and privacy (peers see which accounts a client asks about).
@@ -42,7 +48,18 @@
 export type * from './types.ts'
 export { FIELD_MODULUS, MAX_AMOUNT, MAX_NONCE, PUBLIC_SIGNAL_COUNT, ADDRESS_PREFIX } from './constants.ts'
 export { bytesToHex, hexToBytes, equalBytes } from './bytes.ts'
-export { encodeCheckpoint, decodeCheckpoint, encodeTransfer, decodeTransfer, encodeAccountProof, decodeAccountProof, encodeHeader, decodeHeader, encodeTrustAnchor, decodeTrustAnchor } from './codec.ts'
+export {
+  encodeCheckpoint,
+  decodeCheckpoint,
+  encodeTransfer,
+  decodeTransfer,
+  encodeAccountProof,
+  decodeAccountProof,
+  encodeHeader,
+  decodeHeader,
+  encodeTrustAnchor,
+  decodeTrustAnchor,
+} from './codec.ts'
 export { encodeAddress, decodeAddress, type AddressParts } from './address.ts'
 export { hashTransfer, derivePublicKey, signTransfer, verifyTransferSignature, type UnsignedTransfer } from './transfer.ts'
 export { verifyAccountProof, type AccountProofReason } from './smt.ts'
@@ -52,6 +69,5 @@ export { verifyBlock, blockPublicInputs, type BlockRules, type BlockReason, type
 export { checkpointFromHeader, hashCheckpoint, verifyCheckpointHeader, verifyCertifiedCheckpoint, type CertifiedCheckpointReason } from './checkpoint.ts'
 export { chainIdOf, chainTagOf, hashChainParams, makeGenesisHeader, genesisCheckpointOf, verifyTrustAnchor, type TrustAnchorReason } from './chain.ts'
 export { hashVerificationKey, vkHashHex } from './vk-hash.ts'
-export { initCrypto } from './eddsa.ts'
 export { createLogger, silentLogger, formatLogEntry, type Logger, type LogEntry, type LogLevel } from './logger.ts'
 export type { Clock, RandomBytes } from './platform.ts'

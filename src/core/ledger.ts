@@ -3,7 +3,8 @@
 import { MAX_AMOUNT, MAX_NONCE } from './constants.ts'
 import { hashAccount } from './account.ts'
 import { StateTree } from './smt.ts'
-import { isOnCurve, verifyTransferSignature } from './transfer.ts'
+import { isSpendableKey } from './eddsa.ts'
+import { verifyTransferSignature } from './transfer.ts'
 import type { Account, AccountProof, Transfer, TransferReason, Verdict } from './types.ts'
 
 export interface LedgerState {
@@ -57,8 +58,8 @@ export function verifyTransfer(state: LedgerState, t: Transfer): Verdict<Transfe
   if (t.nonce !== sender.nonce) return { ok: false, reason: 'bad-nonce' }
   if (t.amount <= 0n || t.amount > MAX_AMOUNT) return { ok: false, reason: 'bad-amount' }
   if (t.amount > sender.balance) return { ok: false, reason: 'insufficient-balance' }
-  // A key off the curve could never sign: funds sent to it would be lost (the circuit checks it too).
-  if (!isOnCurve(t.toPubKey)) return { ok: false, reason: 'bad-receiver-key' }
+  // A key off the curve or of small order could never sign: funds sent to it would be lost (the circuit checks it too).
+  if (!isSpendableKey(t.toPubKey)) return { ok: false, reason: 'bad-receiver-key' }
   const receiver = state.accounts.get(t.to)
   if (receiver && !samePoint(receiver.pubKey, t.toPubKey)) return { ok: false, reason: 'receiver-mismatch' }
   if ((receiver?.balance ?? 0n) + t.amount > MAX_AMOUNT) return { ok: false, reason: 'balance-overflow' }

@@ -137,6 +137,9 @@ export type TransferReason =
   | 'balance-overflow'
   | 'nonce-exhausted'
 
+/** Why an EdDSA-Poseidon signature is refused (src/core/eddsa.ts); the ledger reports each as `bad-signature`. */
+export type SignatureReason = 'malformed' | 'not-field-element' | 's-out-of-range' | 's-unprovable' | 'r8-off-curve' | 'key-off-curve' | 'key-small-order' | 'equation-fails'
+
 export type LinkReason = 'wrong-chain' | 'height-gap' | 'not-linked' | 'wrong-validator-set' | 'bad-timestamp' | 'bad-proposer'
 
 export type QuorumReason = 'wrong-validator-set' | 'unknown-signer' | 'duplicate-signer' | 'bad-signature' | 'wrong-header' | 'quorum-missing'

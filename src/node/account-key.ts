@@ -16,7 +16,7 @@ export interface AccountKey {
   address: string
 }
 
-/** A fresh account key for slot `index` (needs initCrypto). */
+/** A fresh account key for slot `index` */
 export function generateAccountKey(index: number): AccountKey {
   return accountKeyFrom(new Uint8Array(randomBytes(32)), index)
 }

@@ -8,7 +8,7 @@ import { MAX_AMOUNT, MAX_VALIDATORS, PUBLIC_SIGNAL_COUNT } from '../core/constan
 import { hashHeader } from '../core/header.ts'
 import { createLedger, type LedgerState } from '../core/ledger.ts'
 import { isValidValidatorKey } from '../core/quorum.ts'
-import { isOnCurve } from '../core/transfer.ts'
+import { isSpendableKey } from '../core/eddsa.ts'
 import type { Block, ChainParams, Checkpoint, Header, Point, SetupClass, TrustAnchor, ValidatorSet } from '../core/types.ts'
 import { hashVerificationKey } from '../core/vk-hash.ts'
 import { getProfile, type CircuitProfile } from '../zk/profiles.ts'
@@ -145,7 +145,16 @@ export function parseChainSpec(text: string): ChainSpec {
   if (!hashVerificationKey(j.vk).ok) throw new ChainSpecError('vk is not a Groth16 BN254 verification key')
   const s = j.setup
   const classes: SetupClass[] = ['insecure-dev', 'single-party', 'ceremony']
-  if (s === null || typeof s !== 'object' || !classes.includes(s.class) || !Number.isInteger(s.contributions) || s.contributions < 0 || s.contributions > 0xffff || typeof s.transcriptHash !== 'string' || !HEX32.test(s.transcriptHash)) {
+  if (
+    s === null ||
+    typeof s !== 'object' ||
+    !classes.includes(s.class) ||
+    !Number.isInteger(s.contributions) ||
+    s.contributions < 0 ||
+    s.contributions > 0xffff ||
+    typeof s.transcriptHash !== 'string' ||
+    !HEX32.test(s.transcriptHash)
+  ) {
     throw new ChainSpecError('setup must be { class, contributions, transcriptHash }')
   }
   return {
@@ -164,7 +173,7 @@ function parsePoint(p: unknown, where: string): Point {
     throw new ChainSpecError(`${where} must be two decimal strings`)
   }
   const point: Point = [BigInt(p[0] as string), BigInt(p[1] as string)]
-  if (!isOnCurve(point)) throw new ChainSpecError(`${where} is not a Baby Jubjub point`)
+  if (!isSpendableKey(point)) throw new ChainSpecError(`${where} is not a Baby Jubjub point of full order`)
   return point
 }
 

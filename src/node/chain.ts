@@ -39,7 +39,7 @@ export class ChainState {
     this.served = served
   }
 
-  /** Opens the store in `dir`, writing genesis into an empty one; rebuilds both ledgers (needs initCrypto). */
+  /** Opens the store in `dir`, writing genesis into an empty one; rebuilds both ledgers */
   static async open(dir: string, spec: ChainSpec): Promise<ChainState> {
     const store = await BlockStore.open(dir)
     try {

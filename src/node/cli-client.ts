@@ -6,7 +6,6 @@ import { randomInt } from 'node:crypto'
 import { resolve } from 'node:path'
 import { decodeAddress } from '../core/address.ts'
 import { MAX_AMOUNT } from '../core/constants.ts'
-import { initCrypto } from '../core/eddsa.ts'
 import { chainTagOf } from '../core/chain.ts'
 import { signTransfer } from '../core/transfer.ts'
 import { createLightClient } from '../client/create.ts'
@@ -73,7 +72,6 @@ export const keygenCommand: CommandSpec = {
     const index = int(values, 'index', randomInt(2 ** depth), 0, 2 ** depth - 1)
     const file = resolve(str(values, 'out') ?? `zklight-${index}.key.json`)
     if (existsSync(file)) throw new UsageError(`${file} exists; pass another --out`)
-    await initCrypto()
     const key = generateAccountKey(index)
     await saveAccountKey(file, key)
     out(values.json ? json({ address: key.address, index, keyFile: file }) : `address ${key.address}\nindex   ${index}\nkey     ${file}`)
@@ -95,7 +93,6 @@ export const transferCommand: CommandSpec = {
   },
   async run(values) {
     const keyFile = required(values, 'key', 'FILE')
-    await initCrypto()
     const to = decodeAddress(required(values, 'to', 'ADDR'))
     if (!to.ok) throw new UsageError(`--to is not a zklight address`)
     const amountText = required(values, 'amount', 'N')
@@ -126,7 +123,6 @@ export const balanceCommand: CommandSpec = {
   options: clientOptions,
   positionals: { min: 1, max: 1, names: 'ADDR' },
   async run(values, [address]) {
-    await initCrypto()
     if (!decodeAddress(address as string).ok) throw new UsageError(`"${address}" is not a zklight address`)
     const b = await withLightClient(values, (c) => c.getBalance(address as string))
     if (values.json) out(json({ address, ...b, stateRoot: `0x${b.stateRoot.toString(16)}` }))

@@ -5,7 +5,6 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { equalBytes } from '../core/bytes.ts'
-import { initCrypto } from '../core/eddsa.ts'
 import { parseMultiaddr, peerIdStringOf } from '../net/dial.ts'
 import { writeFileAtomic } from '../store/atomic-file.ts'
 import { chainSpecToJson, genesisHash, parseChainSpec, type ChainSpec } from './chain-spec.ts'
@@ -127,7 +126,6 @@ export const nodeCommand: CommandSpec = {
       }
       if (!ok) throw new UsageError(`--peer "${p}" is not a multiaddr ending in /p2p/<peer id>`)
     }
-    await initCrypto()
     const paths = nodePaths(dir)
     const given = str(values, 'genesis')
     let spec: ChainSpec

@@ -9,7 +9,6 @@ import { join, resolve } from 'node:path'
 import { bytesToHex } from '../core/bytes.ts'
 import type { Logger } from '../core/logger.ts'
 import { encodeTrustAnchor } from '../core/codec.ts'
-import { initCrypto } from '../core/eddsa.ts'
 import { validatorPublicKey } from '../core/quorum.ts'
 import { writeFileAtomic } from '../store/atomic-file.ts'
 import { loadKeyFile, saveKeyFile } from '../store/key-file.ts'
@@ -59,7 +58,6 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   const profile = getProfile(opts.profile)
   const artifacts = await ensureCircuitArtifacts(profile, { ptau: opts.ptau, log: (m) => opts.logger.child('circuits').info(m) })
   if (artifacts.setup === 'insecure-dev') opts.logger.warn('circuit keys come from an INSECURE development setup (see README); fine for a devnet, never for value')
-  await initCrypto()
   const files = existsSync(join(dir, 'genesis.json')) ? await loadDevnet(dir, opts, artifacts.vk) : await createDevnet(dir, opts, artifacts.vk)
   const { spec } = files
   const identity = chainIdentity(spec)

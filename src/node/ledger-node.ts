@@ -3,7 +3,6 @@
 // block-producing side (mempool, proposer, validators, prover) or a follower of peers.
 import type { Logger } from '../core/logger.ts'
 import type { Transfer } from '../core/types.ts'
-import { initCrypto } from '../core/eddsa.ts'
 import { verifyQuorumCertificate } from '../core/quorum.ts'
 import { MAX_TRACKED_PEERS } from '../net/constants.ts'
 import type { Offence } from '../net/peer-judgement.ts'
@@ -58,7 +57,6 @@ export interface LedgerNode {
 
 export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNode> {
   const { spec, logger } = opts
-  await initCrypto()
   const paths = nodePaths(opts.dir)
   const chain = await ChainState.open(paths.blocks, spec)
   const cleanup: (() => Promise<unknown>)[] = [() => chain.close()]

@@ -8,7 +8,6 @@ import { readFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { hexToBytes } from '../core/bytes.ts'
 import { decodeTrustAnchor } from '../core/codec.ts'
-import { initCrypto } from '../core/eddsa.ts'
 import type { TrustAnchor } from '../core/types.ts'
 import { CHAIN_SPEC_FORMAT, chainIdentity, parseChainSpec } from './chain-spec.ts'
 import { DEVNET_DEFAULTS } from './constants.ts'
@@ -60,7 +59,6 @@ function relative(source: string, ref: string): string {
  * `vkSource` overrides the key; else it comes from the document or a vk.json beside it.
  */
 export async function loadTrustAnchor(source?: string, vkSource?: string): Promise<LoadedAnchor> {
-  await initCrypto()
   const src = source ?? join(DEVNET_DEFAULTS.dir, 'genesis.json')
   if (source === undefined && !existsSync(src)) {
     throw new NoTrustAnchor(`no trust anchor: pass --checkpoint FILE|URL (a devnet writes DIR/genesis.json; its server serves /bootstrap.json)`)

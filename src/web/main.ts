@@ -149,8 +149,6 @@ async function main(): Promise<void> {
     e.preventDefault()
     watchBalance(app, $<HTMLInputElement>('address').value.trim())
   })
-  // Signing needs EdDSA (a second or so to load): start loading it once the user turns to the form.
-  $('send-form').addEventListener('focusin', () => void import('../core/eddsa.ts').then((m) => m.initCrypto()), { once: true })
   $('send-form').addEventListener('submit', (e) => {
     e.preventDefault()
     const out = $('send-result')

@@ -1,4 +1,4 @@
-// Browser globals that circomlibjs and some libp2p dependencies expect from Node.
+// Browser globals that ffjavascript and some libp2p dependencies expect from Node.
 // Imported first by every browser entry (page and workers).
 import { Buffer } from 'buffer'
 

@@ -3,7 +3,6 @@
 // from peers over libp2p, and the last verified checkpoint from IndexedDB.
 import { decodeAddress } from '../core/address.ts'
 import { hexToBytes } from '../core/bytes.ts'
-import { initCrypto } from '../core/eddsa.ts'
 import { signTransfer } from '../core/transfer.ts'
 import { chainTagOf } from '../core/chain.ts'
 import type { TrustAnchor } from '../core/types.ts'
@@ -40,8 +39,6 @@ export interface BrowserClient {
 export async function startBrowserClient(opts: { log: (s: string) => void; bootstrap: Bootstrap; anchor: TrustAnchor; store: IdbCheckpointStore; metrics: Metrics }): Promise<BrowserClient> {
   const { bootstrap, anchor, store, metrics } = opts
   const pinned = anchor.checkpoint
-  // EdDSA (circomlibjs, a wasm curve build of about a second) is needed only to sign:
-  // the send path loads it, so a (re)load shows verified state without waiting for it.
   const vk = await fetchJson(bootstrap.vkUrl ?? './vk.json')
   // ?peers=<multiaddr>,… syncs from those peers only (another tab's relayed WebRTC address, one's own node).
   const pinnedPeers = new URLSearchParams(globalThis.location?.search ?? '').get('peers')
@@ -69,7 +66,6 @@ export async function startBrowserClient(opts: { log: (s: string) => void; boots
       const to = decodeAddress(t.to)
       if (!from.ok || !to.ok) throw new TypeError('bad address')
       if (!/^\d+$/.test(t.amount)) throw new TypeError('amount must be a whole number')
-      await initCrypto()
       const sender = await client.getBalance(t.from)
       const signed = signTransfer(hexToBytes(t.keyHex), chainTagOf(pinned.genesisHash), {
         from: from.value.index,

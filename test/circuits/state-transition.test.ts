@@ -8,6 +8,8 @@ import * as snarkjs from 'snarkjs'
 import { ensureCircuitArtifacts, type CircuitArtifacts } from '../../src/zk/artifacts.ts'
 import { PROFILES } from '../../src/zk/profiles.ts'
 import { buildWitnessInput, type CircuitInput } from '../../src/zk/witness.ts'
+import { verifyTransfer } from '../../src/core/ledger.ts'
+import { derivePublicKey, signTransfer } from '../../src/core/transfer.ts'
 import { computeTxRoot } from '../../src/core/tx-root.ts'
 import { applyAll, makeAccounts, makeLedger, transfer, type TestAccount } from '../helpers/fixture.ts'
 
@@ -37,12 +39,24 @@ async function witness(input: CircuitInput): Promise<{ ok: true } | { ok: false;
   return { ok: true }
 }
 
+/** Any field element works as the network's tag: it is a public input, not a circuit constant. */
+const TAG = 987654321n
+
 function validBlock(count: 1 | 2, newReceiver = true): { input: CircuitInput; newRoot: bigint } {
   const a = accounts as [TestAccount, TestAccount, TestAccount, TestAccount, TestAccount, TestAccount]
-  const state = makeLedger(P.chainId, P.depth, accounts, 3)
-  const ts = [transfer(P.chainId, a[0], newReceiver ? a[4] : a[1], 1000n, 0), transfer(P.chainId, a[1], a[2], 25n, 0)].slice(0, count)
+  const state = makeLedger(TAG, P.depth, accounts, 3)
+  const ts = [transfer(TAG, a[0], newReceiver ? a[4] : a[1], 1000n, 0), transfer(TAG, a[1], a[2], 25n, 0)].slice(0, count)
   const { oldRoot, steps } = applyAll(state, ts)
-  return { input: buildWitnessInput(steps, P, oldRoot), newRoot: state.tree.root }
+  return { input: buildWitnessInput(steps, P, oldRoot, TAG), newRoot: state.tree.root }
+}
+
+/** A correctly signed, correctly applied transfer to a new account whose key is `toPubKey` (applyTransfer does not check keys). */
+function blockTo(toPubKey: readonly [bigint, bigint]): CircuitInput {
+  const a = accounts as TestAccount[]
+  const state = makeLedger(TAG, P.depth, accounts, 3)
+  const t = signTransfer((a[0] as TestAccount).key, TAG, { from: 0, to: 9, toPubKey, amount: 10n, nonce: 0 })
+  const { oldRoot, steps } = applyAll(state, [t])
+  return buildWitnessInput(steps, P, oldRoot, TAG)
 }
 
 const mutate = (input: CircuitInput, f: (i: Record<string, any>) => void): CircuitInput => {
@@ -67,8 +81,27 @@ describe('state transition circuit (test profile)', () => {
   it('txRoot equals the TypeScript fold', () => {
     const { input } = validBlock(2)
     const a = accounts as TestAccount[]
-    const ts = [transfer(P.chainId, a[0] as TestAccount, a[4] as TestAccount, 1000n, 0), transfer(P.chainId, a[1] as TestAccount, a[2] as TestAccount, 25n, 0)]
-    expect(input.txRoot).toBe(computeTxRoot(P.chainId, ts).toString())
+    const ts = [transfer(TAG, a[0] as TestAccount, a[4] as TestAccount, 1000n, 0), transfer(TAG, a[1] as TestAccount, a[2] as TestAccount, 25n, 0)]
+    expect(input.txRoot).toBe(computeTxRoot(TAG, ts).toString())
+    expect(input.chainTag).toBe(TAG.toString())
+  })
+
+  it('accepts a transfer to a fresh key, and has no witness for one to a key off the curve or of small order', async () => {
+    const fresh = derivePublicKey(new Uint8Array(32).fill(42))
+    expect(await witness(blockTo(fresh))).toEqual({ ok: true })
+    const offCurve = await witness(blockTo([1n, 2n]))
+    expect(offCurve.ok).toBe(false)
+    const identity = await witness(blockTo([0n, 1n]))
+    expect(identity.ok).toBe(false)
+    // The ledger refuses both too, so the two agree.
+    const state = makeLedger(TAG, P.depth, accounts, 3)
+    const signer = (accounts[0] as TestAccount).key
+    for (const toPubKey of [
+      [1n, 2n],
+      [0n, 1n],
+    ] as const) {
+      expect(verifyTransfer(state, signTransfer(signer, TAG, { from: 0, to: 9, toPubKey, amount: 10n, nonce: 0 }))).toEqual({ ok: false, reason: 'bad-receiver-key' })
+    }
   })
 
   const cases: [string, (i: Record<string, any>) => void][] = [
@@ -86,6 +119,7 @@ describe('state transition circuit (test profile)', () => {
     ['enabled slots not a prefix', (i) => (i.enabled[0] = '0')],
     ['from == to', (i) => (i.to[0] = i.from[0])],
     ['sender balance forged', (i) => (i.senderBalance[0] = (BigInt(i.senderBalance[0]) + 1000n).toString())],
+    ["another network's tag (signatures and txRoot were made for this one)", (i) => (i.chainTag = (BigInt(i.chainTag) + 1n).toString())],
   ]
   for (const [name, f] of cases) {
     it(`has no witness for: ${name}`, async () => {

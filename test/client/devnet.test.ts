@@ -9,7 +9,6 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeAddress, encodeAddress } from '../../src/core/address.ts'
 import { chainTagOf } from '../../src/core/chain.ts'
-import { initCrypto } from '../../src/core/eddsa.ts'
 import { signTransfer } from '../../src/core/transfer.ts'
 import { createLightClient } from '../../src/client/create.ts'
 import type { LightClient } from '../../src/client/light-client.ts'
@@ -32,7 +31,6 @@ describe.skipIf(!haveDevnet)('light client against a real devnet', () => {
   const clients: LightClient[] = []
 
   beforeAll(async () => {
-    await initCrypto()
     vk = (await ensureCircuitArtifacts(PROFILES.test)).vk
     dir = mkdtempSync(join(tmpdir(), 'zklight-client-devnet-'))
     devnet = await startDevnet(join(dir, 'devnet'), ['--tx-rate', '0'])

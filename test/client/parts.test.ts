@@ -43,11 +43,14 @@ const set = validators.map((v) => v.pub)
 const params: ChainParams = { networkId: new Uint8Array(32).fill(9), batch: 2, depth: 8, vkHash: zeros(32), setupClass: 'insecure-dev', contributions: 1, transcriptHash: zeros(32) }
 const genesis = makeGenesisHeader(params, { stateRoot: 0n, timestamp: 0, validatorSet: set })
 const genesisHash = hashHeader(genesis)
-const header = (height: number, salt = 0): Header =>
-  height === 0 ? genesis : { ...genesis, height, parentHash: zeros(32), stateRoot: BigInt(height + salt), timestamp: height }
+const header = (height: number, salt = 0): Header => (height === 0 ? genesis : { ...genesis, height, parentHash: zeros(32), stateRoot: BigInt(height + salt), timestamp: height })
 const cp = (height: number, salt = 0): Checkpoint => checkpointFromHeader(header(height, salt), set, genesisHash)
 /** What a client saves: the checkpoint, its header and a certificate of 3 of the 4 validators. */
-const record = (height: number, salt = 0): CertifiedCheckpoint => ({ checkpoint: cp(height, salt), header: header(height, salt), qc: height === 0 ? null : certify(header(height, salt), validators, genesisHash) })
+const record = (height: number, salt = 0): CertifiedCheckpoint => ({
+  checkpoint: cp(height, salt),
+  header: header(height, salt),
+  qc: height === 0 ? null : certify(header(height, salt), validators, genesisHash),
+})
 const anchorAt = (height: number): TrustAnchor => ({ genesis, params, checkpoint: cp(height) })
 const fixedRandom = (n: number) => new Uint8Array(n)
 

@@ -12,7 +12,7 @@ import type { PendingHead } from '../../src/client/head-tracker.ts'
 import type { VerifiedBlock } from '../../src/client/verified-chain.ts'
 import type { BlockEntry } from '../../src/core/types.ts'
 import { announce, createFakeNode } from './helpers/fake-node.ts'
-import { checkpointAt, recordAt, until, untilHeight, useClientFixture } from './helpers/harness.ts'
+import { recordAt, until, untilHeight, useClientFixture } from './helpers/harness.ts'
 import { MemoryHub } from './helpers/memory-net.ts'
 import { CHAIN_PLAN } from './helpers/plan.ts'
 

@@ -1,9 +1,9 @@
 // fast-check generators of valid core objects (every value inside its codec range),
 // for the round-trip and fuzz properties of the codec tests.
 import fc from 'fast-check'
-import { BABYJUB_SUBORDER, BASE_FIELD_MODULUS, FIELD_MODULUS, MAX_TREE_DEPTH, PROOF_BYTES } from '../../src/core/constants.ts'
+import { BABYJUB_SUBORDER, BASE_FIELD_MODULUS, FIELD_MODULUS, MAX_BLOCK_TRANSFERS, MAX_TREE_DEPTH, PROOF_BYTES } from '../../src/core/constants.ts'
 import { bytesToHex, fieldToBytes } from '../../src/core/bytes.ts'
-import type { Account, AccountProof, Block, Checkpoint, Header, QuorumCertificate, Transfer, ValidatorSet } from '../../src/core/types.ts'
+import type { Account, AccountProof, Block, CertifiedCheckpoint, ChainParams, Checkpoint, Header, QuorumCertificate, SetupClass, Transfer, TrustAnchor, ValidatorSet } from '../../src/core/types.ts'
 import type { CodecName } from '../fixtures/codec-registry.ts'
 
 export const field = fc.bigInt({ min: 0n, max: FIELD_MODULUS - 1n })
@@ -55,6 +55,7 @@ export const accountProof: fc.Arbitrary<AccountProof> = fc.record({
 
 export const checkpoint: fc.Arbitrary<Checkpoint> = fc.record({
   chainId: u32,
+  genesisHash: bytes32,
   height: safeU64,
   headerHash: bytes32,
   stateRoot: field,
@@ -67,6 +68,20 @@ export const proof: fc.Arbitrary<Uint8Array> = fc.array(fc.bigInt({ min: 0n, max
   return out
 })
 
+export const chainParams: fc.Arbitrary<ChainParams> = fc.record({
+  networkId: bytes32,
+  batch: fc.integer({ min: 1, max: MAX_BLOCK_TRANSFERS }),
+  depth: fc.integer({ min: 1, max: MAX_TREE_DEPTH }),
+  vkHash: bytes32,
+  setupClass: fc.constantFrom<SetupClass>('insecure-dev', 'single-party', 'ceremony'),
+  contributions: fc.integer({ min: 0, max: 0xffff }),
+  transcriptHash: bytes32,
+})
+
+export const trustAnchor: fc.Arbitrary<TrustAnchor> = fc.record({ genesis: header, params: chainParams, checkpoint })
+
+export const certifiedCheckpoint: fc.Arbitrary<CertifiedCheckpoint> = fc.record({ checkpoint, header, qc: fc.option(quorumCertificate, { nil: null }) })
+
 export const ARBITRARIES: Record<CodecName, fc.Arbitrary<unknown>> = {
   header,
   transfer,
@@ -77,4 +92,7 @@ export const ARBITRARIES: Record<CodecName, fc.Arbitrary<unknown>> = {
   checkpoint,
   'validator-set': validatorSet,
   proof,
+  'chain-params': chainParams,
+  'trust-anchor': trustAnchor,
+  'certified-checkpoint': certifiedCheckpoint,
 }

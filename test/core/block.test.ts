@@ -12,6 +12,7 @@ import { checkRange } from '../../src/client/rules/range.ts'
 import { makeAccounts, makeLedger, transfer, type TestAccount } from '../helpers/fixture.ts'
 
 const CHAIN = 7
+const TAG = 77n
 const DEPTH = 4
 let accounts: TestAccount[]
 let genesis: LedgerState
@@ -19,7 +20,7 @@ let parent: Header
 
 beforeAll(async () => {
   accounts = await makeAccounts(4)
-  genesis = makeLedger(CHAIN, DEPTH, accounts, 3)
+  genesis = makeLedger(TAG, DEPTH, accounts, 3)
   parent = {
     chainId: CHAIN,
     height: 0,
@@ -39,7 +40,7 @@ function rootAfter(transfers: Transfer[]): bigint {
   return s.tree.root
 }
 
-const rules = (r: Partial<BlockRules> = {}): BlockRules => ({ validatorCount: 1, maxTransfers: 2, checkTxRoot: true, ...r })
+const rules = (r: Partial<BlockRules> = {}): BlockRules => ({ chainTag: TAG, validatorCount: 1, maxTransfers: 2, checkTxRoot: true, ...r })
 
 describe('verifyBlock', () => {
   it('accepts an empty child and asks for no proof', () => {
@@ -61,14 +62,14 @@ describe('verifyBlock', () => {
     expect(reason({ stateRoot: parent.stateRoot + 1n })).toBe('state-changed')
     expect(reason({ txRoot: 1n })).toBe('tx-root-mismatch')
     const [a, b, c] = accounts as [TestAccount, TestAccount, TestAccount]
-    expect(reason({}, [transfer(CHAIN, a, b, 1n, 0), transfer(CHAIN, b, c, 1n, 0), transfer(CHAIN, c, a, 1n, 0)])).toBe('too-many-transfers')
+    expect(reason({}, [transfer(TAG, a, b, 1n, 0), transfer(TAG, b, c, 1n, 0), transfer(TAG, c, a, 1n, 0)])).toBe('too-many-transfers')
   })
 
   it('re-executes transfers against the parent state, names the failing one, and leaves the state alone', () => {
     const [a, b] = accounts as [TestAccount, TestAccount]
     const before = genesis.tree.root
-    const replay = [transfer(CHAIN, a, b, 10n, 0), transfer(CHAIN, a, b, 10n, 0)] // nonce 0 twice
-    const header = { ...parent, height: 1, parentHash: hashHeader(parent), txRoot: computeTxRoot(CHAIN, replay), stateRoot: 0n }
+    const replay = [transfer(TAG, a, b, 10n, 0), transfer(TAG, a, b, 10n, 0)] // nonce 0 twice
+    const header = { ...parent, height: 1, parentHash: hashHeader(parent), txRoot: computeTxRoot(TAG, replay), stateRoot: 0n }
     expect(verifyBlock(parent, { header, transfers: replay }, rules({ parentState: genesis }))).toEqual({ ok: false, reason: 'bad-nonce', transfer: 1 })
     expect(genesis.tree.root).toBe(before)
     expect(genesis.accounts.get(a.index)?.nonce).toBe(0)
@@ -76,38 +77,38 @@ describe('verifyBlock', () => {
 
   it('accepts the honest block with the state after it, and refuses a wrong state root', () => {
     const [a, b, c] = accounts as [TestAccount, TestAccount, TestAccount]
-    const txs = [transfer(CHAIN, a, b, 10n, 0), transfer(CHAIN, b, c, 5n, 0)]
-    const header = { ...parent, height: 1, parentHash: hashHeader(parent), txRoot: computeTxRoot(CHAIN, txs), stateRoot: rootAfter(txs) }
+    const txs = [transfer(TAG, a, b, 10n, 0), transfer(TAG, b, c, 5n, 0)]
+    const header = { ...parent, height: 1, parentHash: hashHeader(parent), txRoot: computeTxRoot(TAG, txs), stateRoot: rootAfter(txs) }
     const v = verifyBlock(parent, { header, transfers: txs }, rules({ parentState: genesis }))
-    expect(v.ok && v.proofInputs).toEqual([parent.stateRoot, header.stateRoot, header.txRoot])
+    expect(v.ok && v.proofInputs).toEqual([parent.stateRoot, header.stateRoot, header.txRoot, TAG])
     expect(v.ok && v.state?.tree.root).toBe(header.stateRoot)
     expect(v.ok && v.state?.accounts.get(b.index)?.nonce).toBe(1)
     expect(genesis.accounts.get(b.index)?.nonce).toBe(0)
     const wrong = { ...header, stateRoot: header.stateRoot ^ 1n }
     expect(verifyBlock(parent, { header: wrong, transfers: txs }, rules({ parentState: genesis }))).toEqual({ ok: false, reason: 'state-root-mismatch' })
     // Without the state the rule cannot see the root is wrong: that is the proof's job.
-    expect(verifyBlock(parent, { header: wrong, transfers: txs }, rules())).toEqual({ ok: true, proofInputs: [parent.stateRoot, wrong.stateRoot, wrong.txRoot] })
+    expect(verifyBlock(parent, { header: wrong, transfers: txs }, rules())).toEqual({ ok: true, proofInputs: [parent.stateRoot, wrong.stateRoot, wrong.txRoot, TAG] })
   })
 
   it('checks txRoot only when asked', () => {
     const [a, b] = accounts as [TestAccount, TestAccount]
-    const block: Block = { header: { ...parent, height: 1, parentHash: hashHeader(parent), txRoot: 12345n, stateRoot: 1n }, transfers: [transfer(CHAIN, a, b, 1n, 0)] }
+    const block: Block = { header: { ...parent, height: 1, parentHash: hashHeader(parent), txRoot: 12345n, stateRoot: 1n }, transfers: [transfer(TAG, a, b, 1n, 0)] }
     expect(verifyBlock(parent, block, rules())).toMatchObject({ ok: false, reason: 'tx-root-mismatch' })
-    expect(verifyBlock(parent, block, rules({ checkTxRoot: false }))).toEqual({ ok: true, proofInputs: [parent.stateRoot, 1n, 12345n] })
+    expect(verifyBlock(parent, block, rules({ checkTxRoot: false }))).toEqual({ ok: true, proofInputs: [parent.stateRoot, 1n, 12345n, TAG] })
   })
 
   it('builds exactly PUBLIC_SIGNAL_COUNT public inputs in circuit order', () => {
     const h = { ...parent, height: 1, stateRoot: 5n, txRoot: 6n }
-    expect(blockPublicInputs(parent, h)).toEqual([parent.stateRoot, 5n, 6n])
-    expect(blockPublicInputs(parent, h)).toHaveLength(PUBLIC_SIGNAL_COUNT)
+    expect(blockPublicInputs(parent, h, TAG)).toEqual([parent.stateRoot, 5n, 6n, TAG])
+    expect(blockPublicInputs(parent, h, TAG)).toHaveLength(PUBLIC_SIGNAL_COUNT)
   })
 })
 
 describe('checkRange', () => {
   it('does not modify the entries it checks', () => {
     const [a, b] = accounts as [TestAccount, TestAccount]
-    const txs = [transfer(CHAIN, a, b, 1n, 0)]
-    const h1 = { ...parent, height: 1, parentHash: hashHeader(parent), txRoot: computeTxRoot(CHAIN, txs), stateRoot: 9n }
+    const txs = [transfer(TAG, a, b, 1n, 0)]
+    const h1 = { ...parent, height: 1, parentHash: hashHeader(parent), txRoot: computeTxRoot(TAG, txs), stateRoot: 9n }
     const h2 = { ...h1, height: 2, parentHash: hashHeader(h1), txRoot: 0n }
     const entries: BlockEntry[] = [
       { block: { header: h1, transfers: txs }, proof: new Uint8Array(256), qc: null },
@@ -115,7 +116,7 @@ describe('checkRange', () => {
     ]
     const snapshot = JSON.stringify(entries, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? [...v] : v))
     for (const e of entries) Object.freeze(e)
-    const v = checkRange(parent, entries, { validatorCount: 1, bodiesFrom: 2 })
+    const v = checkRange(parent, entries, { chainTag: TAG, validatorCount: 1, bodiesFrom: 2 })
     expect(v.ok).toBe(true)
     if (!v.ok) return
     expect(v.value.entries.map((e) => e.bodyVerified)).toEqual([false, true])

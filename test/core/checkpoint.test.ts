@@ -4,16 +4,16 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { checkpointFromHeader, hashCheckpoint, verifyCheckpointHeader } from '../../src/core/checkpoint.ts'
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/core/codec.ts'
 import { hashHeader } from '../../src/core/header.ts'
-import { sampleChild, sampleGenesis, validatorKeys } from '../fixtures/core-samples.ts'
+import { SAMPLE_GENESIS_HASH, sampleChild, sampleGenesis, validatorKeys } from '../fixtures/core-samples.ts'
 
 const keys = validatorKeys(4)
 const genesis = sampleGenesis(keys.set)
 const head = sampleChild(genesis, 4)
-const cp = checkpointFromHeader(head, keys.set)
+const cp = checkpointFromHeader(head, keys.set, SAMPLE_GENESIS_HASH)
 
 describe('checkpoints', () => {
   it('carry the header hash, height, chain, state root and set', () => {
-    expect(cp).toEqual({ chainId: head.chainId, height: 1, headerHash: hashHeader(head), stateRoot: head.stateRoot, validatorSet: keys.set })
+    expect(cp).toEqual({ chainId: head.chainId, genesisHash: SAMPLE_GENESIS_HASH, height: 1, headerHash: hashHeader(head), stateRoot: head.stateRoot, validatorSet: keys.set })
     expect(decodeCheckpoint(encodeCheckpoint(cp))).toEqual({ ok: true, value: cp })
     expect(hashCheckpoint(cp)).toEqual(sha256(encodeCheckpoint(cp)))
     expect(hashCheckpoint({ ...cp, height: 2 })).not.toEqual(hashCheckpoint(cp))
@@ -21,7 +21,7 @@ describe('checkpoints', () => {
 
   it('verify against the header they name', () => {
     expect(verifyCheckpointHeader(cp, head)).toEqual({ ok: true })
-    expect(verifyCheckpointHeader(checkpointFromHeader(genesis, keys.set), genesis)).toEqual({ ok: true })
+    expect(verifyCheckpointHeader(checkpointFromHeader(genesis, keys.set, SAMPLE_GENESIS_HASH), genesis)).toEqual({ ok: true })
   })
 
   it('reject a header of another chain', () => {

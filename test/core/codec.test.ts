@@ -21,6 +21,9 @@ const TAG_OF = {
   checkpoint: TAG.checkpoint,
   'validator-set': TAG.validatorSet,
   proof: TAG.proof,
+  'chain-params': TAG.chainParams,
+  'trust-anchor': TAG.trustAnchor,
+  'certified-checkpoint': TAG.certifiedCheckpoint,
 } as const
 
 /** A decode result is either ok and canonical (re-encodes to the input) or a typed rejection. */

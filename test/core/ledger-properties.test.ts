@@ -7,7 +7,6 @@ import { StateTree, emptyHash, verifyAccountProof } from '../../src/core/smt.ts'
 import { hashAccount } from '../../src/core/account.ts'
 import { encodeAddress, decodeAddress } from '../../src/core/address.ts'
 import { poseidon } from '../../src/core/poseidon.ts'
-import { CryptoNotInitialised } from '../../src/core/eddsa.ts'
 import { makeAccounts, transfer, type TestAccount } from '../helpers/fixture.ts'
 
 let accounts: TestAccount[]
@@ -21,7 +20,7 @@ describe('state tree', () => {
     expect(emptyHash(1)).toBe(poseidon([0n, 0n]))
   })
   it('proves inclusion and non-inclusion at depth 16', () => {
-    const state = createLedger(7, 16, [{ index: 40000, account: { pubKey: accounts[0]!.pubKey, balance: 9n, nonce: 0 } }])
+    const state = createLedger(7n, 16, [{ index: 40000, account: { pubKey: accounts[0]!.pubKey, balance: 9n, nonce: 0 } }])
     expect(verifyAccountProof(state.tree.root, getAccountProof(state, 40000), 16)).toEqual({ ok: true })
     expect(verifyAccountProof(state.tree.root, getAccountProof(state, 3), 16)).toEqual({ ok: true })
     expect(verifyAccountProof(state.tree.root, { ...getAccountProof(state, 3), index: 40000 }, 16)).toEqual({ ok: false, reason: 'root-mismatch' })
@@ -33,14 +32,14 @@ describe('ledger properties', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat({ max: 4 }), fc.nat({ max: 4 }), fc.bigInt({ min: 1n, max: 400n })), { minLength: 1, maxLength: 6 }), (moves) => {
         const state = createLedger(
-          5,
+          5n,
           6,
           accounts.slice(0, 3).map((a) => ({ index: a.index, account: { pubKey: a.pubKey, balance: 500n, nonce: 0 } })),
         )
         for (const [f, t, amount] of moves) {
           const from = accounts[f]!
           const sender = state.accounts.get(from.index)
-          const tx = transfer(5, from, accounts[t]!, amount, sender?.nonce ?? 0)
+          const tx = transfer(5n, from, accounts[t]!, amount, sender?.nonce ?? 0)
           if (verifyTransfer(state, tx).ok) applyTransfer(state, tx)
         }
         let total = 0n
@@ -66,11 +65,5 @@ describe('addresses', () => {
     const typo = a.slice(0, i) + (a[i] === 'q' ? 'p' : 'q') + a.slice(i + 1)
     expect(decodeAddress(typo)).toEqual({ ok: false, reason: 'bad-address' })
     expect(decodeAddress('not an address')).toEqual({ ok: false, reason: 'bad-address' })
-  })
-})
-
-describe('crypto initialisation', () => {
-  it('is a named error class', () => {
-    expect(new CryptoNotInitialised().name).toBe('CryptoNotInitialised')
   })
 })

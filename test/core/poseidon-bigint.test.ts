@@ -1,11 +1,10 @@
-// The BigInt Poseidon against circomlibjs's wasm Poseidon, for every arity, and its use before initCrypto().
+// The BigInt Poseidon against circomlibjs's wasm Poseidon, for every arity, and its use with no set-up.
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import fc from 'fast-check'
 import { buildPoseidon } from 'circomlibjs'
 import { FIELD_MODULUS as R } from '../../src/core/constants.ts'
 import { poseidon } from '../../src/core/poseidon.ts'
 import { MAX_INPUTS } from '../../src/core/poseidon-constants.ts'
-import { cryptoKit, initCrypto } from '../../src/core/eddsa.ts'
 
 const POSEIDON_1_2 = 0x115cc0f5e7d690413df64c6b9662e9cf2a3617f2743245519e19607a4417189an
 
@@ -13,11 +12,9 @@ const POSEIDON_1_2 = 0x115cc0f5e7d690413df64c6b9662e9cf2a3617f2743245519e19607a4
 const field = fc.oneof(fc.constantFrom(0n, 1n, R - 1n), fc.bigInt({ min: 0n, max: R - 1n }))
 
 describe('poseidon (BigInt)', () => {
-  it('hashes in a fresh module, before initCrypto()', async () => {
+  it('hashes in a fresh module, with no set-up', async () => {
     vi.resetModules()
     const fresh = await import('../../src/core/poseidon.ts')
-    const kit = await import('../../src/core/eddsa.ts')
-    expect(() => kit.cryptoKit()).toThrow(expect.objectContaining({ name: 'CryptoNotInitialised' }))
     expect(fresh.poseidon([1n, 2n])).toBe(POSEIDON_1_2)
   })
 
@@ -57,12 +54,5 @@ describe('poseidon (BigInt)', () => {
     expect(() => poseidon([])).toThrow(RangeError)
     expect(() => poseidon(new Array<bigint>(MAX_INPUTS + 1).fill(1n))).toThrow(RangeError)
     expect(() => poseidon(new Array<bigint>(MAX_INPUTS).fill(1n))).not.toThrow()
-  })
-
-  it('leaves cryptoKit().poseidon working after initCrypto()', async () => {
-    await initCrypto()
-    const { poseidon: wasm } = cryptoKit()
-    const xs = [3n, 4n, R - 1n]
-    expect(wasm.F.toObject(wasm(xs))).toBe(poseidon(xs))
   })
 })

@@ -1,6 +1,5 @@
 // Deterministic keys, ledgers and blocks for tests (fixed seeds, no clock, no randomness).
 import { sha256 } from '@noble/hashes/sha2.js'
-import { initCrypto } from '../../src/core/eddsa.ts'
 import { createLedger, applyBlockTransfers, type LedgerState, type TransferStep } from '../../src/core/ledger.ts'
 import { derivePublicKey, signTransfer } from '../../src/core/transfer.ts'
 import type { Point, Transfer } from '../../src/core/types.ts'
@@ -16,7 +15,6 @@ export interface TestAccount {
 }
 
 export async function makeAccounts(n: number): Promise<TestAccount[]> {
-  await initCrypto()
   return Array.from({ length: n }, (_, i) => {
     const key = seedKey(`account-${i}`)
     return { index: i, key, pubKey: derivePublicKey(key) }

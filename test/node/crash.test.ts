@@ -11,11 +11,10 @@ import { blockPublicInputs } from '../../src/core/block.ts'
 import { bytesToHex } from '../../src/core/bytes.ts'
 import { hashHeader, verifyHeaderLink } from '../../src/core/header.ts'
 import { createLedger } from '../../src/core/ledger.ts'
-import { initCrypto } from '../../src/core/eddsa.ts'
 import { verifyQuorumCertificate } from '../../src/core/quorum.ts'
 import type { Header } from '../../src/core/types.ts'
 import { HEADERS, STATUS } from '../../src/net/protocols.ts'
-import { parseChainSpec, type ChainSpec } from '../../src/node/chain-spec.ts'
+import { chainIdentity, parseChainSpec, type ChainSpec } from '../../src/node/chain-spec.ts'
 import { BlockStore } from '../../src/store/block-store.ts'
 import { terminateCurve } from '../../src/zk/curve.ts'
 import { loadVerificationKey, verifyProof, type PreparedKey } from '../../src/zk/verifier.ts'
@@ -30,7 +29,6 @@ const known: string[] = []
 const args = () => ['devnet', '--profile', 'test', '--http-port', '0', '--dir', dir, '--block-time-ms', '300', '--tx-rate', '5']
 
 beforeAll(async () => {
-  await initCrypto()
   dir = await mkdtemp(join(tmpdir(), 'zklight-crash-test-'))
   wire = await startWireClient()
 }, 60_000)
@@ -60,16 +58,16 @@ async function checkStore(spec: ChainSpec, vk: PreparedKey): Promise<{ head: num
       expect(await store.getHeader(h)).toEqual(block.header)
       if (parent) {
         expect(verifyHeaderLink(parent, block.header, spec.validators.length)).toEqual({ ok: true })
-        expect(verifyQuorumCertificate(block.header, (await store.getQc(h))!, spec.validators)).toEqual({ ok: true })
+        expect(verifyQuorumCertificate(block.header, (await store.getQc(h))!, spec.validators, chainIdentity(spec).genesisHash)).toEqual({ ok: true })
         const proof = await store.getProof(h)
         if (block.transfers.length > 0 && h <= proven) expect(proof, `proof of ${h}`).toBeDefined()
-        if (proof) expect(await verifyProof(vk, proof, blockPublicInputs(parent, block.header))).toEqual({ ok: true })
+        if (proof) expect(await verifyProof(vk, proof, blockPublicInputs(parent, block.header, chainIdentity(spec).chainTag))).toEqual({ ok: true })
       }
       parent = block.header
     }
     const accounts = await store.loadAccounts()
     const state = createLedger(
-      spec.profile.chainId,
+      chainIdentity(spec).chainTag,
       spec.profile.depth,
       [...accounts].map(([index, account]) => ({ index, account })),
     )

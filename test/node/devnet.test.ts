@@ -12,7 +12,6 @@ import { blockPublicInputs } from '../../src/core/block.ts'
 import { bytesToHex, equalBytes, hexToBytes } from '../../src/core/bytes.ts'
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/core/codec.ts'
 import { hashHeader, verifyHeaderLink } from '../../src/core/header.ts'
-import { initCrypto } from '../../src/core/eddsa.ts'
 import { verifyQuorumCertificate } from '../../src/core/quorum.ts'
 import { verifyAccountProof } from '../../src/core/smt.ts'
 import { hashTransfer, signTransfer } from '../../src/core/transfer.ts'
@@ -21,7 +20,7 @@ import { LATEST_HEIGHT } from '../../src/net/constants.ts'
 import type { BlockEntry } from '../../src/core/types.ts'
 import { ACCOUNT, HEADERS, PROOFS, STATUS, SUBMIT } from '../../src/net/protocols.ts'
 import { loadAccountKey, type AccountKey } from '../../src/node/account-key.ts'
-import { genesisCheckpoint, parseChainSpec, type ChainSpec } from '../../src/node/chain-spec.ts'
+import { chainIdentity, genesisCheckpoint, parseChainSpec, type ChainSpec } from '../../src/node/chain-spec.ts'
 import { terminateCurve } from '../../src/zk/curve.ts'
 import { loadVerificationKey, verifyProof, type PreparedKey } from '../../src/zk/verifier.ts'
 import { killAll, runCli, startCli, tcpAddr, type CliProcess } from './helpers/processes.ts'
@@ -36,7 +35,6 @@ let wire: WireClient
 let keys: AccountKey[]
 
 beforeAll(async () => {
-  await initCrypto()
   dir = await mkdtemp(join(tmpdir(), 'zklight-devnet-test-'))
   devnet = await startCli(['devnet', '--profile', 'test', '--http-port', '0', '--dir', join(dir, 'devnet'), '--block-time-ms', '500', '--tx-rate', '2'])
   addr = tcpAddr(devnet.ready.multiaddrs)
@@ -59,8 +57,8 @@ async function checkEntries(parent: Header, entries: BlockEntry[]): Promise<void
   for (const e of entries) {
     const h = e.block.header
     expect(verifyHeaderLink(parent, h, spec.validators.length)).toEqual({ ok: true })
-    expect(verifyQuorumCertificate(h, e.qc!, spec.validators)).toEqual({ ok: true })
-    if (e.block.transfers.length > 0) expect(await verifyProof(vk, e.proof!, blockPublicInputs(parent, h))).toEqual({ ok: true })
+    expect(verifyQuorumCertificate(h, e.qc!, spec.validators, chainIdentity(spec).genesisHash)).toEqual({ ok: true })
+    if (e.block.transfers.length > 0) expect(await verifyProof(vk, e.proof!, blockPublicInputs(parent, h, chainIdentity(spec).chainTag))).toEqual({ ok: true })
     else expect(h.stateRoot).toBe(parent.stateRoot)
     parent = h
   }
@@ -114,19 +112,19 @@ describe('zklight devnet', () => {
     const [from, to] = keys as [AccountKey, AccountKey]
     const acc = await wire.ask(addr, ACCOUNT, { index: from.index, height: LATEST_HEIGHT })
     const nonce = acc.accountProof.account!.nonce
-    const t = signTransfer(from.privateKey, spec.profile.chainId, { from: from.index, to: to.index, toPubKey: to.pubKey, amount: 5n, nonce })
+    const t = signTransfer(from.privateKey, chainIdentity(spec).chainTag, { from: from.index, to: to.index, toPubKey: to.pubKey, amount: 5n, nonce })
     const t0 = Date.now()
     expect(await wire.ask(addr, SUBMIT, { transfer: t })).toEqual({ kind: 'submit', accepted: true })
     expect(await wire.ask(addr, SUBMIT, { transfer: t })).toEqual({ kind: 'submit', accepted: false, reason: 'duplicate' })
-    const stale = signTransfer(from.privateKey, spec.profile.chainId, { from: from.index, to: to.index, toPubKey: to.pubKey, amount: 5n, nonce: nonce + 3 })
+    const stale = signTransfer(from.privateKey, chainIdentity(spec).chainTag, { from: from.index, to: to.index, toPubKey: to.pubKey, amount: 5n, nonce: nonce + 3 })
     expect(await wire.ask(addr, SUBMIT, { transfer: stale })).toEqual({ kind: 'submit', accepted: false, reason: 'bad-nonce' })
-    const mine = hashTransfer(spec.profile.chainId, t)
+    const mine = hashTransfer(chainIdentity(spec).chainTag, t)
     const found = await until(
       async () => {
         const s = await wire.ask(addr, STATUS, {})
         const from = Math.max(1, s.headHeight - 40)
         const r = await wire.ask(addr, PROOFS, { from, count: s.headHeight - from + 1 })
-        return r.entries.find((e) => e.block.transfers.some((x) => hashTransfer(spec.profile.chainId, x) === mine))
+        return r.entries.find((e) => e.block.transfers.some((x) => hashTransfer(chainIdentity(spec).chainTag, x) === mine))
       },
       120_000,
       'the transfer in a proven block',
@@ -164,7 +162,7 @@ describe('zklight devnet', () => {
     // A transfer sent to the follower is checked there and forwarded to the producer.
     const [from, to] = keys as [AccountKey, AccountKey]
     const pending = await wire.ask(faddr, ACCOUNT, { index: from.index, height: LATEST_HEIGHT })
-    const bad = signTransfer(from.privateKey, spec.profile.chainId, { from: from.index, to: to.index, toPubKey: to.pubKey, amount: 10n ** 15n, nonce: pending.accountProof.account!.nonce })
+    const bad = signTransfer(from.privateKey, chainIdentity(spec).chainTag, { from: from.index, to: to.index, toPubKey: to.pubKey, amount: 10n ** 15n, nonce: pending.accountProof.account!.nonce })
     expect(await wire.ask(faddr, SUBMIT, { transfer: bad })).toEqual({ kind: 'submit', accepted: false, reason: 'insufficient-balance' })
     await follower.stop()
     expect(follower.child.exitCode).toBe(0)
@@ -189,7 +187,7 @@ describe('zklight devnet', () => {
     await expect(request(bad.host, ma, SUBMIT.id, new Uint8Array(184).fill(0xff), opts)).rejects.toThrow()
     await bad.stop()
     const s = await wire.ask(addr, STATUS, {})
-    expect(s.chainId).toBe(spec.profile.chainId)
+    expect(s.chainId).toBe(chainIdentity(spec).chainId)
     expect(devnet.child.exitCode).toBeNull()
     expect(devnet.log()).toMatch(/sent a (malformed|oversized) request/)
   }, 60_000)

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { hashHeader } from '../../src/core/header.ts'
 import { silentLogger } from '../../src/core/logger.ts'
 import { STATUS } from '../../src/net/protocols.ts'
+import { chainIdentity } from '../../src/node/chain-spec.ts'
 import { startLedgerNode, type LedgerNode } from '../../src/node/ledger-node.ts'
 import { ensureCircuitArtifacts } from '../../src/zk/artifacts.ts'
 import { terminateCurve } from '../../src/zk/curve.ts'
@@ -48,7 +49,7 @@ it('refuses a block whose proof does not verify, bans the peer and keeps the val
   nodes.push(producer)
   await until(async () => (producer.chain.head.height >= 3 ? true : undefined), 10_000, 'empty blocks')
   const [a, b] = fx.accounts as [TestAccount, TestAccount]
-  expect(await producer.submit(transfer(P.chainId, a, b, 5n, 0))).toEqual({ ok: true })
+  expect(await producer.submit(transfer(chainIdentity(fx.spec).chainTag, a, b, 5n, 0))).toEqual({ ok: true })
   const bad = await until(
     async () => {
       const s = await wire.ask(tcpAddr(producer.multiaddrs()), STATUS, {})

@@ -13,7 +13,7 @@ import { verifyAccountProof } from '../../src/core/smt.ts'
 import type { Block, Transfer } from '../../src/core/types.ts'
 import { LATEST_HEIGHT } from '../../src/net/constants.ts'
 import { ChainState } from '../../src/node/chain.ts'
-import { genesisLedger, genesisHeader } from '../../src/node/chain-spec.ts'
+import { chainIdentity, genesisLedger, genesisHeader } from '../../src/node/chain-spec.ts'
 import { Mempool } from '../../src/node/mempool.ts'
 import { BlockProducer } from '../../src/node/producer.ts'
 import { ProvingPipeline } from '../../src/node/prover-pipeline.ts'
@@ -24,7 +24,7 @@ import { FakeProver, makeSpec, P, type NodeFixture } from './helpers/spec.ts'
 let fx: NodeFixture
 let dir: string
 const acct = (i: number) => fx.accounts[i] as TestAccount
-const tx = (from: number, to: number, amount: bigint, nonce: number): Transfer => transfer(P.chainId, acct(from), acct(to), amount, nonce)
+const tx = (from: number, to: number, amount: bigint, nonce: number): Transfer => transfer(chainIdentity(fx.spec).chainTag, acct(from), acct(to), amount, nonce)
 
 beforeAll(async () => {
   fx = await makeSpec()
@@ -70,7 +70,10 @@ describe('mempool', () => {
 })
 
 describe('validator', () => {
-  const rules = () => ({ chainId: P.chainId, batch: P.batch, validatorCount: 4 })
+  const rules = () => {
+    const id = chainIdentity(fx.spec)
+    return { chainId: id.chainId, chainTag: id.chainTag, genesisHash: id.genesisHash, batch: P.batch, validatorCount: 4 }
+  }
 
   function proposal(transfers: Transfer[], edit: Partial<Block['header']> = {}): { parent: Block['header']; block: Block } {
     const parent = genesisHeader(fx.spec)
@@ -109,7 +112,10 @@ describe('producer, chain state and proving pipeline', () => {
     const prover = new FakeProver()
     prover.hold()
     let pipeline = new ProvingPipeline({ chain, prover, profile: P, logger: silentLogger })
-    const validators = fx.validatorKeys.map((k, i) => new Validator(i, k, { chainId: P.chainId, batch: P.batch, validatorCount: 4 }))
+    const validators = fx.validatorKeys.map(
+      (k, i) =>
+        new Validator(i, k, { chainId: chainIdentity(fx.spec).chainId, chainTag: chainIdentity(fx.spec).chainTag, genesisHash: chainIdentity(fx.spec).genesisHash, batch: P.batch, validatorCount: 4 }),
+    )
     const mempool = new Mempool(chain.ledger)
     const producer = new BlockProducer({
       chain,
@@ -131,7 +137,7 @@ describe('producer, chain state and proving pipeline', () => {
     for (const b of [b1, b2, b3]) {
       expect(b!.header.proposer).toBe(b!.header.height % 4)
       const qc = (await chain.store.getQc(b!.header.height))!
-      expect(verifyQuorumCertificate(b!.header, qc, fx.spec.validators)).toEqual({ ok: true })
+      expect(verifyQuorumCertificate(b!.header, qc, fx.spec.validators, chainIdentity(fx.spec).genesisHash)).toEqual({ ok: true })
     }
     expect(chain.head.height).toBe(3)
     expect(chain.servedHead.header.height).toBe(0) // nothing proven yet: light clients see genesis

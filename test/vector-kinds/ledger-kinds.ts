@@ -1,16 +1,16 @@
 // Vector kinds of the ledger ring: "header-link" (hex headers), "transfer",
-// "account-proof" and "known-answers" (Ed25519, Poseidon, Baby Jubjub keys). Their files
+// "account-proof" and "known-answers" (Ed25519, Poseidon, Baby Jubjub keys, EdDSA-Poseidon). Their files
 // were written by the ledger work; these checks moved here unchanged in substance.
-import { beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { bytesToHex, hexToBytes } from '../../src/core/bytes.ts'
 import * as codec from '../../src/core/codec.ts'
 import { verifyHeaderLink } from '../../src/core/header.ts'
 import { createLedger, verifyTransfer } from '../../src/core/ledger.ts'
 import { poseidon } from '../../src/core/poseidon.ts'
-import { initCrypto } from '../../src/core/eddsa.ts'
 import { verifyAccountProof } from '../../src/core/smt.ts'
 import { derivePublicKey } from '../../src/core/transfer.ts'
+import { signPoseidon, verifyPoseidon } from '../../src/core/eddsa.ts'
 import type { Decoded } from '../../src/core/types.ts'
 import { rejection, type VectorKind } from './vector-kind.ts'
 
@@ -36,14 +36,13 @@ export const headerLinkKind: VectorKind = {
 }
 
 export const transferKind: VectorKind = {
-  register(file: { chainId: number; depth: number; genesis: any[]; cases: any[] }) {
-    beforeAll(() => initCrypto())
+  register(file: { chainTag: string; depth: number; genesis: any[]; cases: any[] }) {
     const seen: string[] = []
     for (const c of file.cases) {
       seen.push(...rejection('transfer', c.expect))
       it(`transfer: ${c.name} → ${c.expect}`, () => {
         const genesis = file.genesis.map((a) => ({ index: a.index, account: { pubKey: [BigInt(a.ax), BigInt(a.ay)] as const, balance: BigInt(a.balance), nonce: a.nonce } }))
-        const state = createLedger(file.chainId, file.depth, genesis)
+        const state = createLedger(BigInt(file.chainTag), file.depth, genesis)
         const root = state.tree.root
         expect(verdict(verifyTransfer(state, must(codec.decodeTransfer(hexToBytes(c.transfer)))))).toBe(c.expect)
         expect(state.tree.root).toBe(root) // verify changes nothing
@@ -55,7 +54,6 @@ export const transferKind: VectorKind = {
 
 export const accountProofKind: VectorKind = {
   register(file: { root: string; depth: number; cases: any[] }) {
-    beforeAll(() => initCrypto())
     const seen: string[] = []
     for (const c of file.cases) {
       seen.push(...rejection('account-proof', c.expect))
@@ -68,8 +66,7 @@ export const accountProofKind: VectorKind = {
 }
 
 export const knownAnswersKind: VectorKind = {
-  register(file: { ed25519: any[]; poseidon: any[]; babyjubPublicKey: any[] }) {
-    beforeAll(() => initCrypto())
+  register(file: { ed25519: any[]; poseidon: any[]; babyjubPublicKey: any[]; eddsaPoseidon: any[] }) {
     for (const c of file.ed25519) {
       it(`RFC 8032 Ed25519 (message ${c.message || 'empty'})`, () => {
         expect(bytesToHex(ed25519.getPublicKey(hexToBytes(c.secret)))).toBe(c.public)
@@ -85,6 +82,14 @@ export const knownAnswersKind: VectorKind = {
     for (const c of file.babyjubPublicKey) {
       it('Baby Jubjub public key of the circomlibjs test key', () => {
         expect(derivePublicKey(hexToBytes(c.secret)).map(String)).toEqual([c.ax, c.ay])
+      })
+    }
+    for (const c of file.eddsaPoseidon) {
+      it('EdDSA-Poseidon signature of the circomlibjs test key', () => {
+        const secret = hexToBytes(c.secret)
+        const sig = signPoseidon(secret, BigInt(c.msg))
+        expect([...sig.R8, sig.S].map(String)).toEqual([c.r8x, c.r8y, c.s])
+        expect(verifyPoseidon(BigInt(c.msg), sig, derivePublicKey(secret))).toEqual({ ok: true })
       })
     }
     return []

@@ -17,22 +17,23 @@ export const quorumKind: VectorKind = {
             const sk = hexToBytes(c.secretKey)
             const headerHash = hexToBytes(c.headerHash)
             expect(bytesToHex(validatorPublicKey(sk))).toBe(c.publicKey)
-            expect(bytesToHex(qcMessage(c.chainId, headerHash))).toBe(c.message)
-            expect(bytesToHex(signVote(sk, c.chainId, headerHash, c.validator).signature)).toBe(c.signature)
+            const genesisHash = hexToBytes(c.genesisHash)
+            expect(bytesToHex(qcMessage(genesisHash, headerHash))).toBe(c.message)
+            expect(bytesToHex(signVote(sk, genesisHash, headerHash, c.validator).signature)).toBe(c.signature)
           })
           break
         case 'verify-certificate':
           seen.push(...rejection('quorum', c.expect))
           it(`certificate: ${c.name}`, () => {
             const set = fromVectorJson<ValidatorSet>(c.validatorSet)
-            expect(verifyQuorumCertificate(fromVectorJson<Header>(c.header), fromVectorJson<QuorumCertificate>(c.qc), set)).toEqual(c.expect)
+            expect(verifyQuorumCertificate(fromVectorJson<Header>(c.header), fromVectorJson<QuorumCertificate>(c.qc), set, hexToBytes(c.genesisHash))).toEqual(c.expect)
           })
           break
         case 'detect-equivocation':
           if (c.expect.equivocation) seen.push('equivocation:detected')
           it(`equivocation: ${c.name}`, () => {
             const [a, b] = [fromVectorJson<CertifiedHeader>(c.a), fromVectorJson<CertifiedHeader>(c.b)]
-            expect(detectEquivocation(a, b, fromVectorJson<ValidatorSet>(c.validatorSet))).toBe(c.expect.equivocation)
+            expect(detectEquivocation(a, b, fromVectorJson<ValidatorSet>(c.validatorSet), hexToBytes(c.genesisHash))).toBe(c.expect.equivocation)
           })
           break
         default:

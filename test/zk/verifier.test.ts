@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
 import * as snarkjs from 'snarkjs'
-import { FIELD_MODULUS } from '../../src/core/constants.ts'
+import { FIELD_MODULUS, PUBLIC_SIGNAL_COUNT } from '../../src/core/constants.ts'
 import { ensureCircuitArtifacts, type CircuitArtifacts } from '../../src/zk/artifacts.ts'
 import { PROFILES } from '../../src/zk/profiles.ts'
 import { buildWitnessInput } from '../../src/zk/witness.ts'
@@ -22,18 +22,21 @@ let prover: Prover
 const proofs: ProveResult[] = []
 let ticks = 0
 
+/** The network tag the proofs are for (a public input). */
+const TAG = 4242n
+
 beforeAll(async () => {
   art = await ensureCircuitArtifacts(P)
   key = await loadVerificationKey(art.vk)
   const accounts = await makeAccounts(4)
   const a = accounts as [TestAccount, TestAccount, TestAccount, TestAccount]
-  const state = makeLedger(P.chainId, P.depth, accounts, 2)
+  const state = makeLedger(TAG, P.depth, accounts, 2)
   prover = new Prover(art)
   const timer = setInterval(() => ticks++, 5)
   try {
-    for (const ts of [[transfer(P.chainId, a[0], a[2], 10n, 0)], [transfer(P.chainId, a[1], a[3], 7n, 0), transfer(P.chainId, a[0], a[1], 3n, 1)]]) {
+    for (const ts of [[transfer(TAG, a[0], a[2], 10n, 0)], [transfer(TAG, a[1], a[3], 7n, 0), transfer(TAG, a[0], a[1], 3n, 1)]]) {
       const { oldRoot, steps } = applyAll(state, ts)
-      proofs.push(await prover.prove(buildWitnessInput(steps, P, oldRoot)))
+      proofs.push(await prover.prove(buildWitnessInput(steps, P, oldRoot, TAG)))
     }
   } finally {
     clearInterval(timer)
@@ -55,7 +58,8 @@ describe('prover', () => {
   it('proves in a worker while the event loop keeps running', () => {
     expect(proofs).toHaveLength(2)
     expect(first().proof).toHaveLength(256)
-    expect(first().publicSignals).toHaveLength(3)
+    expect(first().publicSignals).toEqual([...first().publicSignals.slice(0, 3), TAG])
+    expect(first().publicSignals).toHaveLength(PUBLIC_SIGNAL_COUNT)
     expect(ticks).toBeGreaterThan(0)
   })
 })
@@ -74,14 +78,19 @@ describe('verifyProof', () => {
     expect(r.ok).toBe(false)
   })
   it('rejects swapped public inputs', async () => {
-    const [a, b, c] = first().publicSignals as [bigint, bigint, bigint]
-    expect(await verifyProof(key, first().proof, [b, a, c])).toEqual({ ok: false, reason: 'proof-invalid' })
+    const [a, b, c, tag] = first().publicSignals as [bigint, bigint, bigint, bigint]
+    expect(await verifyProof(key, first().proof, [b, a, c, tag])).toEqual({ ok: false, reason: 'proof-invalid' })
   })
   it('rejects another block’s signals', async () => {
     expect(await verifyProof(key, first().proof, (proofs[1] as ProveResult).publicSignals)).toEqual({ ok: false, reason: 'proof-invalid' })
   })
+  it("rejects the same proof under another network's tag", async () => {
+    const s = [...first().publicSignals]
+    s[3] = TAG + 1n
+    expect(await verifyProof(key, first().proof, s)).toEqual({ ok: false, reason: 'proof-invalid' })
+  })
   it('rejects truncated signals', async () => {
-    expect(await verifyProof(key, first().proof, first().publicSignals.slice(0, 2))).toEqual({ ok: false, reason: 'signal-count' })
+    expect(await verifyProof(key, first().proof, first().publicSignals.slice(0, PUBLIC_SIGNAL_COUNT - 1))).toEqual({ ok: false, reason: 'signal-count' })
   })
   it('rejects a signal equal to the field modulus', async () => {
     const s = [...first().publicSignals]

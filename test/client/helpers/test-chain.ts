@@ -68,7 +68,15 @@ export function certify(header: Header, validators: Validator[], genesisHash: Ui
 export function testParams(vk: unknown, networkLabel = 'zklight-test-network'): ChainParams {
   const vkHash = hashVerificationKey(vk)
   if (!vkHash.ok) throw new Error('the test profile verification key does not hash')
-  return { networkId: sha256(new TextEncoder().encode(networkLabel)), batch: P.batch, depth: P.depth, vkHash: vkHash.value, setupClass: 'insecure-dev', contributions: 1, transcriptHash: new Uint8Array(32) }
+  return {
+    networkId: sha256(new TextEncoder().encode(networkLabel)),
+    batch: P.batch,
+    depth: P.depth,
+    vkHash: vkHash.value,
+    setupClass: 'insecure-dev',
+    contributions: 1,
+    transcriptHash: new Uint8Array(32),
+  }
 }
 
 export function nextHeader(parent: Header, stateRoot: bigint, txRoot: bigint, extra: Partial<Header> = {}): Header {

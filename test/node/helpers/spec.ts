@@ -18,7 +18,34 @@ export interface NodeFixture {
 }
 
 /** Four validators; accounts 0..funded-1 funded with 1,000,000 each (of `total` with keys). */
-export async function makeSpec(funded = 4, total = 6, vk: Record<string, unknown> = { protocol: 'groth16', curve: 'bn128', nPublic: PUBLIC_SIGNAL_COUNT }): Promise<NodeFixture> {
+/**
+ * A verification key of the right shape whose points are not on the curve: enough for
+ * specs whose blocks the FakeProver "proves" (the store and the pipeline do not verify).
+ */
+export const SHAPED_VK: Record<string, unknown> = {
+  protocol: 'groth16',
+  curve: 'bn128',
+  nPublic: PUBLIC_SIGNAL_COUNT,
+  vk_alpha_1: ['1', '2', '1'],
+  vk_beta_2: [
+    ['1', '2'],
+    ['3', '4'],
+    ['1', '0'],
+  ],
+  vk_gamma_2: [
+    ['5', '6'],
+    ['7', '8'],
+    ['1', '0'],
+  ],
+  vk_delta_2: [
+    ['9', '10'],
+    ['11', '12'],
+    ['1', '0'],
+  ],
+  IC: Array.from({ length: PUBLIC_SIGNAL_COUNT + 1 }, (_, i) => [String(i + 1), String(i + 2), '1']),
+}
+
+export async function makeSpec(funded = 4, total = 6, vk: Record<string, unknown> = SHAPED_VK, network = 'node-test-network'): Promise<NodeFixture> {
   const accounts = await makeAccounts(total)
   const validatorKeys = [0, 1, 2, 3].map((i) => seedKey(`node-validator-${i}`))
   return {
@@ -26,10 +53,12 @@ export async function makeSpec(funded = 4, total = 6, vk: Record<string, unknown
     accounts,
     spec: {
       profile: P,
+      networkId: seedKey(network),
       genesisTime: 1_700_000_000_000,
       validators: validatorKeys.map(validatorPublicKey),
       accounts: accounts.slice(0, funded).map((a) => ({ index: a.index, pubKey: a.pubKey, balance: 1_000_000n })),
       vk,
+      setup: { setupClass: 'insecure-dev', contributions: 1, transcriptHash: new Uint8Array(32) },
     },
   }
 }
@@ -55,7 +84,7 @@ export class FakeProver implements ProverLike {
   async prove(input: Record<string, unknown>) {
     await this.gate
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs))
-    const signals = ['oldRoot', 'newRoot', 'txRoot'].map((k) => BigInt(input[k] as string))
+    const signals = ['oldRoot', 'newRoot', 'txRoot', 'chainTag'].map((k) => BigInt(input[k] as string))
     this.proved.push(this.proved.length)
     return { proof: makeProof(Number(signals[1]! % 1000n)), publicSignals: signals }
   }
