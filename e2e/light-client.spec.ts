@@ -110,6 +110,8 @@ test('WebSockets is the fallback when the WebRTC-Direct address does not answer'
   await expect(page.locator(`#peers-list li[data-peer="${nodeId()}"]`)).toHaveAttribute('data-transport', 'websockets')
   await expect(page.locator('#peers-list')).toContainText('websockets')
   expect(sockets.urls.length).toBeGreaterThan(0)
+  const m = await page.evaluate(() => (globalThis as any).zklight.metrics as Record<string, number>)
+  console.log(`fallback: first peer ${((m.firstPeerMs as number) - (m.clientStartedMs as number)).toFixed(0)} ms after the client started`)
 })
 
 test('a reload resumes from the IndexedDB checkpoint', async ({ page }) => {
