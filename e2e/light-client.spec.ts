@@ -1,7 +1,9 @@
 // The web app in real Chromium against a real devnet over real WebRTC (loopback):
-// cold sync, resume from IndexedDB after a reload, a corrupt stored checkpoint,
-// and a transfer signed in the page and seen in a verified block.
+// cold sync over WebRTC-Direct (WebSockets only as a fallback), resume from IndexedDB
+// after a reload, a tampered kept proof and a corrupt stored checkpoint ignored, a tab
+// syncing from another tab, and a transfer signed in the page seen in a verified block.
 import { expect, test, type Page } from '@playwright/test'
+import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { startDevnet, type Devnet } from './devnet.ts'
 
@@ -22,42 +24,103 @@ test.afterAll(async () => {
   await devnet?.stop()
 })
 
+interface PeerView {
+  id: string
+  transport: string
+}
+
+const peerIdOf = (addr: string): string => addr.split('/p2p/').at(-1) as string
+const nodeId = (): string => peerIdOf(devnet.ready.multiaddrs[0] as string)
+const nodeAddr = (kind: RegExp): string => {
+  const a = devnet.ready.multiaddrs.find((m) => kind.test(m))
+  if (!a) throw new Error(`the devnet announces no address matching ${kind}: ${devnet.ready.multiaddrs.join(' ')}`)
+  return a
+}
+
 async function verifiedBalance(page: Page): Promise<string> {
   const out = page.locator('#balance-result.verified')
   await expect(out).toBeVisible({ timeout: 120_000 })
   return (await out.getAttribute('data-balance')) ?? ''
 }
 
-test('cold sync shows a verified balance', async ({ page }) => {
+const peersOf = (page: Page): Promise<PeerView[]> => page.evaluate(() => (globalThis as any).zklight.client.peers() as PeerView[])
+
+/** Counts the WebSockets a page opens (Chromium reports each one, whoever opens it). */
+function countWebSockets(page: Page): { urls: string[] } {
+  const seen = { urls: [] as string[] }
+  page.on('websocket', (ws) => seen.urls.push(ws.url()))
+  return seen
+}
+
+/**
+ * Waits until the IndexedDB checkpoint is the verified tip (and, with `keptProof`, a
+ * balance proof of the first demo account is kept at exactly its height), then stops the
+ * page's client in the same task, so nothing is saved or kept after. Returns the stored height.
+ */
+async function settleStorage(page: Page, opts: { keptProof: boolean }): Promise<number> {
+  let height = -1
+  await expect(async () => {
+    height = await page.evaluate(async (keptProof) => {
+      const z = (globalThis as any).zklight
+      const address = z.bootstrap.accounts[0].address as string
+      const key = `zklight:balance:${z.bootstrap.chainId}:${address}`
+      const keptAt = (h: number) => (JSON.parse(localStorage.getItem(key) ?? '[]') as { height: number }[]).some((k) => k.height === h)
+      const stored = (await z.store.load()).record?.checkpoint.height as number | undefined
+      if (stored === undefined || stored === 0 || stored !== z.client.health().verifiedHeight || (keptProof && !keptAt(stored))) return -1
+      await z.client.stop()
+      const after = (await z.store.load()).record?.checkpoint.height as number | undefined
+      return after === stored && (!keptProof || keptAt(stored)) ? stored : -2
+    }, opts.keptProof)
+    expect(height, 'stored checkpoint at the verified tip (and a kept proof at its height)').toBeGreaterThan(0)
+  }).toPass({ timeout: 120_000, intervals: [50] })
+  return height
+}
+
+test('cold sync over WebRTC-Direct shows a verified balance, with no WebSocket', async ({ page }) => {
+  const sockets = countWebSockets(page)
   await page.goto(devnet.ready.url)
-  await expect(page.locator('#status')).toHaveAttribute('data-status', /synced|syncing/, { timeout: 120_000 })
+  await expect(page.locator('#status')).toHaveAttribute('data-status', 'synced', { timeout: 120_000 })
   const balance = await verifiedBalance(page)
   expect(BigInt(balance)).toBeGreaterThan(0n)
   await expect(page.locator('#origin')).toContainText('pinned')
-  const height = Number(await page.locator('#verified-height').textContent())
-  expect(height).toBeGreaterThanOrEqual(0)
+  const height = await page.evaluate(() => (globalThis as any).zklight.client.health().verifiedHeight as number)
+  expect(height).toBeGreaterThan(0)
+  await expect(page.locator('#verified-height')).not.toHaveText('0')
   await expect(page.locator('zklight-balance')).toHaveAttribute('data-state', 'verified', { timeout: 120_000 })
+  // The node was reached over WebRTC-Direct, and the page says so; the devnet also listens on WebSockets.
+  expect(await peersOf(page)).toEqual([expect.objectContaining({ id: nodeId(), transport: 'webrtc-direct' })])
+  await expect(page.locator(`#peers-list li[data-peer="${nodeId()}"]`)).toHaveAttribute('data-transport', 'webrtc-direct')
+  await expect(page.locator('#peers-list')).toContainText('webrtc-direct')
+  expect(sockets.urls).toEqual([])
+})
+
+test('WebSockets is the fallback when the WebRTC-Direct address does not answer', async ({ page }) => {
+  const sockets = countWebSockets(page)
+  // The node's own WebRTC-Direct address with another certificate hash: DTLS cannot
+  // match it, so every WebRTC-Direct attempt fails and the client falls back.
+  const direct = nodeAddr(/\/webrtc-direct\/certhash\//)
+  const wrongHash = `u${Buffer.concat([Buffer.from([0x12, 0x20]), randomBytes(32)]).toString('base64url')}`
+  const broken = direct.replace(/\/certhash\/[^/]+/, `/certhash/${wrongHash}`)
+  const ws = nodeAddr(/\/tcp\/\d+\/ws\/p2p\//)
+  await page.goto(`${devnet.ready.url}?peers=${encodeURIComponent(`${broken},${ws}`)}`)
+  await expect(page.locator('#status')).toHaveAttribute('data-status', 'synced', { timeout: 120_000 })
+  await verifiedBalance(page)
+  expect(await page.evaluate(() => (globalThis as any).zklight.client.health().verifiedHeight as number)).toBeGreaterThan(0)
+  expect(await peersOf(page)).toEqual([expect.objectContaining({ id: nodeId(), transport: 'websockets' })])
+  await expect(page.locator(`#peers-list li[data-peer="${nodeId()}"]`)).toHaveAttribute('data-transport', 'websockets')
+  await expect(page.locator('#peers-list')).toContainText('websockets')
+  expect(sockets.urls.length).toBeGreaterThan(0)
+  const m = await page.evaluate(() => (globalThis as any).zklight.metrics as Record<string, number>)
+  console.log(`fallback: first peer ${((m.firstPeerMs as number) - (m.clientStartedMs as number)).toFixed(0)} ms after the client started`)
 })
 
 test('a reload resumes from the IndexedDB checkpoint', async ({ page }) => {
   await page.goto(devnet.ready.url)
   await verifiedBalance(page)
-  // Wait until a checkpoint past genesis exists, then reload.
-  await expect.poll(async () => Number(await page.locator('#verified-height').textContent()), { timeout: 120_000 }).toBeGreaterThan(0)
-  await page.waitForTimeout(2500) // checkpoint writes are throttled
-  // Blocks arrive every second: reload right after the balance of the newest verified head
-  // was kept, so the stored checkpoint (at most that head) has a kept proof at its height.
-  await page.waitForFunction(
-    () => {
-      const z = (globalThis as any).zklight
-      const h = z.client.health().verifiedHeight as number
-      return Object.keys(localStorage).some((k) => k.startsWith('zklight:balance:') && (JSON.parse(localStorage.getItem(k) as string) as { height: number }[])[0]?.height === h)
-    },
-    null,
-    { timeout: 60_000, polling: 10 },
-  )
+  const stored = await settleStorage(page, { keptProof: true })
   await page.reload()
-  await expect(page.locator('#origin')).toContainText('IndexedDB', { timeout: 60_000 })
+  await expect(page.locator('#origin')).toContainText(`IndexedDB checkpoint at height ${stored}`, { timeout: 60_000 })
+  await expect(page.locator('#resume')).toHaveAttribute('data-resume', 'verified')
   await verifiedBalance(page)
   await expect.poll(() => page.evaluate(() => typeof (globalThis as any).zklight?.origin), { timeout: 60_000 }).toBe('string')
   const m = await page.evaluate(() => (globalThis as any).zklight.metrics as Record<string, number>)
@@ -71,7 +134,8 @@ test('a reload resumes from the IndexedDB checkpoint', async ({ page }) => {
 test('a tampered kept account proof is not shown as verified on reload', async ({ page }) => {
   await page.goto(devnet.ready.url)
   await verifiedBalance(page)
-  await page.waitForTimeout(2500)
+  // Without the tamper, this state resumes with a balance from storage (the test above).
+  const stored = await settleStorage(page, { keptProof: true })
   const touched = await page.evaluate(() => {
     let n = 0
     for (let i = 0; i < localStorage.length; i++) {
@@ -89,6 +153,9 @@ test('a tampered kept account proof is not shown as verified on reload', async (
   })
   expect(touched).toBeGreaterThan(0)
   await page.reload()
+  await expect(page.locator('#origin')).toContainText(`IndexedDB checkpoint at height ${stored}`, { timeout: 60_000 })
+  // The kept proof at the stored height was found and failed against the stored root.
+  await expect(page.locator('#resume')).toHaveAttribute('data-resume', 'proof-invalid')
   await verifiedBalance(page)
   const m = await page.evaluate(() => (globalThis as any).zklight.metrics as Record<string, number>)
   // Nothing was shown from storage: the first verified balance came from a peer, after the client started.
@@ -98,7 +165,7 @@ test('a tampered kept account proof is not shown as verified on reload', async (
 test('a corrupt stored checkpoint is ignored, not trusted', async ({ page }) => {
   await page.goto(devnet.ready.url)
   await verifiedBalance(page)
-  await page.waitForTimeout(2500)
+  await settleStorage(page, { keptProof: false })
   // Flip bytes of every stored record in place.
   const touched = await page.evaluate(async () => {
     const dbs = await indexedDB.databases()
@@ -141,26 +208,37 @@ test('a corrupt stored checkpoint is ignored, not trusted', async ({ page }) => 
   await verifiedBalance(page)
 })
 
-test('a tab syncs from another tab over WebRTC, with the node only relaying the signalling', async ({ browser }) => {
+test('a tab syncs from another tab over direct WebRTC; the node only relays the signalling', async ({ browser }) => {
   const ctxA = await browser.newContext()
   const ctxB = await browser.newContext() // separate profiles: B has no stored checkpoint
   try {
     const a = await ctxA.newPage()
     await a.goto(devnet.ready.url)
     await verifiedBalance(a)
-    // A's reachable address: through the node's relay, upgraded to a direct WebRTC connection.
+    // A's reachable address: through the node's relay (reached over WebRTC-Direct), upgraded to a direct WebRTC connection.
     const addr = await a
-      .waitForFunction(() => ((globalThis as any).zklight.client.addresses() as string[]).find((x) => x.includes('/p2p-circuit/webrtc/')), null, { timeout: 60_000, polling: 200 })
+      .waitForFunction(() => ((globalThis as any).zklight.client.addresses() as string[]).find((x) => x.includes('/webrtc-direct/') && x.includes('/p2p-circuit/webrtc/')), null, {
+        timeout: 60_000,
+        polling: 200,
+      })
       .then((h) => h.jsonValue() as Promise<string>)
-    const aId = addr.split('/p2p/').at(-1) as string
+    const aId = peerIdOf(addr)
     const aHeight = await a.evaluate(() => (globalThis as any).zklight.client.health().verifiedHeight as number)
     const b = await ctxB.newPage()
+    const bSockets = countWebSockets(b)
     b.on('console', (m) => process.stderr.write(`[tab B ${m.type()}] ${m.text()}\n`))
     await b.goto(`${devnet.ready.url}?peers=${encodeURIComponent(addr)}`)
     await expect(b.locator('#status')).toHaveAttribute('data-status', 'synced', { timeout: 120_000 })
     const h = await b.evaluate(() => (globalThis as any).zklight.client.health() as { verifiedHeight: number; peers: number })
     expect(h.verifiedHeight).toBeGreaterThanOrEqual(Math.max(1, aHeight))
-    expect(h.peers).toBe(1) // only tab A answers B's requests
+    // B's only zklight peer is tab A, over a direct browser-to-browser connection: the node,
+    // though connected as B's relay, is not one, so it was asked nothing.
+    expect(await peersOf(b)).toEqual([expect.objectContaining({ id: aId, transport: 'webrtc' })])
+    await expect(b.locator(`#peers-list li[data-peer="${aId}"]`)).toHaveAttribute('data-transport', 'webrtc')
+    expect(h.peers).toBe(1)
+    // A sees B (its one peer besides the node) on the same direct connection.
+    await expect.poll(async () => (await peersOf(a)).filter((p) => p.id !== nodeId()).map((p) => p.transport), { timeout: 30_000 }).toEqual(['webrtc'])
+    expect(bSockets.urls).toEqual([])
     // Light clients serve headers and proofs, not account proofs: B shows no balance rather than an unverified one.
     await expect(b.locator('#balance-result')).toHaveClass('error', { timeout: 30_000 })
     await expect(b.locator('#balance-result.verified')).toHaveCount(0)

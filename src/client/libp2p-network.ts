@@ -1,11 +1,13 @@
 // ClientNetwork over a libp2p host (built with src/net: Node or browser flavour):
-// dials the bootstrap peers, tracks peers that speak zklight, receives gossiped
-// heads, bans by hanging up, and serves the client's verified data.
+// dials the bootstrap peers (a browser: WebRTC-Direct first, WebSockets only when that
+// fails), tracks peers that speak zklight and the transport each is reached over,
+// receives gossiped heads, bans by hanging up, and serves the client's verified data.
 import { PROTOCOL } from '../net/constants.ts'
-import { dialWithRetry, parseMultiaddr, peerIdStringOf } from '../net/dial.ts'
+import { dialInTurn, dialWithRetry, parseMultiaddr, peerIdStringOf } from '../net/dial.ts'
 import { subscribeHeads } from '../net/gossip.ts'
 import { ALL_PROTOCOLS } from '../net/protocols.ts'
 import { handle, request, type RpcHost } from '../net/rpc.ts'
+import { BROWSER_DIAL_ORDER, groupByTransport, transportOfPeer } from '../net/transports.ts'
 import type { Clock } from '../core/platform.ts'
 import { isNode, mark } from './deps.ts'
 import type { ClientNetwork, NetworkEvent, ServeHandler } from './network.ts'
@@ -19,8 +21,9 @@ type Host = RpcHost &
     addEventListener(type: 'peer:connect' | 'peer:disconnect', fn: (evt: CustomEvent<PeerRef>) => void): void
     stop(): Promise<void>
     getMultiaddrs(): { toString(): string }[]
-  }
-type PeerRef = Parameters<RpcHost['hangUp']>[0] & { toString(): string }
+  } & Parameters<typeof transportOfPeer>[0]
+type PeerRef = Parameters<typeof transportOfPeer>[1]
+type Addr = ReturnType<typeof parseMultiaddr>
 
 export interface Libp2pNetworkOptions {
   bootstrap: string[]
@@ -49,8 +52,8 @@ async function createHost(opts: Libp2pNetworkOptions): Promise<Host> {
 }
 
 /** Bootstrap addresses grouped by the peer they name; browsers skip raw TCP (no WebSockets on it), which they cannot dial. */
-function groupByPeer(addrs: string[]): Map<string, ReturnType<typeof parseMultiaddr>[]> {
-  const out = new Map<string, ReturnType<typeof parseMultiaddr>[]>()
+function groupByPeer(addrs: string[]): Map<string, Addr[]> {
+  const out = new Map<string, Addr[]>()
   for (const s of addrs) {
     if (!isNode() && s.includes('/tcp/') && !/\/(ws|wss|tls)(\/|$)/.test(s)) continue
     let ma
@@ -63,6 +66,19 @@ function groupByPeer(addrs: string[]): Map<string, ReturnType<typeof parseMultia
     out.set(peer, [...(out.get(peer) ?? []), ma])
   }
   return out
+}
+
+/** Dial attempts per address group: fresh attempts beat the WebRTC dial race (src/net/dial.ts). */
+const ATTEMPTS = 2
+
+/**
+ * Dials one peer. Node: all its addresses at once (libp2p tries TCP first). Browser:
+ * WebRTC-Direct, then browser-to-browser WebRTC, and WebSockets only when every
+ * WebRTC attempt failed (docs/protocol.md#transports-and-connection-setup).
+ */
+function dialPeer(host: Host, addrs: Addr[]): Promise<unknown> {
+  if (isNode()) return dialWithRetry(host, addrs, { attempts: ATTEMPTS })
+  return dialInTurn(host, groupByTransport(addrs, BROWSER_DIAL_ORDER), { attempts: ATTEMPTS })
 }
 
 export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<ClientNetwork> {
@@ -125,6 +141,10 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
     peers: () => [...known.keys()],
     addresses: () => host.getMultiaddrs().map(String),
     servesState: (peer) => (known.has(peer) ? stateful.has(peer) : undefined),
+    transportOf: (peer) => {
+      const ref = known.get(peer)
+      return ref ? transportOfPeer(host, ref) : undefined
+    },
     on(fn) {
       listeners.push(fn)
     },
@@ -137,7 +157,7 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
       dialing ??= (async () => {
         const targets = [...bootstrap].filter(([peer]) => !known.has(peer) && !banned(peer))
         const missing = Math.max(0, want - known.size)
-        await Promise.allSettled(targets.slice(0, missing).map(([, addrs]) => dialWithRetry(host, addrs, { attempts: 2 })))
+        await Promise.allSettled(targets.slice(0, missing).map(([, addrs]) => dialPeer(host, addrs)))
       })().finally(() => (dialing = undefined))
       return dialing
     },

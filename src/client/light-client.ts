@@ -15,7 +15,7 @@ import { ClientHalted, ClientStopped, StaleView } from './errors.ts'
 import { considerHead, pollPeer, recordCertificate, type IntakeContext } from './head-intake.ts'
 import { HeadTracker } from './head-tracker.ts'
 import type { ClientNetwork, NetworkEvent } from './network.ts'
-import type { ClientEvents, Health, Tuning } from './options.ts'
+import type { ClientEvents, Health, PeerView, Tuning } from './options.ts'
 import { PeerManager } from './peer-manager.ts'
 import { fetchAnchor, syncRound, type SyncContext } from './range-sync.ts'
 import { CertificateBook, type Equivocation } from './rules/certificate-book.ts'
@@ -41,7 +41,7 @@ export interface ClientDeps {
 
 export class LightClient {
   private readonly events: Emitter<ClientEvents>
-  private readonly peers: PeerManager
+  private readonly peerManager: PeerManager
   private readonly book: CertificateBook
   private readonly tracker: HeadTracker
   private readonly saver: CheckpointSaver
@@ -64,7 +64,7 @@ export class LightClient {
     const { clock, random, chain } = deps
     this.events = new Emitter<ClientEvents>(deps.logger.child('events'))
     this.chain = chain
-    this.peers = new PeerManager({ clock, random, banMs: t.banMs })
+    this.peerManager = new PeerManager({ clock, random, banMs: t.banMs })
     this.book = new CertificateBook(chain.validatorSet, chain.genesisHash)
     this.tracker = new HeadTracker(clock, () => this.chain.height, {
       pending: (p) => this.events.emit('pending', p),
@@ -75,7 +75,7 @@ export class LightClient {
     this.intake = {
       chain,
       book: this.book,
-      peers: this.peers,
+      peers: this.peerManager,
       tracker: this.tracker,
       wire: deps.network,
       requestTimeoutMs: t.requestTimeoutMs,
@@ -87,7 +87,7 @@ export class LightClient {
     }
     this.sync = {
       wire: deps.network,
-      peers: this.peers,
+      peers: this.peerManager,
       verifier: deps.verifier,
       chain,
       clock,
@@ -103,7 +103,7 @@ export class LightClient {
         offence: (peer, o, detail) => this.punish(peer, o, detail),
         fault: (peer, f) => this.fault(peer, f),
         certified: (header, qc) => recordCertificate(this.intake, header, qc),
-        rejected: (header, peer, reason) => this.tracker.rejected(header, peer, reason, this.peers.usable({ minHeight: header.height }).length > 0),
+        rejected: (header, peer, reason) => this.tracker.rejected(header, peer, reason, this.peerManager.usable({ minHeight: header.height }).length > 0),
         adopted: (entries, qc) => this.adopt(entries, qc),
         halted: () => this.halt !== undefined,
       },
@@ -156,6 +156,18 @@ export class LightClient {
     return this.deps.network.addresses?.() ?? []
   }
 
+  /** The connected zklight peers: how each is reached (its transport), its score and advertised height. */
+  peers(): PeerView[] {
+    const now = this.deps.clock.now()
+    return this.deps.network.peers().map((id) => {
+      const info = this.peerManager.info(id)
+      const view: PeerView = { id, transport: this.deps.network.transportOf?.(id) ?? 'other', score: info?.score ?? 0, height: info?.height ?? -1 }
+      if (info && info.bannedUntil > now) view.bannedUntil = info.bannedUntil
+      if (info?.lastOffence) view.lastOffence = info.lastOffence
+      return view
+    })
+  }
+
   health(): Health {
     const { lagBlocks, lagMs } = this.tracker.lag()
     const h: Health = {
@@ -164,7 +176,7 @@ export class LightClient {
       lagBlocks,
       lagMs,
       status: this.statusState.status,
-      peers: this.peers.count(),
+      peers: this.peerManager.count(),
     }
     if (this.statusState.reason) h.reason = this.statusState.reason
     return h
@@ -240,11 +252,11 @@ export class LightClient {
     while (!signal.aborted && !this.halt) {
       try {
         if (!this.chain.tip) {
-          if (this.peers.count() === 0 || !(await fetchAnchor(this.sync, signal))) await this.idle(this.t.retryMs, signal)
+          if (this.peerManager.count() === 0 || !(await fetchAnchor(this.sync, signal))) await this.idle(this.t.retryMs, signal)
           else this.advanced()
           continue
         }
-        const target = this.peers.bestHeight()
+        const target = this.peerManager.bestHeight()
         if (target > this.chain.height) {
           const outcome = await syncRound(this.sync, target, signal)
           if (outcome === 'stalled') await this.idle(this.t.retryMs, signal)
@@ -263,7 +275,7 @@ export class LightClient {
   private async pollLoop(signal: AbortSignal): Promise<void> {
     while (!signal.aborted && !this.halt) {
       await this.deps.network.ensurePeers(this.t.wantPeers).catch(() => {})
-      await Promise.all(this.peers.usable().map((p) => pollPeer(this.intake, p, signal)))
+      await Promise.all(this.peerManager.usable().map((p) => pollPeer(this.intake, p, signal)))
       this.updateStatus()
       await sleep(this.deps.clock, this.t.statusIntervalMs, signal)
     }
@@ -271,7 +283,7 @@ export class LightClient {
 
   /** Peers that can answer account proofs and take transfers (nodes; other light clients cannot). */
   private statePeers(): string[] {
-    return this.peers.usable().filter((p) => this.deps.network.servesState?.(p) !== false)
+    return this.peerManager.usable().filter((p) => this.deps.network.servesState?.(p) !== false)
   }
 
   /** Right after start() no node may be connected yet: wait (up to one request timeout) for one to ask. */
@@ -292,9 +304,9 @@ export class LightClient {
 
   private onNetwork(ev: NetworkEvent): void {
     if (ev.type === 'connect') {
-      if (!this.peers.add(ev.peer)) return void this.deps.network.ban(ev.peer, this.peers.info(ev.peer)?.bannedUntil ?? 0)
+      if (!this.peerManager.add(ev.peer)) return void this.deps.network.ban(ev.peer, this.peerManager.info(ev.peer)?.bannedUntil ?? 0)
       if (this.running) void pollPeer(this.intake, ev.peer, this.running.signal).then(() => this.wake?.())
-    } else if (ev.type === 'disconnect') this.peers.remove(ev.peer)
+    } else if (ev.type === 'disconnect') this.peerManager.remove(ev.peer)
     else if (!ev.head) this.punish(ev.peer, 'malformed', `gossip: ${ev.reason ?? 'undecodable'}`)
     else {
       considerHead(this.intake, ev.peer, ev.head.header, ev.head.qc)
@@ -303,15 +315,15 @@ export class LightClient {
   }
 
   private punish(peer: string, offence: Offence, detail: string): void {
-    this.peers.punish(peer, offence)
+    this.peerManager.punish(peer, offence)
     void this.deps.network.ban(peer, this.deps.clock.now() + this.t.banMs).catch(() => {})
     this.events.emit('banned', { peer, kind: 'offence', why: offence, detail })
   }
 
   private fault(peer: string, fault: Fault): void {
-    if (!this.peers.fault(peer, fault)) return
+    if (!this.peerManager.fault(peer, fault)) return
     // Replaced, not accused: hang up for a while and dial someone else.
-    void this.deps.network.ban(peer, this.peers.info(peer)?.bannedUntil ?? 0).catch(() => {})
+    void this.deps.network.ban(peer, this.peerManager.info(peer)?.bannedUntil ?? 0).catch(() => {})
     this.events.emit('banned', { peer, kind: 'fault', why: fault, detail: 'score too low' })
   }
 
@@ -352,7 +364,7 @@ export class LightClient {
     if (this.halt) next = { status: 'halted', reason: this.halt.reason, ...(this.halt.evidence ? { evidence: this.halt.evidence } : {}) }
     else {
       const lag = this.tracker.lag()
-      next = liveStatus({ ...lag, anchored: this.chain.tip !== undefined, sinceStart: this.deps.clock.now() - this.startedAt, staleAfterMs: this.t.staleAfterMs, peers: this.peers.count() })
+      next = liveStatus({ ...lag, anchored: this.chain.tip !== undefined, sinceStart: this.deps.clock.now() - this.startedAt, staleAfterMs: this.t.staleAfterMs, peers: this.peerManager.count() })
     }
     if (next.status === this.statusState.status && next.reason === this.statusState.reason) return
     this.statusState = next

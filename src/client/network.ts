@@ -2,6 +2,7 @@
 // connection events, gossiped heads, and serving its own verified data. The
 // libp2p implementation lives in libp2p-network.ts; tests inject an in-memory one.
 import type { AccountProof, BlockEntry, Header, QuorumCertificate, Transfer } from '../core/types.ts'
+import type { TransportKind } from '../net/transports.ts'
 
 export interface PeerStatus {
   chainId: number
@@ -72,6 +73,8 @@ export interface ClientNetwork extends PeerWire {
    * light clients do not. Unknown (undefined) means assume it does.
    */
   servesState?(peer: string): boolean | undefined
+  /** The transport requests to a connected peer travel over; undefined when not connected (or not known). */
+  transportOf?(peer: string): TransportKind | undefined
   on(fn: (ev: NetworkEvent) => void): void
   /** Hangs up on a peer and refuses it until `untilMs` (clock time). */
   ban(peer: string, untilMs: number): Promise<void>

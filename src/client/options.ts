@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger.ts'
 import type { Clock, RandomBytes } from '../core/platform.ts'
 import type { Header, TrustAnchor } from '../core/types.ts'
 import type { Fault, Offence } from '../net/peer-judgement.ts'
+import type { TransportKind } from '../net/transports.ts'
 import type { ProofVerifier } from '../zk/proof-verifier.ts'
 import type { CheckpointStoreLike } from './checkpoints.ts'
 import type { DroppedHead, PendingHead } from './head-tracker.ts'
@@ -45,6 +46,19 @@ export interface Health {
   status: ClientStatus
   reason?: string
   peers: number
+}
+
+/** One connected zklight peer, as `client.peers()` reports it. */
+export interface PeerView {
+  id: string
+  /** How the client reaches it; `other` when the network cannot tell (in-memory peers). */
+  transport: TransportKind
+  score: number
+  /** Best height it advertised with a valid certificate; -1 before its first answer. */
+  height: number
+  /** Clock time its ban ends, while it is banned. */
+  bannedUntil?: number
+  lastOffence?: Offence | Fault
 }
 
 export interface Tuning {

@@ -1,5 +1,6 @@
-// Dialing with fresh retries: @libp2p/webrtc 6.0.33 loses ~6% of private-to-private
-// dials to a race (docs/architecture.md#platform-facts), and a new attempt succeeds; node_modules stay unpatched.
+// Dialing with fresh retries, one transport group after another. Retries: @libp2p/webrtc
+// 6.0.33 loses ~6% of private-to-private dials to a race (docs/architecture.md#platform-facts),
+// and a new attempt succeeds; node_modules stay unpatched.
 import type { Connection, Libp2p, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { isMultiaddr, multiaddr, type Multiaddr } from '@multiformats/multiaddr'
@@ -36,6 +37,24 @@ export async function dialWithRetry(host: Pick<Libp2p, 'dial' | 'hangUp'>, addr:
       errors.push(err)
       const peer = peerOf(addr)
       if (peer) await host.hangUp(peer).catch(() => undefined)
+    }
+  }
+  throw new DialFailed(errors)
+}
+
+/**
+ * Dials one peer's address groups in turn (each with dialWithRetry), moving to the
+ * next group only when every attempt at the current one failed. Throws DialFailed
+ * with every attempt's error, or the caller's abort reason.
+ */
+export async function dialInTurn(host: Pick<Libp2p, 'dial' | 'hangUp'>, groups: readonly Multiaddr[][], opts: DialOptions = {}): Promise<Connection> {
+  const errors: unknown[] = []
+  for (const group of groups) {
+    try {
+      return await dialWithRetry(host, group, opts)
+    } catch (err) {
+      opts.signal?.throwIfAborted()
+      errors.push(...(err instanceof DialFailed ? err.errors : [err]))
     }
   }
   throw new DialFailed(errors)

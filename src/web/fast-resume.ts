@@ -72,24 +72,30 @@ export function keepBalance(genesisHash: Uint8Array, address: string, answer: { 
   }
 }
 
+/** Why no balance was shown from storage; `no-kept-proof` is the ordinary case (nothing kept at that height). */
+export type ResumeRejection = 'bad-address' | 'no-kept-proof' | 'bad-encoding' | 'other-account' | 'proof-invalid'
+
+export type ResumeVerdict = { ok: true; balance: ResumedBalance } | { ok: false; reason: ResumeRejection }
+
 /** The balance of `address` at the (re-verified) checkpoint, if a kept proof verifies against the checkpoint's state root. */
-export function balanceAtCheckpoint(cp: Checkpoint, depth: number, address: string): ResumedBalance | undefined {
+export function balanceAtCheckpoint(cp: Checkpoint, depth: number, address: string): ResumeVerdict {
   const addr = decodeAddress(address)
-  if (!addr.ok) return undefined
+  if (!addr.ok) return { ok: false, reason: 'bad-address' }
   const k = kept(cp.genesisHash, address).find((x) => x.height === cp.height)
-  if (!k) return undefined
+  if (!k) return { ok: false, reason: 'no-kept-proof' }
   let proof: AccountProof
   try {
     const d = decodeAccountProof(hexToBytes(k.proof))
-    if (!d.ok) return undefined
+    if (!d.ok) return { ok: false, reason: 'bad-encoding' }
     proof = d.value
   } catch {
-    return undefined
+    return { ok: false, reason: 'bad-encoding' }
   }
-  if (proof.index !== addr.value.index || !verifyAccountProof(cp.stateRoot, proof, depth).ok) return undefined
+  if (proof.index !== addr.value.index) return { ok: false, reason: 'other-account' }
+  if (!verifyAccountProof(cp.stateRoot, proof, depth).ok) return { ok: false, reason: 'proof-invalid' }
   const a = proof.account
-  if (a && (a.pubKey[0] !== addr.value.pubKey[0] || a.pubKey[1] !== addr.value.pubKey[1])) return undefined
-  return { balance: a?.balance ?? 0n, nonce: a?.nonce ?? 0, exists: a !== null, height: cp.height, stateRoot: cp.stateRoot }
+  if (a && (a.pubKey[0] !== addr.value.pubKey[0] || a.pubKey[1] !== addr.value.pubKey[1])) return { ok: false, reason: 'other-account' }
+  return { ok: true, balance: { balance: a?.balance ?? 0n, nonce: a?.nonce ?? 0, exists: a !== null, height: cp.height, stateRoot: cp.stateRoot } }
 }
 
 /** GETs a JSON document of the serving origin (bootstrap.json, vk.json). */

@@ -1,8 +1,9 @@
 // The zklight web app: syncs a verified view of the devnet over libp2p WebRTC,
-// resumes from the IndexedDB checkpoint on reload, and shows only verified balances.
+// resumes from the IndexedDB checkpoint on reload, shows only verified balances, and
+// shows each peer with the transport it is reached over.
 import './polyfills.ts'
 import type { BrowserClient, Metrics } from './start.ts'
-import { balanceAtCheckpoint, fetchBootstrap, keepBalance, openStore, readStartPoint, type ResumedBalance } from './fast-resume.ts'
+import { balanceAtCheckpoint, fetchBootstrap, keepBalance, openStore, readStartPoint, type ResumedBalance, type ResumeVerdict } from './fast-resume.ts'
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const el = document.getElementById(id)
@@ -24,9 +25,22 @@ function showHealth(app: BrowserClient): void {
   $('best-height').textContent = String(h.bestSeenHeight)
   $('lag').textContent = `${h.lagBlocks} blocks, ${Math.round(h.lagMs)} ms`
   $('peers').textContent = String(h.peers)
+  showPeers(app)
   const pill = $('status')
   pill.dataset.status = h.status
   pill.textContent = h.status
+}
+
+/** One line per connected peer; `data-peer` and `data-transport` are for scripts and tests. */
+function showPeers(app: BrowserClient): void {
+  const items = app.client.peers().map((p) => {
+    const li = document.createElement('li')
+    li.dataset.peer = p.id
+    li.dataset.transport = p.transport
+    li.textContent = `${p.transport} · ${p.id.slice(0, 8)}…${p.id.slice(-6)} · height ${p.height} · score ${p.score}`
+    return li
+  })
+  $('peers-list').replaceChildren(...items)
 }
 
 // The balance card follows one address: it is re-verified on every new verified head,
@@ -53,6 +67,13 @@ function showResumed(address: string, b: ResumedBalance): void {
   out.className = 'verified'
   out.dataset.balance = b.balance.toString()
   out.textContent = `balance ${b.balance} · nonce ${b.nonce} · verified by Merkle proof against the stored checkpoint at height ${b.height} (root ${b.stateRoot.toString(16).slice(0, 16)}…); catching up…`
+}
+
+/** Says whether the warm path showed a balance, or why a kept proof was not used (`data-resume`: `verified` or the reason). */
+function showResumeVerdict(v: ResumeVerdict, height: number): void {
+  const el = $('resume')
+  el.dataset.resume = v.ok ? 'verified' : v.reason
+  el.textContent = v.ok ? `balance verified against the checkpoint at height ${height}` : `nothing (checkpoint at height ${height}: ${v.reason})`
 }
 
 async function refreshBalance(app: BrowserClient): Promise<void> {
@@ -96,14 +117,15 @@ async function main(): Promise<void> {
   let resumed = false
   if (first) {
     const sp = await readStartPoint(anchor, store)
-    const b = sp.source === 'store' ? balanceAtCheckpoint(sp.checkpoint, anchor.params.depth, first) : undefined
-    if (b) {
+    const v = sp.source === 'store' ? balanceAtCheckpoint(sp.checkpoint, anchor.params.depth, first) : undefined
+    if (v) showResumeVerdict(v, sp.checkpoint.height)
+    if (v?.ok) {
       $<HTMLInputElement>('address').value = first
-      showResumed(first, b)
+      showResumed(first, v.balance)
       metrics.firstVerifiedBalanceMs = performance.now()
       resumed = true
-      log(`balance of ${first.slice(0, 12)}… verified against the stored checkpoint at height ${b.height}`)
-    }
+      log(`balance of ${first.slice(0, 12)}… verified against the stored checkpoint at height ${v.balance.height}`)
+    } else if (v && v.reason !== 'no-kept-proof') log(`kept account proof at height ${sp.checkpoint.height} not used: ${v.reason}`)
   }
   // The client, libp2p and the verifier load only now: they are most of the page's code.
   const [{ startBrowserClient }, { defineZklightBalance }] = await Promise.all([import('./start.ts'), import('./zklight-balance.ts')])

@@ -27,6 +27,8 @@ export interface Metrics {
 
 export interface BrowserClient {
   client: Client
+  /** The tab's checkpoint store (IndexedDB), shared with the client. */
+  store: IdbCheckpointStore
   bootstrap: Bootstrap
   anchor: TrustAnchor
   /** Where the view started: the IndexedDB checkpoint or the pinned genesis. */
@@ -57,6 +59,7 @@ export async function startBrowserClient(opts: { log: (s: string) => void; boots
   metrics.clientCreatedMs = performance.now()
   const app: BrowserClient = {
     client,
+    store,
     bootstrap,
     anchor,
     origin: `pinned checkpoint at height ${pinned.height}`,
