@@ -63,8 +63,9 @@ async function settleStorage(page: Page, opts: { keptProof: boolean }): Promise<
     height = await page.evaluate(async (keptProof) => {
       const z = (globalThis as any).zklight
       const address = z.bootstrap.accounts[0].address as string
-      const key = `zklight:balance:${z.bootstrap.chainId}:${address}`
-      const keptAt = (h: number) => (JSON.parse(localStorage.getItem(key) ?? '[]') as { height: number }[]).some((k) => k.height === h)
+      // Kept proofs are per network (a genesis-hash prefix) and address.
+      const key = Object.keys(localStorage).find((k) => k.startsWith('zklight:balance:') && k.endsWith(`:${address}`))
+      const keptAt = (h: number) => key !== undefined && (JSON.parse(localStorage.getItem(key) ?? '[]') as { height: number }[]).some((k) => k.height === h)
       const stored = (await z.store.load()).record?.checkpoint.height as number | undefined
       if (stored === undefined || stored === 0 || stored !== z.client.health().verifiedHeight || (keptProof && !keptAt(stored))) return -1
       await z.client.stop()

@@ -10,7 +10,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { blockPublicInputs } from '../../src/core/block.ts'
 import { bytesToHex, equalBytes, hexToBytes } from '../../src/core/bytes.ts'
-import { decodeCheckpoint, encodeCheckpoint } from '../../src/core/codec.ts'
+import { decodeTrustAnchor, encodeTrustAnchor } from '../../src/core/codec.ts'
+import { verifyTrustAnchor } from '../../src/core/chain.ts'
+import { vkHashHex } from '../../src/core/vk-hash.ts'
 import { hashHeader, verifyHeaderLink } from '../../src/core/header.ts'
 import { verifyQuorumCertificate } from '../../src/core/quorum.ts'
 import { verifyAccountProof } from '../../src/core/smt.ts'
@@ -69,9 +71,13 @@ describe('zklight devnet', () => {
     const base = devnet.ready.url as string
     const boot = (await (await fetch(`${base}bootstrap.json`)).json()) as Record<string, any>
     expect(boot.multiaddrs).toEqual(devnet.ready.multiaddrs)
-    expect(boot.checkpoint).toBe(bytesToHex(encodeCheckpoint(genesisCheckpoint(spec))))
-    const cp = decodeCheckpoint(hexToBytes(boot.checkpoint))
-    expect(cp.ok && cp.value.height).toBe(0)
+    // The trust anchor: the genesis header, the parameters it commits to (vk hash among them) and the genesis checkpoint.
+    expect(boot.anchor).toBe(bytesToHex(encodeTrustAnchor(chainIdentity(spec).anchor)))
+    const anchor = decodeTrustAnchor(hexToBytes(boot.anchor))
+    expect(anchor.ok && anchor.value.checkpoint).toEqual(genesisCheckpoint(spec))
+    expect(anchor.ok && verifyTrustAnchor(anchor.value)).toEqual({ ok: true })
+    expect(anchor.ok && bytesToHex(anchor.value.params.vkHash)).toBe(vkHashHex(spec.vk))
+    expect(boot.setupClass).toBe('insecure-dev')
     expect(await (await fetch(boot.vkUrl)).json()).toEqual(spec.vk)
     const page = await fetch(base)
     expect(page.status).toBe(200)
