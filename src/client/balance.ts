@@ -3,7 +3,7 @@
 // non-inclusion proof; nothing unverified is ever returned.
 import { decodeAddress } from '../core/address.ts'
 import { verifyAccountProof } from '../core/smt.ts'
-import type { AccountProof } from '../core/types.ts'
+import type { AccountProof, Header, QuorumCertificate } from '../core/types.ts'
 import { LATEST_HEIGHT } from '../net/constants.ts'
 import { BadAddress, NoVerifiedAnswer } from './errors.ts'
 import { reportRequestError, type PeerReports } from '../net/peer-judgement.ts'
@@ -30,9 +30,13 @@ export interface BalanceContext extends PeerReports {
   wire: PeerWire
   depth: number
   peers: () => string[]
+  /** The lowest height an answer may be at: the verified tip when the query began, or higher if the caller asked. */
+  minHeight: number
   /** The verified state root at `height`, waiting up to a bound for sync to reach it; undefined if it does not. */
   verifiedHeader(height: number): Promise<VerifiedRoot | undefined>
   tip(): VerifiedRoot
+  /** A peer answered at a certified height above the verified tip: let the client learn of it (and sync to it). */
+  announced(peer: string, header: Header, qc: QuorumCertificate | null): void
   requestTimeoutMs: number
   /** How many peers to try before giving up. */
   attempts: number
@@ -44,12 +48,11 @@ export async function fetchVerifiedBalance(ctx: BalanceContext, address: string,
   const { index, pubKey } = decoded.value
   if (index >= 2 ** ctx.depth) throw new BadAddress('bad-address')
   for (const peer of ctx.peers().slice(0, ctx.attempts)) {
-    const tip = ctx.tip()
     let answer
     try {
       const opts = { signal, timeoutMs: ctx.requestTimeoutMs }
-      // Our verified height first; a node that keeps only recent state answers at its latest instead.
-      answer = (await ctx.wire.accountProof(peer, index, tip.height, opts)) ?? (await ctx.wire.accountProof(peer, index, LATEST_HEIGHT, opts))
+      // The height asked for first; a node that keeps only recent state answers at its latest instead.
+      answer = (await ctx.wire.accountProof(peer, index, ctx.minHeight, opts)) ?? (await ctx.wire.accountProof(peer, index, LATEST_HEIGHT, opts))
     } catch (err) {
       if (reportRequestError(ctx, peer, err, 'account proof').kind === 'aborted') throw err
       continue
@@ -58,8 +61,14 @@ export async function fetchVerifiedBalance(ctx: BalanceContext, address: string,
       ctx.fault(peer, 'unavailable')
       continue
     }
-    // A peer may only answer at its own head: verify against our header at that height once we have it.
-    const header = answer.height === tip.height ? tip : await ctx.verifiedHeader(answer.height)
+    // A balance from before the view the caller has is no answer to "what is it now".
+    if (answer.height < ctx.minHeight) {
+      ctx.fault(peer, 'stale')
+      continue
+    }
+    // A peer ahead of us answers at its own head: learn of it, and verify once we have that header.
+    if (answer.height > ctx.tip().height) ctx.announced(peer, answer.header, answer.qc)
+    const header = await ctx.verifiedHeader(answer.height)
     if (!header) continue
     const { proof } = answer
     const v = verifyAccountProof(header.stateRoot, proof, ctx.depth)

@@ -32,20 +32,25 @@ export async function pollPeer(ctx: IntakeContext, peer: string, signal: AbortSi
     const cp = ctx.chain.checkpoint
     if (st.chainId !== cp.chainId) return ctx.punish(peer, 'broken-link', `status of chain ${st.chainId}`)
     if (!equalBytes(st.genesisHash, cp.genesisHash)) return ctx.punish(peer, 'broken-link', 'another genesis')
-    considerHead(ctx, peer, st.head, st.qc)
+    considerHead(ctx, peer, st.head, st.qc, 'status')
     ctx.tracker.contact()
   } catch (err) {
     reportRequestError({ offence: ctx.punish, fault: ctx.fault }, peer, err, 'status')
   }
 }
 
-/** A head a peer announced (status or gossip): counted only with a valid certificate. */
-export function considerHead(ctx: IntakeContext, peer: string, header: Header, qc: QuorumCertificate | null): void {
+/**
+ * A head a peer announced: counted only with a valid certificate. A status answer names
+ * the head the peer can serve with proofs, so it sets what the peer is asked for; a
+ * gossiped (or account-answer) head may be certified before it is proven, so it only
+ * raises the best certified height (the lag) and shows as pending.
+ */
+export function considerHead(ctx: IntakeContext, peer: string, header: Header, qc: QuorumCertificate | null, source: 'status' | 'announcement'): void {
   if (ctx.halted() || ctx.peers.isBanned(peer)) return
   if (header.chainId !== ctx.chain.chainId) return ctx.punish(peer, 'broken-link', 'head of another chain')
   if (!qc) {
     // An uncertified claim only says whom to ask; it never moves bestSeenHeight.
-    ctx.peers.setHeight(peer, header.height)
+    if (source === 'status') ctx.peers.setHeight(peer, header.height)
     return
   }
   if (!ctx.book.isVerified(hashHeader(header))) {
@@ -53,7 +58,7 @@ export function considerHead(ctx: IntakeContext, peer: string, header: Header, q
     if (!v.ok) return ctx.punish(peer, 'bad-certificate', `${v.reason} at height ${header.height}`)
     if (!recordCertificate(ctx, header, qc)) return
   }
-  ctx.peers.setHeight(peer, header.height)
+  if (source === 'status') ctx.peers.setHeight(peer, header.height)
   ctx.tracker.certified(header)
   ctx.changed()
 }

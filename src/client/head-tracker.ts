@@ -1,6 +1,7 @@
 // Tracks what the network says is ahead of the verified view: the best certified
-// height seen, heads shown as `pending` before their proofs are checked, and how
-// long ago the verified view was last known to be current (the lag).
+// height seen, heads shown as `pending` before their proofs are checked, and the lag:
+// how old the verified state is (now − the verified head's timestamp) and how many
+// certified blocks it is behind.
 import { bytesToHex } from '../core/bytes.ts'
 import { hashHeader } from '../core/header.ts'
 import type { Header } from '../core/types.ts'
@@ -28,17 +29,35 @@ export interface HeadTrackerEvents {
 
 export class HeadTracker {
   private best = -1
-  private confirmed: number | undefined
+  private heard = false
   private readonly pendings = new Map<string, PendingHead>()
 
+  /**
+   * `verifiedHead` gives the verified height and the verified head's timestamp (undefined
+   * until the client knows the header its checkpoint names).
+   */
   constructor(
     private readonly clock: Clock,
-    private readonly verifiedHeight: () => number,
+    private readonly verifiedHead: () => { height: number; timestamp: number | undefined },
     private readonly events: HeadTrackerEvents,
   ) {}
 
+  private verifiedHeight(): number {
+    return this.verifiedHead().height
+  }
+
   get bestSeenHeight(): number {
     return Math.max(this.best, this.verifiedHeight())
+  }
+
+  /** A peer's status answer arrived: the client has heard what the network has (needed to call itself synced). */
+  contact(): void {
+    this.heard = true
+  }
+
+  /** Whether any peer's status has been heard since start. */
+  get heardFromPeers(): boolean {
+    return this.heard
   }
 
   /** A header whose certificate verified. Heads above the verified view become pending. */
@@ -52,11 +71,6 @@ export class HeadTracker {
     this.events.pending(p)
   }
 
-  /** A responsive peer reported a head; when nothing better is known, the view is current now. */
-  contact(): void {
-    if (this.verifiedHeight() >= this.best) this.confirmed = this.clock.now()
-  }
-
   /** The verified view advanced: settle pending heads at or below it. */
   advanced(hashAt: (height: number) => string | undefined): void {
     const height = this.verifiedHeight()
@@ -66,7 +80,6 @@ export class HeadTracker {
       // A certified head that is not on the verified chain: it can never be verified here.
       if (hashAt(p.height) !== hash && hashAt(p.height) !== undefined) this.drop(p, 'conflict', '')
     }
-    if (this.best >= 0 && height >= this.best) this.confirmed = this.clock.now()
   }
 
   /**
@@ -92,9 +105,16 @@ export class HeadTracker {
     this.pendings.clear()
   }
 
+  /**
+   * lagMs: the age of the verified state, now − the verified head's timestamp (Infinity
+   * before that header is known; 0 when the head's clock is ahead of ours). lagBlocks: the
+   * best certified height seen − the verified height. Certified heads whose proofs have not
+   * arrived raise lagBlocks and leave lagMs growing: a view is fresh only when proven.
+   */
   lag(): { lagBlocks: number; lagMs: number } {
-    const lagBlocks = Math.max(0, this.bestSeenHeight - this.verifiedHeight())
-    const lagMs = this.confirmed === undefined ? Infinity : Math.max(0, this.clock.now() - this.confirmed)
+    const head = this.verifiedHead()
+    const lagBlocks = Math.max(0, this.bestSeenHeight - head.height)
+    const lagMs = head.timestamp === undefined ? Infinity : Math.max(0, this.clock.now() - head.timestamp)
     return { lagBlocks, lagMs }
   }
 

@@ -54,6 +54,8 @@ export class LightClient {
   private running: AbortController | undefined
   private loops: Promise<void>[] = []
   private wake: (() => void) | undefined
+  /** Peers whose status is being asked for right now. */
+  private readonly polling = new Set<string>()
   private startedAt = 0
   private stopped = false
 
@@ -66,7 +68,7 @@ export class LightClient {
     this.chain = chain
     this.peerManager = new PeerManager({ clock, random, banMs: t.banMs })
     this.book = new CertificateBook(chain.validatorSet, chain.genesisHash)
-    this.tracker = new HeadTracker(clock, () => this.chain.height, {
+    this.tracker = new HeadTracker(clock, () => ({ height: this.chain.height, timestamp: this.chain.tip?.header.timestamp }), {
       pending: (p) => this.events.emit('pending', p),
       dropped: (d) => this.events.emit('dropped', d),
     })
@@ -182,12 +184,17 @@ export class LightClient {
     return h
   }
 
-  /** Throws `ClientHalted` or `StaleView` unless the verified view was current within `maxLagMs`. */
-  async requireFresh(opts: { maxLagMs: number }): Promise<Health> {
+  /**
+   * Throws `ClientHalted`, or `StaleView` unless the verified state is at most `maxLagMs`
+   * old (now − the verified head's timestamp) and at most `maxLagBlocks` (default: any)
+   * behind the best certified head seen. Certified heads whose proofs have not arrived
+   * count as lag: a view is fresh only when it is proven.
+   */
+  async requireFresh(opts: { maxLagMs: number; maxLagBlocks?: number }): Promise<Health> {
     this.ensureUsable()
     this.updateStatus()
     const h = this.health()
-    if (h.lagMs > opts.maxLagMs || h.status === 'stale') throw new StaleView(h.lagMs, h.lagBlocks)
+    if (h.lagMs > opts.maxLagMs || h.lagBlocks > (opts.maxLagBlocks ?? Infinity) || h.status === 'stale') throw new StaleView(h.lagMs, h.lagBlocks)
     return h
   }
 
@@ -210,16 +217,34 @@ export class LightClient {
     })
   }
 
-  async getBalance(address: string, opts: { signal?: AbortSignal } = {}): Promise<VerifiedBalance> {
+  /**
+   * The balance of `address`, verified by a Merkle proof against the verified state root
+   * at the client's verified tip when called (or at `minHeight`, if higher) or later: a
+   * peer answering from an older state is a fault, and the query goes to another.
+   */
+  async getBalance(address: string, opts: { signal?: AbortSignal; minHeight?: number } = {}): Promise<VerifiedBalance> {
     this.ensureUsable()
     await this.awaitStatePeer(opts.signal)
+    const minHeight = Math.max(this.chain.height, opts.minHeight ?? 0)
+    if (minHeight > this.chain.height) {
+      await this.chain.waitFor(minHeight, this.deps.clock, this.t.balanceWaitMs)
+      if (minHeight > this.chain.height) {
+        const { lagMs, lagBlocks } = this.tracker.lag()
+        throw new StaleView(lagMs, lagBlocks, `no verified state at height ${minHeight} yet (verified ${this.chain.height})`)
+      }
+    }
     return fetchVerifiedBalance(
       {
         wire: this.deps.network,
         depth: this.chain.context.depth,
         peers: () => this.statePeers(),
+        minHeight,
         tip: () => ({ height: this.chain.height, stateRoot: this.chain.stateRoot }),
         verifiedHeader: (h) => this.verifiedRootAt(h),
+        announced: (peer, header, qc) => {
+          considerHead(this.intake, peer, header, qc, 'announcement')
+          this.poll(peer)
+        },
         offence: (peer, o, d) => this.punish(peer, o, d),
         fault: (peer, f) => this.fault(peer, f),
         requestTimeoutMs: this.t.requestTimeoutMs,
@@ -305,13 +330,24 @@ export class LightClient {
   private onNetwork(ev: NetworkEvent): void {
     if (ev.type === 'connect') {
       if (!this.peerManager.add(ev.peer)) return void this.deps.network.ban(ev.peer, this.peerManager.info(ev.peer)?.bannedUntil ?? 0)
-      if (this.running) void pollPeer(this.intake, ev.peer, this.running.signal).then(() => this.wake?.())
+      this.poll(ev.peer)
     } else if (ev.type === 'disconnect') this.peerManager.remove(ev.peer)
     else if (!ev.head) this.punish(ev.peer, 'malformed', `gossip: ${ev.reason ?? 'undecodable'}`)
     else {
-      considerHead(this.intake, ev.peer, ev.head.header, ev.head.qc)
-      this.wake?.()
+      considerHead(this.intake, ev.peer, ev.head.header, ev.head.qc, 'announcement')
+      // A certified head may still lack its proof: ask the peer what it can serve now.
+      if (ev.head.header.height > (this.peerManager.info(ev.peer)?.height ?? -1)) this.poll(ev.peer)
     }
+  }
+
+  /** Polls one peer's status now (at most one poll in flight per peer) and wakes the sync loop. */
+  private poll(peer: string): void {
+    const running = this.running
+    if (!running || this.polling.has(peer)) return
+    this.polling.add(peer)
+    void pollPeer(this.intake, peer, running.signal)
+      .finally(() => this.polling.delete(peer))
+      .then(() => this.wake?.())
   }
 
   private punish(peer: string, offence: Offence, detail: string): void {
@@ -364,7 +400,14 @@ export class LightClient {
     if (this.halt) next = { status: 'halted', reason: this.halt.reason, ...(this.halt.evidence ? { evidence: this.halt.evidence } : {}) }
     else {
       const lag = this.tracker.lag()
-      next = liveStatus({ ...lag, anchored: this.chain.tip !== undefined, sinceStart: this.deps.clock.now() - this.startedAt, staleAfterMs: this.t.staleAfterMs, peers: this.peerManager.count() })
+      next = liveStatus({
+        ...lag,
+        anchored: this.chain.tip !== undefined,
+        heard: this.tracker.heardFromPeers,
+        sinceStart: this.deps.clock.now() - this.startedAt,
+        staleAfterMs: this.t.staleAfterMs,
+        peers: this.peerManager.count(),
+      })
     }
     if (next.status === this.statusState.status && next.reason === this.statusState.reason) return
     this.statusState = next

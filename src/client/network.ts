@@ -21,6 +21,8 @@ export interface AccountProofAnswer {
   height: number
   /** The header the peer says the proof is against; only its height is used (the root comes from our verified view). */
   header: Header
+  /** The peer's certificate on that header, if it has one: a hint of a head to sync to, checked before use. */
+  qc: QuorumCertificate | null
   proof: AccountProof
 }
 

@@ -25,7 +25,7 @@ export interface PeerManagerOptions {
 
 const START_SCORE = 0
 const MAX_SCORE = 20
-const FAULT_COST: Record<Fault, number> = { timeout: 4, unavailable: 2, error: 4 }
+const FAULT_COST: Record<Fault, number> = { timeout: 4, unavailable: 2, error: 4, stale: 2 }
 
 export class PeerManager {
   private readonly peers = new Map<string, PeerInfo>()

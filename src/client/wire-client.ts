@@ -43,7 +43,7 @@ export function createWireClient(send: SendBytes): PeerWire {
     },
     async accountProof(peer, index, height, opts): Promise<AccountProofAnswer | null> {
       const r = await ask(ACCOUNT, peer, { index, height }, opts)
-      return r.kind === 'error' ? null : { height: r.height, header: r.header, proof: r.accountProof }
+      return r.kind === 'error' ? null : { height: r.height, header: r.header, qc: r.qc, proof: r.accountProof }
     },
     async submitTransfer(peer, transfer: Transfer, opts): Promise<SubmitAnswer> {
       const r = await ask(SUBMIT, peer, { transfer }, opts)

@@ -5,8 +5,8 @@
 /** Proven misbehaviour: the bytes themselves show the peer lied or broke the protocol. */
 export type Offence = 'proof-invalid' | 'broken-link' | 'bad-block' | 'bad-certificate' | 'malformed' | 'bad-account-proof' | 'foreign-chain'
 
-/** Unproven trouble: could be the network or a busy peer; costs score, not an immediate ban. */
-export type Fault = 'timeout' | 'unavailable' | 'error'
+/** Unproven trouble: could be the network or a busy peer; costs score, not an immediate ban. `stale`: an answer from an older state than asked for. */
+export type Fault = 'timeout' | 'unavailable' | 'error' | 'stale'
 
 export type RequestJudgement = { kind: 'offence'; offence: 'malformed' } | { kind: 'fault'; fault: 'timeout' | 'error' } | { kind: 'aborted' }
 

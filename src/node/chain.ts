@@ -26,6 +26,7 @@ export class ChainState {
   private served: ServedHead & { ledger: LedgerState }
   private readonly history = new Map<number, LedgerState>()
   private readonly servedListeners: ((s: ServedHead) => void)[] = []
+  private readonly committedListeners: ((s: ServedHead) => void)[] = []
   private lock: Promise<unknown> = Promise.resolve()
 
   private constructor(
@@ -95,6 +96,11 @@ export class ChainState {
     this.servedListeners.push(fn)
   }
 
+  /** Called with each newly committed (certified) block, before its proof exists. */
+  onCommitted(fn: (s: ServedHead) => void): void {
+    this.committedListeners.push(fn)
+  }
+
   /**
    * Commits the next block, already checked by the caller (validators or a follower),
    * in one atomic store batch, and returns the applied steps (the prover's witness).
@@ -111,6 +117,7 @@ export class ChainState {
       await this.store.appendBlock({ block, qc, accounts })
       this.headLedger = next
       this.headBlock = { header: block.header, qc }
+      for (const fn of this.committedListeners) fn({ header: block.header, qc })
       await this.advanceServed()
       return steps
     })

@@ -2,7 +2,7 @@
 // protocol up to the proven head and gossiping each newly proven head, and either the
 // block-producing side (mempool, proposer, validators, prover) or a follower of peers.
 import type { Logger } from '../core/logger.ts'
-import type { Transfer } from '../core/types.ts'
+import type { Header, QuorumCertificate, Transfer } from '../core/types.ts'
 import { verifyQuorumCertificate } from '../core/quorum.ts'
 import { MAX_TRACKED_PEERS } from '../net/constants.ts'
 import type { Offence } from '../net/peer-judgement.ts'
@@ -141,9 +141,14 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
       ({ header, qc }) => (header.chainId === chain.identity.chainId && verifyQuorumCertificate(header, qc, spec.validators, chain.genesisHash).ok ? 'accept' : 'reject'),
     )
     cleanup.push(async () => unsubscribe())
-    chain.onServed(({ header, qc }) => {
+    // Certified heads are announced as soon as they are committed, before their proofs, so
+    // light clients see how far the proven head is behind; proven heads again when they are
+    // served, which tells clients (through a status poll) that they can fetch them.
+    const announce = ({ header, qc }: { header: Header; qc: QuorumCertificate | null }) => {
       if (qc) publishHead(host, { header, qc }).catch(() => undefined)
-    })
+    }
+    chain.onCommitted(announce)
+    chain.onServed(announce)
     producer?.start()
     follower?.start()
 

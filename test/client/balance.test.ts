@@ -8,9 +8,10 @@ import { decodeAccountResponse, encodeAccountResponse } from '../../src/net/mess
 import type { Clock } from '../../src/core/platform.ts'
 import type { BlockEntry } from '../../src/core/types.ts'
 import { announce, createFakeNode, type FakeNodeOptions } from './helpers/fake-node.ts'
-import { untilHeight, useClientFixture } from './helpers/harness.ts'
+import { until, untilHeight, useClientFixture, waitUntil } from './helpers/harness.ts'
 import { MemoryHub } from './helpers/memory-net.ts'
 import { CHAIN_PLAN } from './helpers/plan.ts'
+import { accountProofAt } from './helpers/test-chain.ts'
 
 const fx = useClientFixture()
 const TIP = CHAIN_PLAN.length
@@ -74,10 +75,39 @@ describe('getBalance', () => {
     expect(banned.find((b) => b.peer === 'liar')).toMatchObject({ kind: 'offence', why: 'bad-account-proof' })
   })
 
-  it('verifies against the height a node without history answers at', async () => {
-    const { client } = await synced({ node: { latestOnly: true } })
+  it('asks a node without history for its latest state, syncs to that height, and verifies there', async () => {
+    // The node keeps account state only at its head (TIP); the client has verified TIP - 1
+    // and polls status rarely, so it learns of TIP only from the node's account answer.
+    const hub = new MemoryHub()
+    const node = createFakeNode(fx.chain, { height: TIP - 1, latestOnly: true })
+    hub.setHandlers('node', node.handlers)
+    const { client } = await fx.start({ hub, peers: ['node'], tuning: { statusIntervalMs: 3_600_000 } })
+    await untilHeight(client, TIP - 1)
+    node.options.height = TIP
     const b = await client.getBalance(addressOf(0))
-    expect(b).toMatchObject({ balance: accountAt(0, TIP).balance, height: TIP, verified: true })
+    expect(b).toMatchObject({ balance: accountAt(0, TIP).balance, height: TIP, stateRoot: fx.chain.states[TIP]?.tree.root, verified: true })
+    expect(client.health().verifiedHeight).toBe(TIP)
+  })
+
+  it('treats an answer from before the verified tip as a fault and asks another peer', async () => {
+    // `old` serves the chain but answers balances from TIP - 2 only (a lagging or lying node).
+    const stale = (protocol: string, answer: Uint8Array): Uint8Array => {
+      if (protocol !== ACCOUNT.id) return answer
+      const d = decodeAccountResponse(answer)
+      if (!d.ok || d.value.kind !== 'account') return answer
+      const h = TIP - 2
+      const e = fx.chain.entries[h] as BlockEntry
+      return encodeAccountResponse({ ...d.value, height: h, header: e.block.header, qc: e.qc, accountProof: accountProofAt(fx.chain, d.value.accountProof.index, h) })
+    }
+    const { client, banned, hub } = await synced({ old: { bytes: stale } })
+    hub.setHandlers('honest', createFakeNode(fx.chain).handlers)
+    hub.connect('client', 'honest')
+    await waitUntil(() => client.peers().length === 2, 'the client to see the honest node')
+    const b = await client.getBalance(addressOf(3))
+    expect(b).toMatchObject({ height: TIP, balance: accountAt(3, TIP).balance })
+    const old = client.peers().find((p) => p.id === 'old')
+    expect(old?.lastOffence).toBe('stale')
+    expect(banned.filter((x) => x.peer === 'old' && x.kind === 'offence')).toEqual([])
   })
 })
 
@@ -103,23 +133,36 @@ describe('submitTransfer', () => {
 })
 
 describe('freshness', () => {
-  it('requireFresh passes when synced and throws StaleView once no peer confirms the view', async () => {
+  it('measures lagMs as the age of the verified head, whoever is connected', async () => {
     let offset = 0
     const clock: Clock = { now: () => Date.now() + offset, setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) }
-    const { client, hub } = await synced({ node: {} }, { clock })
-    await expect(client.requireFresh({ maxLagMs: 60_000 })).resolves.toMatchObject({ verifiedHeight: TIP, lagBlocks: 0 })
-    hub.disconnect('client', 'node')
+    const { client } = await synced({ node: {} }, { clock })
+    const tipTime = (fx.chain.entries[TIP] as BlockEntry).block.header.timestamp
+    const fresh = await client.requireFresh({ maxLagMs: 600_000 })
+    expect(fresh).toMatchObject({ verifiedHeight: TIP, lagBlocks: 0, status: 'synced' })
+    expect(Math.abs(fresh.lagMs - (clock.now() - tipTime))).toBeLessThan(50)
+    // An hour later the node is still there and still answers, but the chain has not moved:
+    // the verified state is an hour old, and a trading view must not take it as current.
     offset = 3_600_000
-    await expect(client.requireFresh({ maxLagMs: 60_000 })).rejects.toMatchObject({ name: 'StaleView' })
+    await expect(client.requireFresh({ maxLagMs: 600_000 })).rejects.toMatchObject({ name: 'StaleView' })
+    expect(client.health().lagMs).toBeGreaterThan(3_600_000)
     expect(client.health().status).toBe('stale')
   })
 
-  it('reports lag while a certified head is not yet verified', async () => {
+  it('a certified head whose proof has not arrived keeps the view stale by blocks, until the proof is served', async () => {
     const { client, hub, handles } = await synced({ node: { height: TIP - 3 } }, { height: TIP - 3 })
     const node = handles.node as { options: FakeNodeOptions }
-    node.options.height = TIP
-    node.options.silent = true // announces, then serves nothing: the head stays unverified
+    // The node certified TIP and says so at once, but serves (and its status names) only TIP - 3.
+    const pending = until(client, 'pending', (p: { height: number }) => p.height === TIP)
     hub.publish('node', announce(fx.chain, TIP))
+    await pending
     expect(client.health()).toMatchObject({ verifiedHeight: TIP - 3, bestSeenHeight: TIP, lagBlocks: 3 })
+    await expect(client.requireFresh({ maxLagMs: 600_000, maxLagBlocks: 1 })).rejects.toMatchObject({ name: 'StaleView', lagBlocks: 3 })
+    await expect(client.requireFresh({ maxLagMs: 600_000 })).resolves.toMatchObject({ lagBlocks: 3 }) // no block bound asked for
+    // The proofs land: the node serves TIP and announces it again.
+    node.options.height = TIP
+    hub.publish('node', announce(fx.chain, TIP))
+    await untilHeight(client, TIP)
+    await expect(client.requireFresh({ maxLagMs: 600_000, maxLagBlocks: 1 })).resolves.toMatchObject({ verifiedHeight: TIP, lagBlocks: 0 })
   })
 })

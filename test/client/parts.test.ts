@@ -148,37 +148,48 @@ describe('CheckpointSaver', () => {
 })
 
 describe('HeadTracker', () => {
-  it('reports pending heads, settles them when verified, and measures lag from the last confirmation', () => {
+  it('reports pending heads, settles them when verified, and measures lag as the age of the verified state', () => {
     const clock = new ManualClock()
-    let verified = 4
+    let verified: { height: number; timestamp: number | undefined } = { height: 4, timestamp: undefined }
     const pending: PendingHead[] = []
     const dropped: DroppedHead[] = []
     const t = new HeadTracker(clock, () => verified, { pending: (p) => pending.push(p), dropped: (d) => dropped.push(d) })
-    expect(t.lag().lagMs).toBe(Infinity) // never confirmed
+    expect(t.lag().lagMs).toBe(Infinity) // the verified head's header is not known yet
+    verified = { height: 4, timestamp: clock.now() - 200 }
     t.certified(header(4))
-    t.contact()
-    expect(t.lag()).toEqual({ lagBlocks: 0, lagMs: 0 })
+    expect(t.lag()).toEqual({ lagBlocks: 0, lagMs: 200 })
     clock.advance(500)
+    // A head certified before its proof: the view falls behind in blocks, and its age keeps growing.
     t.certified(header(6))
     expect(pending.map((p) => p.height)).toEqual([6])
     clock.advance(500)
-    expect(t.lag()).toEqual({ lagBlocks: 2, lagMs: 1000 })
+    expect(t.lag()).toEqual({ lagBlocks: 2, lagMs: 1200 })
     t.rejected(header(6), 'p', 'proof-invalid', true) // another peer may still serve it
     expect(dropped).toEqual([])
     t.rejected(header(6), 'p', 'proof-invalid', false)
     expect(dropped.map((d) => [d.height, d.reason])).toEqual([[6, 'proof-invalid']])
-    verified = 6
+    verified = { height: 6, timestamp: clock.now() - 30 }
     t.advanced(() => undefined)
-    expect(t.lag()).toEqual({ lagBlocks: 0, lagMs: 0 })
+    expect(t.lag()).toEqual({ lagBlocks: 0, lagMs: 30 })
+    // A head stamped by a validator clock ahead of ours is not negative age.
+    verified = { height: 7, timestamp: clock.now() + 2000 }
+    expect(t.lag().lagMs).toBe(0)
   })
 
   it('derives syncing, synced and stale', () => {
-    const base = { anchored: true, sinceStart: 0, staleAfterMs: 100, peers: 1 }
+    const base = { anchored: true, heard: true, sinceStart: 0, staleAfterMs: 100, peers: 1 }
     expect(liveStatus({ ...base, lagBlocks: 0, lagMs: 5 }).status).toBe('synced')
     expect(liveStatus({ ...base, lagBlocks: 2, lagMs: 5 }).status).toBe('syncing')
     expect(liveStatus({ ...base, lagBlocks: 0, lagMs: Infinity }).status).toBe('syncing')
+    expect(liveStatus({ ...base, anchored: false, lagBlocks: 0, lagMs: 5 }).status).toBe('syncing')
+    // A fresh stored checkpoint is not "synced" before any peer said what it has.
+    expect(liveStatus({ ...base, heard: false, lagBlocks: 0, lagMs: 5 }).status).toBe('syncing')
+    // Old state while catching up right after start: syncing, not stale.
+    expect(liveStatus({ ...base, lagBlocks: 10, lagMs: 60_000 }).status).toBe('syncing')
     expect(liveStatus({ ...base, lagBlocks: 0, lagMs: Infinity, sinceStart: 101, peers: 0 })).toEqual({ status: 'stale', reason: 'no-peers' })
-    expect(liveStatus({ ...base, lagBlocks: 1, lagMs: 101 })).toEqual({ status: 'stale', reason: 'lagging' })
+    expect(liveStatus({ ...base, lagBlocks: 1, lagMs: 101, sinceStart: 101 })).toEqual({ status: 'stale', reason: 'lagging' })
+    // Certified heads without proofs keep the view stale, however many: safety over liveness.
+    expect(liveStatus({ ...base, lagBlocks: 50, lagMs: 10_000, sinceStart: 60_000 })).toEqual({ status: 'stale', reason: 'lagging' })
   })
 })
 

@@ -12,21 +12,29 @@ export interface StatusEvent {
 }
 
 export interface LiveFacts {
+  /** Best certified height seen − verified height. */
   lagBlocks: number
-  /** Infinity when no peer has confirmed the view yet. */
+  /** Age of the verified state (now − the verified head's timestamp); Infinity before its header is known. */
   lagMs: number
   /** Whether the checkpoint's header is known (the client can link blocks to it). */
   anchored: boolean
+  /** Whether any peer's status was heard since start: until then nothing says there is no newer head. */
+  heard: boolean
   /** Time since the client started. */
   sinceStart: number
   staleAfterMs: number
   peers: number
 }
 
-/** syncing | synced | stale for a client that has not halted. */
+/**
+ * syncing | synced | stale for a client that has not halted. Synced: anchored, nothing
+ * certified beyond the verified head, and the verified state younger than `staleAfterMs`.
+ * A client catching up (peers, within `staleAfterMs` of its start) is syncing even with old
+ * state; after that, state older than the allowance is stale whatever the reason.
+ */
 export function liveStatus(s: LiveFacts): StatusEvent {
-  // Never confirmed current (lagMs Infinity): stale once the start is older than the allowance.
-  const age = s.lagMs === Infinity ? s.sinceStart : s.lagMs
-  if (age > s.staleAfterMs) return { status: 'stale', reason: s.peers === 0 ? 'no-peers' : 'lagging' }
-  return { status: s.lagBlocks > 0 || !s.anchored || s.lagMs === Infinity ? 'syncing' : 'synced' }
+  const fresh = s.lagMs <= s.staleAfterMs
+  if (s.anchored && s.heard && fresh && s.lagBlocks === 0) return { status: 'synced' }
+  if (fresh || (s.sinceStart <= s.staleAfterMs && s.peers > 0)) return { status: 'syncing' }
+  return { status: 'stale', reason: s.peers === 0 ? 'no-peers' : 'lagging' }
 }

@@ -23,7 +23,8 @@ export const FAST: Partial<Tuning> = {
   statusIntervalMs: 40,
   retryMs: 20,
   saveIntervalMs: 0,
-  staleAfterMs: 60_000,
+  // The test chain's tip is stamped at build time; tests about staleness set their own clock.
+  staleAfterMs: 600_000,
   balanceWaitMs: 5_000,
 }
 
@@ -173,5 +174,14 @@ export function useClientFixture(plan = CHAIN_PLAN): ClientFixture {
     track(client) {
       running.push(client)
     },
+  }
+}
+
+/** Resolves once `cond()` holds, checking every 10 ms; rejects after `timeoutMs` naming what it waited for. */
+export async function waitUntil(cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
   }
 }

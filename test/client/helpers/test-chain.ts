@@ -116,6 +116,10 @@ export async function buildTestChain(plan: [number, number, bigint][][]): Promis
   const validators = makeValidators()
   const set = validators.map((v) => v.pub)
   const params = testParams(artifacts.vk)
+  // Block times are not proof inputs: stamp blocks so the tip is about now, as a live chain's
+  // would be (the lag a client reports is the age of its verified head). The genesis time is
+  // fixed: the genesis hash is the network's signing tag, a proof input.
+  const firstBlockTime = Math.floor(Date.now() / 1000) * 1000 - plan.length * 1000
   // The genesis root does not depend on the tag (leaves hold keys, balances, nonces): build it first.
   const genesis = makeGenesisHeader(params, { stateRoot: makeLedger(0n, P.depth, accounts, 3).tree.root, timestamp: GENESIS_TIME, validatorSet: set })
   const genesisHash = hashHeader(genesis)
@@ -140,7 +144,7 @@ export async function buildTestChain(plan: [number, number, bigint][][]): Promis
       }
       let proof: Uint8Array | null = null
       if (signed.length > 0) proof = await cachedProof(getProver, artifacts, buildWitnessInput(steps, P, oldRoot, chainTag))
-      const header = nextHeader(parent, state.tree.root, computeTxRoot(chainTag, signed))
+      const header = nextHeader(parent, state.tree.root, computeTxRoot(chainTag, signed), { timestamp: firstBlockTime + (entries.length - 1) * 1000 })
       entries.push({ block: { header, transfers: signed }, proof, qc: certify(header, validators, genesisHash) })
       states.push(cloneLedger(state))
       parent = header
