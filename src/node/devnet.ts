@@ -56,7 +56,7 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   const dir = resolve(opts.dir)
   const profile = getProfile(opts.profile)
   const artifacts = await ensureCircuitArtifacts(profile, { ptau: opts.ptau, log: opts.log })
-  if (artifacts.setup === 'insecure-dev') opts.log('WARNING: circuit keys come from an INSECURE development setup (see README); fine for a devnet, never for value')
+  if (artifacts.setup.class === 'insecure-dev') opts.log('WARNING: circuit keys come from an INSECURE development setup (see README); fine for a devnet, never for value')
   await initCrypto()
   const files = existsSync(join(dir, 'genesis.json')) ? await loadDevnet(dir, opts, artifacts.vk) : await createDevnet(dir, opts, artifacts.vk)
   const { spec } = files
