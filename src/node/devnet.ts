@@ -14,8 +14,10 @@ import { writeFileAtomic } from '../store/atomic-file.ts'
 import { loadKeyFile, saveKeyFile } from '../store/key-file.ts'
 import { ensureCircuitArtifacts, ROOT } from '../zk/artifacts.ts'
 import { getProfile } from '../zk/profiles.ts'
+import { describeSetup } from '../zk/setup-record.ts'
 import { Prover } from '../zk/prover.ts'
 import { generateAccountKey, loadAccountKey, saveAccountKey, type AccountKey } from './account-key.ts'
+import { loadCeremonyArtifacts } from './ceremony.ts'
 import { chainSpecToJson, genesisCheckpoint, parseChainSpec, type ChainSpec } from './chain-spec.ts'
 import { DEVNET_BALANCE, TRAFFIC_ACCOUNTS } from './constants.ts'
 import { BadKeyFile, ChainMismatch, UsageError } from './errors.ts'
@@ -33,6 +35,8 @@ export interface DevnetOptions {
   httpPort: number
   /** A powers-of-tau ceremony file; without it the circuit keys come from the insecure dev setup. */
   ptau?: string
+  /** A finalized `zklight ceremony` folder whose keys replace the built ones. */
+  ceremony?: string
   listenHost?: string
   log: (msg: string) => void
 }
@@ -55,7 +59,9 @@ interface DevnetFiles {
 export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   const dir = resolve(opts.dir)
   const profile = getProfile(opts.profile)
-  const artifacts = await ensureCircuitArtifacts(profile, { ptau: opts.ptau, log: opts.log })
+  const artifacts = opts.ceremony ? await loadCeremonyArtifacts(opts.ceremony, opts.log) : await ensureCircuitArtifacts(profile, { ptau: opts.ptau, log: opts.log })
+  if (artifacts.vk.zklightProfile !== profile.name) throw new UsageError(`the ceremony's keys are for profile ${artifacts.vk.zklightProfile}, not ${profile.name}`)
+  opts.log(`circuit keys: ${describeSetup(artifacts.setup)}${opts.ceremony ? ` (ceremony ${resolve(opts.ceremony)})` : ''}`)
   if (artifacts.setup.class === 'insecure-dev') opts.log('WARNING: circuit keys come from an INSECURE development setup (see README); fine for a devnet, never for value')
   await initCrypto()
   const files = existsSync(join(dir, 'genesis.json')) ? await loadDevnet(dir, opts, artifacts.vk) : await createDevnet(dir, opts, artifacts.vk)
