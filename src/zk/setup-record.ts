@@ -101,9 +101,10 @@ export function parseSetupRecord(x: unknown): SetupRecord | undefined {
   return { class: cls, ...facts, transcriptHash: r.transcriptHash as string, ptauHash: r.ptauHash as string }
 }
 
-/** e.g. `ceremony(3), with beacon` or `insecure-dev (dev powers of tau)`. */
+/** e.g. `ceremony(3) + beacon`, or `insecure-dev (2 contributions; dev powers of tau: …)`. */
 export function describeSetup(r: SetupRecord): string {
-  const name = r.class === 'ceremony' ? `ceremony(${r.contributions})` : r.class
-  const why = r.ptauInsecureDev ? 'dev powers of tau: its maker could forge proofs' : r.contributions < 1 ? 'no secret phase-2 contribution' : undefined
-  return `${name}${r.beacon ? ', with beacon' : ''}${why ? ` (${why})` : ''}`
+  const beacon = r.beacon ? ' + beacon' : ''
+  if (r.class !== 'insecure-dev') return `${r.class === 'ceremony' ? `ceremony(${r.contributions})` : r.class}${beacon}`
+  const why = r.ptauInsecureDev ? 'dev powers of tau: its maker could forge proofs' : 'no secret phase-2 contribution: anyone could forge proofs'
+  return `insecure-dev (${r.contributions} contribution${r.contributions === 1 ? '' : 's'}${beacon}; ${why})`
 }

@@ -70,7 +70,8 @@ describe('setup record', () => {
   it('counts secret contributions and the beacon apart', () => {
     const r = setupRecordOf(withBeacon)
     expect(r).toMatchObject({ class: 'ceremony', contributions: 2, beacon: true, ptauInsecureDev: false, ptauHash: h('b', 64) })
-    expect(describeSetup(r)).toBe('ceremony(2), with beacon')
+    expect(describeSetup(r)).toBe('ceremony(2) + beacon')
+    expect(describeSetup(setupRecordOf({ ...base, ptauInsecureDev: true }))).toMatch(/^insecure-dev \(2 contributions; dev powers of tau/)
     expect(setupRecordOf({ ...base, contributions: base.contributions.slice(0, 1) }).class).toBe('single-party')
     expect(setupRecordOf({ ...base, ptauInsecureDev: true }).class).toBe('insecure-dev')
   })
