@@ -13,7 +13,11 @@ const { values } = parseArgs({
   },
 })
 if (values.help) {
-  console.log('usage: npm run circuits -- --profile test|devnet [--ptau FILE] [--force]\n  --ptau FILE  a prepared powers-of-tau file from a public ceremony (default: an INSECURE dev setup)')
+  console.log(
+    'usage: npm run circuits -- --profile test|devnet [--ptau FILE] [--force]\n' +
+      '  --ptau FILE  a prepared powers-of-tau file from a public ceremony (default: an INSECURE dev setup)\n' +
+      'The build makes one phase-2 contribution itself, so its keys are single-party at best; `zklight ceremony` makes multi-party ones.',
+  )
   process.exit(0)
 }
 try {

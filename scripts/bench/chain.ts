@@ -19,7 +19,7 @@ import { hashVerificationKey } from '../../src/core/vk-hash.ts'
 import { ensureCircuitArtifacts } from '../../src/zk/artifacts.ts'
 import type { CircuitProfile } from '../../src/zk/profiles.ts'
 import { Prover } from '../../src/zk/prover.ts'
-import { setupInfoOf } from '../../src/zk/setup-info.ts'
+import { genesisSetupOf } from '../../src/zk/setup-record.ts'
 import { buildWitnessInput } from '../../src/zk/witness.ts'
 
 export interface BenchBlock {
@@ -50,10 +50,10 @@ export async function setupGenesis(profile: CircuitProfile): Promise<Omit<BenchC
   const genesis = keys.map((k, index) => ({ index, account: { pubKey: derivePublicKey(k), balance: 1_000_000_000n, nonce: 0 } }))
   const validatorKeys = [0, 1, 2, 3].map((i) => seed(`validator-${i}`))
   const validatorSet = validatorKeys.map((k) => ed25519.getPublicKey(k))
-  const { vk } = await ensureCircuitArtifacts(profile)
+  const { vk, setup: record } = await ensureCircuitArtifacts(profile)
   const vkHash = hashVerificationKey(vk)
   if (!vkHash.ok) throw new Error(`the ${profile.name} profile's verification key does not hash`)
-  const setup = setupInfoOf(vk)
+  const setup = genesisSetupOf(record)
   const params: ChainParams = { networkId: seed('network'), batch: profile.batch, depth: profile.depth, vkHash: vkHash.value, ...setup }
   // The genesis root does not depend on the tag (leaves hold keys, balances, nonces).
   const genesisHeader = makeGenesisHeader(params, { stateRoot: createLedger(0n, profile.depth, genesis).tree.root, timestamp: 1_750_000_000_000, validatorSet })

@@ -12,9 +12,11 @@
  *   height (a quorum certificate needs more than 2/3 of the Ed25519 signatures; two
  *   valid certificates for different headers at one height are proof of equivocation,
  *   and the client halts with reason `equivocation` instead of picking one).
- * - The Groth16 setup of the state-transition circuit. The development setup made by
- *   `npm run circuits` without `--ptau` is INSECURE: whoever ran it could keep the
- *   secret and prove any state root. Use a public ceremony file for anything of value.
+ * - The Groth16 setup of the state-transition circuit, as its verification key's setup
+ *   record states (`zklightSetup.class`): `insecure-dev` (the default dev setup: whoever
+ *   made it could prove any state root), `single-party` (whoever made the one phase-2
+ *   contribution could), or `ceremony` (sound if one of its contributors was honest;
+ *   `zklight ceremony`). Use a ceremony on a public phase-1 file for anything of value.
  * - The soundness of Groth16 on BN254, Poseidon, EdDSA-Poseidon on Baby Jubjub,
  *   Ed25519 and SHA-256.
  *

@@ -27,6 +27,21 @@ export interface CommandSpec {
 
 export type Values = Record<string, string | boolean | string[] | undefined>
 
+/** A command made of subcommands, e.g. `zklight ceremony new …`. */
+export interface CommandGroup {
+  usage: string
+  brief: string
+  summary: string
+  subcommands: Record<string, CommandSpec>
+}
+
+export function groupHelpText(group: CommandGroup): string {
+  const width = Math.max(...Object.keys(group.subcommands).map((k) => k.length)) + 2
+  const subs = Object.entries(group.subcommands).map(([k, c]) => `  ${k.padEnd(width)}${c.brief}`)
+  const name = group.usage.split(' ')[0]
+  return `usage: zklight ${group.usage}\n\n${group.summary}\n\nsubcommands:\n${subs.join('\n')}\n\nRun \`zklight ${name} <subcommand> --help\` for its options.\n`
+}
+
 export function helpText(spec: CommandSpec): string {
   const lines = [`usage: zklight ${spec.usage}`, '', spec.summary, '', 'options:']
   const entries = Object.entries({ ...spec.options, help: { type: 'boolean', help: 'show this help' } as OptionSpec })

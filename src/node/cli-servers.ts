@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { equalBytes } from '../core/bytes.ts'
 import { parseMultiaddr, peerIdStringOf } from '../net/dial.ts'
 import { writeFileAtomic } from '../store/atomic-file.ts'
+import { readManifest } from './ceremony-files.ts'
 import { chainSpecToJson, genesisHash, parseChainSpec, type ChainSpec } from './chain-spec.ts'
 import { int, list, num, required, str, type CommandSpec } from './cli-options.ts'
 import { DEFAULT_BLOCK_TIME_MS, DEVNET_DEFAULTS } from './constants.ts'
@@ -45,11 +46,12 @@ function ports(values: Parameters<CommandSpec['run']>[0]) {
 
 export const devnetCommand: CommandSpec = {
   brief: 'run a local network: validators, prover, transfer generator, web app',
-  usage: 'devnet [--dir DIR] [--validators 4] [--accounts N] [--block-time-ms MS] [--tx-rate PER_S] [--profile test|devnet] [--http-port P]',
+  usage: 'devnet [--dir DIR] [--validators 4] [--accounts N] [--block-time-ms MS] [--tx-rate PER_S] [--profile test|devnet] [--http-port P] [--ceremony DIR]',
   summary:
     'Runs a local zklight network: builds the circuit artifacts if needed, creates genesis (funded demo accounts and\n' +
     'validator keys under DIR; reused on restart), runs the proposer, validators, prover and a transfer generator, and\n' +
-    'serves the web app, /bootstrap.json and /vk.json on 127.0.0.1. Prints one JSON line on stdout when ready.',
+    'serves the web app, /bootstrap.json and /vk.json on 127.0.0.1. Prints one JSON line on stdout when ready.\n' +
+    'The circuit keys come from an INSECURE dev setup unless --ceremony names a finalized ceremony folder.',
   options: {
     dir: { type: 'string', arg: 'DIR', help: 'data folder (genesis, keys, blocks)', default: DEVNET_DEFAULTS.dir },
     validators: { type: 'string', arg: 'N', help: 'validators at genesis', default: String(DEVNET_DEFAULTS.validators) },
@@ -59,10 +61,14 @@ export const devnetCommand: CommandSpec = {
     profile: { type: 'string', arg: 'NAME', help: 'circuit profile: test (B=2, D=8) or devnet (B=4, D=16)', default: DEVNET_DEFAULTS.profile },
     'http-port': { type: 'string', arg: 'P', help: 'HTTP port on 127.0.0.1 (0 = any free port)', default: String(DEVNET_DEFAULTS.httpPort) },
     ptau: { type: 'string', arg: 'FILE', help: 'powers-of-tau ceremony file (default: INSECURE dev setup)' },
+    ceremony: { type: 'string', arg: 'DIR', help: 'use the keys of a finalized `zklight ceremony` folder (its profile)' },
     'listen-host': portOptions['listen-host'],
   },
   async run(values) {
-    const profile = str(values, 'profile') ?? DEVNET_DEFAULTS.profile
+    const ceremony = str(values, 'ceremony')
+    if (ceremony !== undefined && str(values, 'ptau') !== undefined) throw new UsageError('--ptau and --ceremony exclude each other: a ceremony folder carries its own powers of tau')
+    // A ceremony's keys belong to one profile: it is the default, and another --profile is refused.
+    const profile = str(values, 'profile') ?? (ceremony !== undefined ? readManifest(ceremony).profile.name : DEVNET_DEFAULTS.profile)
     if (profile !== 'test' && profile !== 'devnet') throw new UsageError(`--profile must be test or devnet, got "${profile}"`)
     const devnet = await startDevnet({
       dir: str(values, 'dir') ?? DEVNET_DEFAULTS.dir,
@@ -73,6 +79,7 @@ export const devnetCommand: CommandSpec = {
       profile,
       httpPort: int(values, 'http-port', DEVNET_DEFAULTS.httpPort, 0, 65535),
       ptau: str(values, 'ptau'),
+      ceremony,
       listenHost: str(values, 'listen-host'),
       logger: logger.child('devnet'),
     })

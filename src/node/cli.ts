@@ -1,19 +1,21 @@
-// The zklight command line: dispatches to devnet, node, keygen, transfer, balance and
-// status. Exit codes: 0 success, 1 failure (named error on stderr), 2 usage error.
-// Run as `zklight …` (bin/zklight.js) or `node --import tsx src/node/cli.ts …`.
+// The zklight command line: dispatches to devnet, node, keygen, transfer, balance,
+// status and the ceremony subcommands. Exit codes: 0 success, 1 failure (named error on
+// stderr), 2 usage error. Run as `zklight …` (bin/zklight.js) or `node --import tsx src/node/cli.ts …`.
 import '../polyfill.ts'
+import { ceremonyCommands } from './cli-ceremony.ts'
 import { balanceCommand, keygenCommand, statusCommand, transferCommand } from './cli-client.ts'
-import { helpText, parseCommand, type CommandSpec } from './cli-options.ts'
+import { groupHelpText, helpText, parseCommand, type CommandGroup, type CommandSpec } from './cli-options.ts'
 import { devnetCommand, nodeCommand } from './cli-servers.ts'
 import { UsageError } from './errors.ts'
 
-const COMMANDS: Record<string, CommandSpec> = {
+const COMMANDS: Record<string, CommandSpec | CommandGroup> = {
   devnet: devnetCommand,
   node: nodeCommand,
   keygen: keygenCommand,
   transfer: transferCommand,
   balance: balanceCommand,
   status: statusCommand,
+  ceremony: ceremonyCommands,
 }
 
 const OVERVIEW = `usage: zklight <command> [options]
@@ -32,13 +34,31 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(OVERVIEW)
     return name === undefined ? 2 : 0
   }
-  const command = COMMANDS[name]
-  if (!command) {
+  const entry = COMMANDS[name]
+  if (!entry) {
     process.stderr.write(`zklight: unknown command "${name}"\n\n${OVERVIEW}`)
     return 2
   }
+  let command: CommandSpec
+  let label = name
+  let args = rest
+  if ('subcommands' in entry) {
+    const [sub, ...subArgs] = rest
+    if (sub === undefined || sub === '--help' || sub === '-h') {
+      process.stdout.write(groupHelpText(entry))
+      return sub === undefined ? 2 : 0
+    }
+    const spec = entry.subcommands[sub]
+    if (!spec) {
+      process.stderr.write(`zklight ${name}: unknown subcommand "${sub}"\n\n${groupHelpText(entry)}`)
+      return 2
+    }
+    command = spec
+    label = `${name} ${sub}`
+    args = subArgs
+  } else command = entry
   try {
-    const { values, positionals, help } = parseCommand(command, rest)
+    const { values, positionals, help } = parseCommand(command, args)
     if (help) {
       process.stdout.write(helpText(command))
       return 0
@@ -46,11 +66,14 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(values, positionals)
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`zklight ${name}: ${err.message}\nRun \`zklight ${name} --help\` for usage.\n`)
+      process.stderr.write(`zklight ${label}: ${err.message}\nRun \`zklight ${label} --help\` for usage.\n`)
       return 2
     }
     const e = err instanceof Error ? err : new Error(String(err))
-    process.stderr.write(`zklight ${name}: ${e.name}: ${e.message}\n`)
+    // Errors that carry a reason (CeremonyInvalid, …) show it, so scripts can tell failures apart.
+    const r = (e as { reason?: unknown }).reason
+    const reason = typeof r === 'string' ? ` (${r})` : ''
+    process.stderr.write(`zklight ${label}: ${e.name}${reason}: ${e.message}\n`)
     if (process.env.ZKLIGHT_DEBUG) process.stderr.write(`${e.stack}\n`)
     return 1
   }

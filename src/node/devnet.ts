@@ -14,9 +14,10 @@ import { writeFileAtomic } from '../store/atomic-file.ts'
 import { loadKeyFile, saveKeyFile } from '../store/key-file.ts'
 import { ensureCircuitArtifacts, ROOT } from '../zk/artifacts.ts'
 import { getProfile } from '../zk/profiles.ts'
-import { setupInfoOf } from '../zk/setup-info.ts'
+import { describeSetup, genesisSetupOf, type SetupRecord } from '../zk/setup-record.ts'
 import { Prover } from '../zk/prover.ts'
 import { generateAccountKey, loadAccountKey, saveAccountKey, type AccountKey } from './account-key.ts'
+import { loadCeremonyArtifacts } from './ceremony.ts'
 import { chainIdentity, chainSpecToJson, parseChainSpec, type ChainSpec } from './chain-spec.ts'
 import { DEVNET_BALANCE, TRAFFIC_ACCOUNTS } from './constants.ts'
 import { BadKeyFile, ChainMismatch, UsageError } from './errors.ts'
@@ -34,6 +35,8 @@ export interface DevnetOptions {
   httpPort: number
   /** A powers-of-tau ceremony file; without it the circuit keys come from the insecure dev setup. */
   ptau?: string
+  /** A finalized `zklight ceremony` folder whose keys replace the built ones. */
+  ceremony?: string
   listenHost?: string
   logger: Logger
 }
@@ -56,9 +59,12 @@ interface DevnetFiles {
 export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   const dir = resolve(opts.dir)
   const profile = getProfile(opts.profile)
-  const artifacts = await ensureCircuitArtifacts(profile, { ptau: opts.ptau, log: (m) => opts.logger.child('circuits').info(m) })
-  if (artifacts.setup === 'insecure-dev') opts.logger.warn('circuit keys come from an INSECURE development setup (see README); fine for a devnet, never for value')
-  const files = existsSync(join(dir, 'genesis.json')) ? await loadDevnet(dir, opts, artifacts.vk) : await createDevnet(dir, opts, artifacts.vk)
+  const circuitLog = (m: string) => opts.logger.child('circuits').info(m)
+  const artifacts = opts.ceremony ? await loadCeremonyArtifacts(opts.ceremony, circuitLog) : await ensureCircuitArtifacts(profile, { ptau: opts.ptau, log: circuitLog })
+  if (artifacts.vk.zklightProfile !== profile.name) throw new UsageError(`the ceremony's keys are for profile ${artifacts.vk.zklightProfile}, not ${profile.name}`)
+  opts.logger.info(`circuit keys: ${describeSetup(artifacts.setup)}${opts.ceremony ? ` (ceremony ${resolve(opts.ceremony)})` : ''}`)
+  if (artifacts.setup.class === 'insecure-dev') opts.logger.warn('circuit keys come from an INSECURE development setup (see README); fine for a devnet, never for value')
+  const files = existsSync(join(dir, 'genesis.json')) ? await loadDevnet(dir, opts, artifacts.vk) : await createDevnet(dir, opts, artifacts.vk, artifacts.setup)
   const { spec } = files
   const identity = chainIdentity(spec)
   opts.logger.info(
@@ -129,7 +135,7 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   }
 }
 
-async function createDevnet(dir: string, opts: DevnetOptions, vk: Record<string, unknown>): Promise<DevnetFiles> {
+async function createDevnet(dir: string, opts: DevnetOptions, vk: Record<string, unknown>, setup: SetupRecord): Promise<DevnetFiles> {
   const profile = getProfile(opts.profile)
   if (!Number.isInteger(opts.validators) || opts.validators < 1 || opts.validators > 256) throw new UsageError('--validators must be 1..256')
   const slots = 2 ** profile.depth
@@ -159,7 +165,7 @@ async function createDevnet(dir: string, opts: DevnetOptions, vk: Record<string,
     validators: validatorKeys.map(validatorPublicKey),
     accounts: [...demo.map((d) => d.key), ...traffic].map((k) => ({ index: k.index, pubKey: k.pubKey, balance: DEVNET_BALANCE })),
     vk,
-    setup: setupInfoOf(vk),
+    setup: genesisSetupOf(setup),
   }
   const enc = (s: string) => new TextEncoder().encode(s)
   await writeFileAtomic(join(dir, 'vk.json'), enc(JSON.stringify(spec.vk)))

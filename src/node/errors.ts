@@ -35,3 +35,43 @@ export class NoTrustAnchor extends Error {
 export class PortInUse extends Error {
   override name = 'PortInUse'
 }
+
+/** What a ceremony folder failed on (see docs/node.md, "Trusted setup ceremony"). */
+export type CeremonyInvalidReason =
+  | 'bad-manifest'
+  | 'bad-transcript'
+  | 'missing-file'
+  | 'transcript-mismatch'
+  | 'chain-broken'
+  | 'r1cs-mismatch'
+  | 'wasm-mismatch'
+  | 'circuit-mismatch'
+  | 'ptau-mismatch'
+  | 'init-mismatch'
+  | 'contribution-invalid'
+  | 'final-mismatch'
+  | 'final-invalid'
+  | 'vk-mismatch'
+
+/** A ceremony folder that does not verify; `index` names the contribution when one is at fault. */
+export class CeremonyInvalid extends Error {
+  override name = 'CeremonyInvalid'
+  constructor(
+    readonly reason: CeremonyInvalidReason,
+    message: string,
+    readonly index?: number,
+  ) {
+    super(message)
+  }
+}
+
+/** A ceremony step that cannot run on the folder as it is. */
+export class CeremonyStateError extends Error {
+  override name = 'CeremonyStateError'
+  constructor(
+    readonly reason: 'out-exists' | 'finalized' | 'not-finalized' | 'no-contributions',
+    message: string,
+  ) {
+    super(message)
+  }
+}

@@ -33,6 +33,21 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
   await syncDirectory(dirname(path))
 }
 
+/**
+ * Flushes a file another writer produced (e.g. snarkjs) and renames it over `path`: the
+ * same old-or-new guarantee as writeFileAtomic for files too large to hold in memory.
+ */
+export async function moveFileDurably(from: string, path: string): Promise<void> {
+  const handle = await open(from, 'r+')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+  await rename(from, path)
+  await syncDirectory(dirname(path))
+}
+
 /** Removes `path` (absent is fine) and makes the removal durable. */
 export async function removeFileDurably(path: string): Promise<void> {
   try {

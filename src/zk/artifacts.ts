@@ -1,18 +1,32 @@
 // Builds and caches circuit artifacts: compile (circom2, --O2), powers of tau (a
 // ceremony file, or the insecure dev shortcut), Groth16 setup with one phase-2
-// contribution, verification key. Keyed by a hash of sources + parameters.
+// contribution, verification key with its setup record. Keyed by a hash of sources +
+// parameters. Each stage prints progress lines (progress.ts) while it runs.
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import * as snarkjs from 'snarkjs'
 import { writeDevPtau } from './dev-ptau.ts'
+import { computeSetupRecord, contributeZkey, exportVerificationKey, newZkey } from './phase2.ts'
 import type { CircuitProfile } from './profiles.ts'
+import { runStage, type Log } from './progress.ts'
+import { readPtauFacts } from './ptau-facts.ts'
+import { describeSetup, parseSetupRecord, type SetupRecord } from './setup-record.ts'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const CIRCUITS = join(ROOT, 'circuits')
 const CACHE = join(ROOT, '.cache', 'circuits')
+/** The circuit artifact cache (shared between checkouts: add entries, never rewrite them). */
+export const CIRCUIT_CACHE = CACHE
+/**
+ * circom2 runs under WASI with the project root as its only folder: it cannot follow a
+ * symlink that leaves it (a worktree may link .cache/circuits to a shared cache), so it
+ * compiles in a plain folder here and the results are copied where they belong.
+ */
+const COMPILE = join(ROOT, '.cache', 'compile')
+/** Bump when what a build writes changes meaning (2: marked dev ptau, structured setup record). */
+const ARTIFACT_LAYOUT = 'zklight-artifacts/2'
 
 export interface CircuitArtifacts {
   dir: string
@@ -21,16 +35,14 @@ export interface CircuitArtifacts {
   r1cs: string
   vkPath: string
   vk: VerificationKeyJson
-  setup: 'insecure-dev' | 'ceremony'
+  setup: SetupRecord
 }
 
-export type VerificationKeyJson = Record<string, unknown> & { nPublic: number; zklightSetup?: string; zklightProfile?: string }
+export type VerificationKeyJson = Record<string, unknown> & { nPublic: number; zklightSetup?: unknown; zklightProfile?: string }
 
 export class CircuitBuildError extends Error {
   override name = 'CircuitBuildError'
 }
-
-type Log = (msg: string) => void
 
 function circuitSources(): string[] {
   const out: string[] = []
@@ -56,17 +68,57 @@ export function artifactKey(profile: CircuitProfile, ptau?: string): string {
   for (const f of circuitSources()) h.update(relative(ROOT, f)).update(readFileSync(f))
   h.update(JSON.stringify(profile))
   for (const dep of ['circom2', 'circomlib', 'snarkjs']) h.update(`${dep}@${packageVersion(dep)}`)
+  h.update(ARTIFACT_LAYOUT)
   h.update(ptau ? `ptau:${createHash('sha256').update(readFileSync(ptau)).digest('hex')}` : 'ptau:insecure-dev')
   return h.digest('hex').slice(0, 16)
 }
 
-function mainSource(profile: CircuitProfile): string {
+function mainSource(profile: CircuitProfile, mainDir: string): string {
   return [
     'pragma circom 2.1.6;',
-    `include "../../../../circuits/state_transition.circom";`,
+    `include "${relative(mainDir, join(CIRCUITS, 'state_transition.circom'))}";`,
     `component main {public [oldRoot, newRoot, txRoot, chainTag]} = StateTransition(${profile.batch}, ${profile.depth});`,
     '',
   ].join('\n')
+}
+
+export interface CompiledCircuit {
+  r1cs: string
+  /** circom's main_js folder: main.wasm (the witness generator) and its helpers. */
+  wasmDir: string
+  /** Removes the compile folder. */
+  dispose(): void
+}
+
+/** Compiles a profile's circuit from this checkout's sources (progress on `log`). */
+export async function compileProfile(profile: CircuitProfile, log: Log, label = 'compile (circom2 --O2)'): Promise<CompiledCircuit> {
+  const dir = join(COMPILE, `${profile.name}-${process.pid}-${randomBytes(4).toString('hex')}`)
+  mkdirSync(dir, { recursive: true })
+  const dispose = () => rmSync(dir, { recursive: true, force: true })
+  try {
+    const main = join(dir, 'main.circom')
+    writeFileSync(main, mainSource(profile, dir))
+    await runStage(log, label, [], () => compileCircom(main, dir, log))
+    return { r1cs: join(dir, 'main.r1cs'), wasmDir: join(dir, 'main_js'), dispose }
+  } catch (err) {
+    dispose()
+    throw err
+  }
+}
+
+// A new name for the marked format: files of the unmarked one stay for older checkouts sharing the cache.
+const devPtauPath = (power: number) => join(CACHE, `pot${power}-insecure-dev-marked.ptau`)
+
+/** Path of the cached INSECURE dev powers of tau of size 2^power, written first when missing. */
+export async function ensureDevPtau(power: number, log: Log, label = `powers of tau 2^${power} (INSECURE dev setup)`): Promise<string> {
+  const path = devPtauPath(power)
+  if (existsSync(path)) {
+    log(`powers of tau: reusing ${relative(ROOT, path)} (INSECURE dev setup)`)
+    return path
+  }
+  mkdirSync(CACHE, { recursive: true })
+  await runStage(log, label, [], (stage) => writeDevPtau(path, power, log, (f) => stage.update(f)))
+  return path
 }
 
 /** Runs the circom2 compiler from the project root (it cannot see paths above it). */
@@ -88,14 +140,6 @@ export function compileCircom(source: string, outDir: string, log: Log): Promise
   })
 }
 
-async function timed<T>(log: Log, label: string, f: () => Promise<T>): Promise<T> {
-  const t0 = Date.now()
-  log(`${label}…`)
-  const v = await f()
-  log(`${label}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
-  return v
-}
-
 const inFlight = new Map<string, Promise<CircuitArtifacts>>()
 
 /** Returns cached artifacts for a profile, building them first when missing. */
@@ -110,26 +154,20 @@ export function ensureCircuitArtifacts(profile: CircuitProfile, opts: { ptau?: s
   return p
 }
 
-function artifactsIn(dir: string, setup: CircuitArtifacts['setup']): CircuitArtifacts {
+function artifactsIn(dir: string): CircuitArtifacts {
   const vkPath = join(dir, 'vk.json')
-  return {
-    dir,
-    wasm: join(dir, 'main_js', 'main.wasm'),
-    zkey: join(dir, 'final.zkey'),
-    r1cs: join(dir, 'main.r1cs'),
-    vkPath,
-    vk: JSON.parse(readFileSync(vkPath, 'utf8')) as VerificationKeyJson,
-    setup,
-  }
+  const vk = JSON.parse(readFileSync(vkPath, 'utf8')) as VerificationKeyJson
+  const setup = parseSetupRecord(vk.zklightSetup)
+  if (!setup) throw new CircuitBuildError(`${vkPath} has no valid zklightSetup record`)
+  return { dir, wasm: join(dir, 'main_js', 'main.wasm'), zkey: join(dir, 'final.zkey'), r1cs: join(dir, 'main.r1cs'), vkPath, vk, setup }
 }
 
 async function build(profile: CircuitProfile, key: string, opts: { ptau?: string; log?: Log; force?: boolean }): Promise<CircuitArtifacts> {
   const log = opts.log ?? (() => {})
-  const setup = opts.ptau ? 'ceremony' : 'insecure-dev'
   const dir = join(CACHE, key)
   if (!opts.force && existsSync(join(dir, 'DONE'))) {
     log(`circuit artifacts for profile ${profile.name}: cached (${relative(ROOT, dir)})`)
-    return artifactsIn(dir, setup)
+    return artifactsIn(dir)
   }
   // One build per cache key across processes (parallel test forks, a devnet and a bench):
   // the others wait for it instead of building the same keys twice and replacing each other's.
@@ -137,9 +175,9 @@ async function build(profile: CircuitProfile, key: string, opts: { ptau?: string
   try {
     if (!opts.force && existsSync(join(dir, 'DONE'))) {
       log(`circuit artifacts for profile ${profile.name}: built by another process (${relative(ROOT, dir)})`)
-      return artifactsIn(dir, setup)
+      return artifactsIn(dir)
     }
-    return await buildLocked(profile, dir, setup, opts, log)
+    return await buildLocked(profile, dir, opts, log)
   } finally {
     release()
   }
@@ -176,33 +214,39 @@ function processAlive(pid: number): boolean {
   }
 }
 
-async function buildLocked(profile: CircuitProfile, dir: string, setup: 'ceremony' | 'insecure-dev', opts: { ptau?: string; force?: boolean }, log: Log): Promise<CircuitArtifacts> {
+async function buildLocked(profile: CircuitProfile, dir: string, opts: { ptau?: string; force?: boolean }, log: Log): Promise<CircuitArtifacts> {
   const work = `${dir}.build-${process.pid}-${randomBytes(4).toString('hex')}`
   rmSync(work, { recursive: true, force: true })
   mkdirSync(work, { recursive: true })
   const t0 = Date.now()
+  const devPtauMissing = !opts.ptau && !existsSync(devPtauPath(profile.ptauPower))
+  const steps = devPtauMissing ? 5 : 4
+  let step = 0
+  const label = (what: string) => `[${++step}/${steps}] ${what}`
   log(`building circuit artifacts for profile ${profile.name} (B=${profile.batch}, D=${profile.depth})`)
   try {
-    const main = join(work, 'main.circom')
-    writeFileSync(main, mainSource(profile))
-    await timed(log, 'compile (circom2 --O2)', () => compileCircom(main, work, log))
-    let ptau = opts.ptau
-    if (!ptau) {
-      ptau = join(CACHE, `pot${profile.ptauPower}-insecure-dev.ptau`)
-      if (!existsSync(ptau)) {
-        const target = ptau
-        await timed(log, `powers of tau 2^${profile.ptauPower} (INSECURE dev setup)`, () => writeDevPtau(target, profile.ptauPower, log))
-      } else log(`powers of tau: reusing ${relative(ROOT, ptau)} (INSECURE dev setup)`)
+    const compiled = await compileProfile(profile, log, label('compile (circom2 --O2)'))
+    try {
+      copyFileSync(compiled.r1cs, join(work, 'main.r1cs'))
+      cpSync(compiled.wasmDir, join(work, 'main_js'), { recursive: true })
+    } finally {
+      compiled.dispose()
     }
-    await timed(log, 'groth16 setup (zkey new)', () => snarkjs.zKey.newZKey(join(work, 'main.r1cs'), ptau, join(work, 'setup.zkey')))
+    const ptau = opts.ptau ?? (await ensureDevPtau(profile.ptauPower, log, label(`powers of tau 2^${profile.ptauPower} (INSECURE dev setup)`)))
+    const ptauFacts = await readPtauFacts(ptau)
+    await newZkey(join(work, 'main.r1cs'), ptau, join(work, 'setup.zkey'), log, label('groth16 setup (zkey new)'))
     // One phase-2 contribution with fresh entropy: without it delta = gamma = the
     // generator and anyone could forge a proof (A = alpha, B = beta, C = -vk_x).
-    await timed(log, 'phase-2 contribution', () => snarkjs.zKey.contribute(join(work, 'setup.zkey'), join(work, 'final.zkey'), 'zklight dev contribution', randomBytes(32).toString('hex')))
+    await contributeZkey(join(work, 'setup.zkey'), join(work, 'final.zkey'), 'zklight build contribution', randomBytes(64).toString('hex'), log, label('phase-2 contribution'))
     rmSync(join(work, 'setup.zkey'))
-    const vk = (await snarkjs.zKey.exportVerificationKey(join(work, 'final.zkey'))) as VerificationKeyJson
-    vk.zklightSetup = setup
-    vk.zklightProfile = profile.name
-    writeFileSync(join(work, 'vk.json'), JSON.stringify(vk, null, 1))
+    await runStage(log, label('verification key and setup record'), [], async () => {
+      const vk = (await exportVerificationKey(join(work, 'final.zkey'))) as VerificationKeyJson
+      const { record, transcript } = await computeSetupRecord(join(work, 'final.zkey'), ptauFacts)
+      vk.zklightSetup = record
+      vk.zklightProfile = profile.name
+      writeFileSync(join(work, 'vk.json'), JSON.stringify(vk, null, 1))
+      writeFileSync(join(work, 'transcript.txt'), transcript)
+    })
     writeFileSync(join(work, 'DONE'), new Date().toISOString())
     rmSync(dir, { recursive: true, force: true })
     renameSync(work, dir)
@@ -211,8 +255,12 @@ async function buildLocked(profile: CircuitProfile, dir: string, setup: 'ceremon
     throw err
   }
   log(`circuit artifacts for profile ${profile.name} built in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
-  if (setup === 'insecure-dev') log('WARNING: these keys come from an INSECURE development setup; use --ptau with a public ceremony file for anything real')
-  return artifactsIn(dir, setup)
+  const artifacts = artifactsIn(dir)
+  log(`setup: ${describeSetup(artifacts.setup)}`)
+  if (artifacts.setup.class === 'insecure-dev') log('WARNING: these keys come from an INSECURE development setup; use --ptau with a public ceremony file for anything real')
+  if (artifacts.setup.class === 'single-party')
+    log('WARNING: single-party setup: this build made the only phase-2 contribution, so whoever ran it could forge proofs; run `zklight ceremony` for a multi-party setup')
+  return artifacts
 }
 
 /** Copies the verification key where the browser app loads it (public/vk-<profile>.json). */

@@ -1,7 +1,9 @@
 // INSECURE development powers of tau: writes a *prepared* .ptau file (the format
 // snarkjs `zkey new` reads) straight from a throw-away secret tau/alpha/beta.
 // WARNING: whoever runs this could keep tau and forge proofs; a real deployment
-// passes a public ceremony file instead (`npm run circuits -- --ptau FILE`).
+// passes a public ceremony file instead (`npm run circuits -- --ptau FILE`). The file
+// carries a marker section (ptau-facts.ts) so that any copy, renamed or not, is known
+// for what it is and every setup built on it is classed insecure-dev.
 //
 // snarkjs's `powersoftau prepare phase2` computes the Lagrange sections with group
 // FFTs (about 23 minutes for 2^16 here). Knowing tau, the same points are the
@@ -10,8 +12,11 @@
 import { randomBytes } from 'node:crypto'
 import { openSync, writeSync, closeSync, renameSync } from 'node:fs'
 import { buildBn128 } from 'ffjavascript'
+import { DEV_PTAU_MARKER, DEV_PTAU_MARKER_SECTION } from './ptau-facts.ts'
 
 type Log = (msg: string) => void
+/** Fraction of the file written (0..1); called from the synchronous point loops. */
+type Progress = (fraction: number) => void
 
 const CHUNK = 8192
 const WINDOWS = 32 // 8-bit digits of a 256-bit little-endian scalar
@@ -25,8 +30,8 @@ interface Curve {
   terminate(): Promise<void>
 }
 
-/** Writes a prepared, INSECURE powers-of-tau file of size 2^power to `path`. */
-export async function writeDevPtau(path: string, power: number, log: Log = () => {}): Promise<void> {
+/** Writes a prepared, INSECURE, marked powers-of-tau file of size 2^power to `path`. */
+export async function writeDevPtau(path: string, power: number, log: Log = () => {}, progress: Progress = () => {}): Promise<void> {
   if (!Number.isInteger(power) || power < 1 || power > 22) throw new RangeError(`ptau power ${power} outside 1..22`)
   log(`WARNING: generating an INSECURE development powers-of-tau (2^${power}) from a throw-away secret; never use it outside a devnet`)
   const curve: Curve = await buildBn128(true)
@@ -39,12 +44,15 @@ export async function writeDevPtau(path: string, power: number, log: Log = () =>
     const tmp = `${path}.tmp-${process.pid}`
     const fd = openSync(tmp, 'w')
     try {
-      const g1 = makeFixedBase(curve, 'g1m', 32, curve.G1.g)
-      const g2 = makeFixedBase(curve, 'g2m', 64, curve.G2.g)
       const n = 2 ** power
+      // Work in G1-point units (a G2 point costs about 3.6 of them): 12n G1 and 3n G2 points in all.
+      const total = 12 * n + 3 * n * G2_COST
+      let done = 0
+      const g1 = countingWork(makeFixedBase(curve, 'g1m', 32, curve.G1.g), 1, (k) => progress((done += k) / total))
+      const g2 = countingWork(makeFixedBase(curve, 'g2m', 64, curve.G2.g), G2_COST, (k) => progress((done += k) / total))
       const powers = geometric(Fr, Fr.one, tau, 2 * n - 1)
       const writer = new SectionWriter(fd)
-      writer.header(curve, power, 11)
+      writer.header(curve, power, 12)
 
       const t0 = Date.now()
       writer.section(2, (2 * n - 1) * 64, () => writeMults(fd, Fr, g1, powers))
@@ -69,6 +77,7 @@ export async function writeDevPtau(path: string, power: number, log: Log = () =>
       writer.section(13, (2 ** (power + 1) - 1) * 128, () => levels.slice(0, power + 1).forEach((l) => writeMultsPacked(fd, Fr, g2, l)))
       writer.section(14, sizeG1, () => levels.slice(0, power + 1).forEach((l) => writeMultsPacked(fd, Fr, g1, scalePacked(Fr, l, alpha))))
       writer.section(15, sizeG1, () => levels.slice(0, power + 1).forEach((l) => writeMultsPacked(fd, Fr, g1, scalePacked(Fr, l, beta))))
+      writer.section(DEV_PTAU_MARKER_SECTION, DEV_PTAU_MARKER.length, () => writeSync(fd, DEV_PTAU_MARKER))
       log(`  all sections written in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
     } finally {
       closeSync(fd)
@@ -128,6 +137,17 @@ function writeMultsPacked(fd: number, Fr: any, fb: FixedBase, packed: Uint8Array
 }
 
 type FixedBase = (scalarsLE: Uint8Array, count: number) => Uint8Array
+
+const G2_COST = 3.6
+
+/** The same multiplier, reporting `count × cost` work units after each chunk. */
+function countingWork(fb: FixedBase, cost: number, report: (units: number) => void): FixedBase {
+  return (scalars, count) => {
+    const out = fb(scalars, count)
+    report(count * cost)
+    return out
+  }
+}
 
 /**
  * A comb over 8-bit windows: table[w][d] = d·256^w·G in affine form, so a scalar

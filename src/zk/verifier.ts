@@ -6,6 +6,7 @@ import { FIELD_MODULUS } from '../core/constants.ts'
 import type { Verdict } from '../core/types.ts'
 import { getCurve } from './curve.ts'
 import { decodeProofPoints } from './proof-codec.ts'
+import { parseSetupRecord } from './setup-record.ts'
 
 export type ProofReason = 'signal-count' | 'signal-range' | 'bad-encoding' | 'not-on-curve' | 'proof-invalid'
 
@@ -22,6 +23,7 @@ export interface PreparedKey {
   gamma2: Uint8Array
   delta2: Uint8Array
   ic: Uint8Array[]
+  /** The setup class from the key's metadata (setup-record.ts), or 'unknown'. */
   setup: string
 }
 
@@ -52,7 +54,7 @@ export async function loadVerificationKey(json: unknown): Promise<PreparedKey> {
       gamma2: g2(vk.vk_gamma_2),
       delta2: g2(vk.vk_delta_2),
       ic: (vk.IC as unknown[]).map(g1),
-      setup: typeof vk.zklightSetup === 'string' ? vk.zklightSetup : 'unknown',
+      setup: parseSetupRecord(vk.zklightSetup)?.class ?? 'unknown',
     }
     // delta = gamma means no phase-2 contribution: anyone could forge (A=alpha, B=beta, C=-vk_x).
     if (curve.G2.eq(key.delta2, key.gamma2)) throw new BadVerificationKey('delta equals gamma: the setup has no phase-2 contribution')

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as snarkjs from 'snarkjs'
 import { writeDevPtau } from '../../src/zk/dev-ptau.ts'
+import { DEV_PTAU_MARKER_SECTION } from '../../src/zk/ptau-facts.ts'
 
 function readSections(buf: Uint8Array): Map<number, Uint8Array> {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
@@ -52,7 +53,7 @@ describe('dev powers of tau', () => {
       const ours = join(dir, 'ours.ptau')
       await writeDevPtau(ours, 5)
       const mine = readSections(readFileSync(ours))
-      expect([...mine.keys()]).toEqual([1, 2, 3, 4, 5, 6, 7, 12, 13, 14, 15])
+      expect([...mine.keys()]).toEqual([1, 2, 3, 4, 5, 6, 7, 12, 13, 14, 15, DEV_PTAU_MARKER_SECTION])
       // Hand snarkjs only the unprepared part and let it compute the Lagrange sections.
       const raw = join(dir, 'raw.ptau')
       writeFileSync(raw, container([1, 2, 3, 4, 5, 6, 7].map((id) => [id, mine.get(id) as Uint8Array])))
