@@ -58,8 +58,11 @@ export function serve(dir: string, extra: Record<string, () => string | Uint8Arr
   )
 }
 
+/** Debian's Chromium, or CHROMIUM_PATH. */
+export const chromiumPath = (): string => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
 export async function runPage(url: string, timeoutMs = 600_000): Promise<unknown> {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS })
   try {
     const page = await browser.newPage()
     page.on('pageerror', (e) => console.error(`[page] ${e.message}`))

@@ -19,6 +19,7 @@ export interface MclRaw {
   _mclBnGT_isOne(x: number): number
   _mclBnG2_dbl(y: number, x: number): void
   _mclBnG2_add(z: number, x: number, y: number): void
+  _mclBnG2_sub(z: number, x: number, y: number): void
   _mclBnG2_isEqual(x: number, y: number): number
   _mclBnFp_neg(y: number, x: number): void
   _mclBnFp2_mul(z: number, x: number, y: number): void
@@ -36,7 +37,19 @@ export interface MclInstance {
   raw: MclRaw
 }
 
-const RAW_FUNCTIONS = ['_malloc', '_free', '_mclBn_millerLoopVec', '_mclBn_finalExp', '_mclBnGT_isOne', '_mclBnG2_dbl', '_mclBnG2_add', '_mclBnG2_isEqual', '_mclBnFp_neg', '_mclBnFp2_mul'] as const
+const RAW_FUNCTIONS = [
+  '_malloc',
+  '_free',
+  '_mclBn_millerLoopVec',
+  '_mclBn_finalExp',
+  '_mclBnGT_isOne',
+  '_mclBnG2_dbl',
+  '_mclBnG2_add',
+  '_mclBnG2_sub',
+  '_mclBnG2_isEqual',
+  '_mclBnFp_neg',
+  '_mclBnFp2_mul',
+] as const
 
 let instance: Promise<MclInstance> | undefined
 
