@@ -128,9 +128,10 @@ else {
   const data = { vk: art.vk, items: items.map((i) => ({ proof: bytesToHex(i.proof), signals: i.signals.map(String) })), ks, rounds: 5, backends, workers: 2 }
   const { server, url } = await serve(dir, { '/bench-data.json': () => JSON.stringify(data) })
   try {
-    const r = (await runPage(`${url}/bench.html`)) as { error?: string; userAgent?: string; backends: Partial<Record<VerifierBackend, ChromiumBackendFigures>> }
+    const page = await runPage(`${url}/bench.html`)
+    const r = page.result as { error?: string; backends: Partial<Record<VerifierBackend, ChromiumBackendFigures>> }
     if (r.error) throw new Error(r.error)
-    chromium = { version: /Chrome\/([\d.]+)/.exec(r.userAgent ?? '')?.[1] ?? '?', backends: r.backends }
+    chromium = { version: page.browserVersion, backends: r.backends }
   } finally {
     server.close()
   }

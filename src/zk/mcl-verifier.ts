@@ -130,38 +130,35 @@ class MclVerifier implements Groth16Verifier {
     }
     let sumR = 0n
     const signalWeights: bigint[] = new Array(this.nPublic).fill(0n)
-    const n = proofs.length + 3
+    const rs = weights.map(fr)
+    const g1s: G1[] = []
+    const g2s: G2[] = []
+    proofs.forEach((p, i) => {
+      const r = weights[i] as bigint
+      sumR = (sumR + r) % FIELD_MODULUS
+      p.signals.forEach((s, j) => (signalWeights[j] = ((signalWeights[j] as bigint) + r * s) % FIELD_MODULUS))
+      g1s.push(r === 1n ? p.a : mcl.mul(p.a, rs[i] as ReturnType<typeof fr>))
+      g2s.push(p.b)
+    })
+    const sumRFr = fr(sumR)
+    g1s.push(
+      sumR === 1n ? key.alphaNeg : mcl.mul(key.alphaNeg, sumRFr),
+      mcl.neg(mcl.mulVec(key.ic, [sumRFr, ...signalWeights.map(fr)])),
+      mcl.neg(
+        mcl.mulVec(
+          proofs.map((p) => p.c),
+          rs,
+        ),
+      ),
+    )
+    g2s.push(key.beta2, key.gamma2, key.delta2)
+    const n = g1s.length
     const g1 = raw._malloc(n * MCL_SIZE.g1)
     const g2 = raw._malloc(n * MCL_SIZE.g2)
     const gt = raw._malloc(2 * MCL_SIZE.gt) // Miller loop value, then its final exponentiation
     try {
-      const rs = weights.map(fr)
-      proofs.forEach((p, i) => {
-        const r = weights[i] as bigint
-        sumR = (sumR + r) % FIELD_MODULUS
-        p.signals.forEach((s, j) => (signalWeights[j] = ((signalWeights[j] as bigint) + r * s) % FIELD_MODULUS))
-        const ra = r === 1n ? p.a : mcl.mul(p.a, rs[i] as ReturnType<typeof fr>)
-        ra.copyToMem(g1 + i * MCL_SIZE.g1)
-        p.b.copyToMem(g2 + i * MCL_SIZE.g2)
-      })
-      const sumRFr = fr(sumR)
-      const tail: [G1, G2][] = [
-        [sumR === 1n ? key.alphaNeg : mcl.mul(key.alphaNeg, sumRFr), key.beta2],
-        [mcl.neg(mcl.mulVec(key.ic, [sumRFr, ...signalWeights.map(fr)])), key.gamma2],
-        [
-          mcl.neg(
-            mcl.mulVec(
-              proofs.map((p) => p.c),
-              rs,
-            ),
-          ),
-          key.delta2,
-        ],
-      ]
-      tail.forEach(([p, q], i) => {
-        p.copyToMem(g1 + (proofs.length + i) * MCL_SIZE.g1)
-        q.copyToMem(g2 + (proofs.length + i) * MCL_SIZE.g2)
-      })
+      g1s.forEach((p, i) => p.copyToMem(g1 + i * MCL_SIZE.g1))
+      g2s.forEach((q, i) => q.copyToMem(g2 + i * MCL_SIZE.g2))
       raw._mclBn_millerLoopVec(gt, g1, g2, n)
       raw._mclBn_finalExp(gt + MCL_SIZE.gt, gt)
       return raw._mclBnGT_isOne(gt + MCL_SIZE.gt) === 1
