@@ -1,7 +1,7 @@
 // Groth16 verification on mcl-wasm, the default backend: the same checks, in the same
 // order and with the same reasons as the reference (verifier.ts), then one shared
 // multi-Miller loop and one final exponentiation for a whole batch.
-import type { G1, G2 } from 'mcl-wasm'
+import type { G1, G2, GT } from 'mcl-wasm'
 import { FIELD_MODULUS } from '../core/constants.ts'
 import type { Verdict } from '../core/types.ts'
 import { drawWeights, verifyInGroups, type BatchItem, type BatchResult, type RandomBytes } from './batch.ts'
@@ -21,6 +21,8 @@ interface MclProof {
 interface MclKey {
   /** −α, so that every pair of the product goes into one Miller loop and the product must be 1. */
   alphaNeg: G1
+  /** e(α, β), for a lone proof: three pairs in its Miller loop instead of four. */
+  alphaBeta: GT
   beta2: G2
   gamma2: G2
   delta2: G2
@@ -54,9 +56,12 @@ class MclVerifier implements Groth16Verifier {
       if (!pt || !this.g2.contains(pt)) bad(`${what}: not in G2`)
       return pt
     }
+    const alpha = g1(alpha1, 'vk_alpha_1')
+    const beta = g2(beta2, 'vk_beta_2')
     const key: MclKey = {
-      alphaNeg: this.inst.mcl.neg(g1(alpha1, 'vk_alpha_1')),
-      beta2: g2(beta2, 'vk_beta_2'),
+      alphaNeg: this.inst.mcl.neg(alpha),
+      alphaBeta: this.inst.mcl.pairing(alpha, beta),
+      beta2: beta,
       gamma2: g2(gamma2, 'vk_gamma_2'),
       delta2: g2(delta2, 'vk_delta_2'),
       ic: ic.map((p, i) => g1(p, `IC[${i}]`)),
@@ -118,7 +123,8 @@ class MclVerifier implements Groth16Verifier {
 
   /**
    * Π e(r_i·A_i, B_i) · e(−Σr_i·α, β) · e(−Σr_i·vk_x_i, γ) · e(−Σr_i·C_i, δ) = 1, as one
-   * multi-Miller loop over k + 3 pairs and one final exponentiation.
+   * multi-Miller loop over k + 3 pairs and one final exponentiation; a lone proof of weight 1
+   * is checked as e(A, B) · e(−vk_x, γ) · e(−C, δ) = e(α, β) with e(α, β) from the key.
    */
   private combinedCheck(proofs: MclProof[], weights: bigint[]): boolean {
     const key = this.key as MclKey
@@ -140,9 +146,13 @@ class MclVerifier implements Groth16Verifier {
       g1s.push(r === 1n ? p.a : mcl.mul(p.a, rs[i] as ReturnType<typeof fr>))
       g2s.push(p.b)
     })
+    const lone = proofs.length === 1 && weights[0] === 1n
     const sumRFr = fr(sumR)
+    if (!lone) {
+      g1s.push(mcl.mul(key.alphaNeg, sumRFr))
+      g2s.push(key.beta2)
+    }
     g1s.push(
-      sumR === 1n ? key.alphaNeg : mcl.mul(key.alphaNeg, sumRFr),
       mcl.neg(mcl.mulVec(key.ic, [sumRFr, ...signalWeights.map(fr)])),
       mcl.neg(
         mcl.mulVec(
@@ -151,7 +161,7 @@ class MclVerifier implements Groth16Verifier {
         ),
       ),
     )
-    g2s.push(key.beta2, key.gamma2, key.delta2)
+    g2s.push(key.gamma2, key.delta2)
     const n = g1s.length
     const g1 = raw._malloc(n * MCL_SIZE.g1)
     const g2 = raw._malloc(n * MCL_SIZE.g2)
@@ -161,7 +171,10 @@ class MclVerifier implements Groth16Verifier {
       g2s.forEach((q, i) => q.copyToMem(g2 + i * MCL_SIZE.g2))
       raw._mclBn_millerLoopVec(gt, g1, g2, n)
       raw._mclBn_finalExp(gt + MCL_SIZE.gt, gt)
-      return raw._mclBnGT_isOne(gt + MCL_SIZE.gt) === 1
+      if (!lone) return raw._mclBnGT_isOne(gt + MCL_SIZE.gt) === 1
+      const e = new mcl.GT()
+      e.copyFromMem(gt + MCL_SIZE.gt)
+      return e.isEqual(key.alphaBeta)
     } finally {
       raw._free(gt)
       raw._free(g2)
