@@ -8,7 +8,7 @@ import { drawWeights, verifyInGroups, type BatchItem, type BatchResult, type Ran
 import { createG2Subgroup, type G2Subgroup } from './g2-subgroup.ts'
 import { getMcl, MCL_SIZE, type MclInstance } from './mcl.ts'
 import { decodeProofInput, type ProofReason } from './proof-input.ts'
-import { BadVerificationKey, parseVerificationKey, type G1Affine, type G2Affine } from './verification-key.ts'
+import { BadVerificationKey, parseVerificationKey, type G1Affine, type G2Affine, type VerificationKeyPoints } from './verification-key.ts'
 import type { Groth16Verifier } from './verifier-backend.ts'
 
 interface MclProof {
@@ -29,46 +29,49 @@ interface MclKey {
   ic: G1[]
 }
 
+/** One subgroup tester (and its scratch memory) per mcl instance, however many keys are loaded. */
+const subgroups = new WeakMap<MclInstance, G2Subgroup>()
+
 /** Loads mcl (once per process or worker) and prepares a verification key with the reference's checks. */
 export async function loadMclVerifier(json: unknown): Promise<Groth16Verifier> {
   const vk = parseVerificationKey(json)
   const inst = await getMcl()
-  const v = new MclVerifier(inst, createG2Subgroup(inst), vk.nPublic, vk.setup)
-  v.prepare(vk.alpha1, vk.beta2, vk.gamma2, vk.delta2, vk.ic)
-  return v
+  const g2 = subgroups.get(inst) ?? createG2Subgroup(inst)
+  subgroups.set(inst, g2)
+  return new MclVerifier(inst, g2, vk)
 }
 
 class MclVerifier implements Groth16Verifier {
   readonly backend = 'mcl' as const
-  private key: MclKey | undefined
+  readonly nPublic: number
+  readonly setup: string
+  private readonly key: MclKey
 
   constructor(
     private readonly inst: MclInstance,
     private readonly g2: G2Subgroup,
-    readonly nPublic: number,
-    readonly setup: string,
-  ) {}
-
-  prepare(alpha1: G1Affine, beta2: G2Affine, gamma2: G2Affine, delta2: G2Affine, ic: G1Affine[]): void {
+    vk: VerificationKeyPoints,
+  ) {
+    this.nPublic = vk.nPublic
+    this.setup = vk.setup
     const g1 = (p: G1Affine, what: string) => this.parseG1(p) ?? bad(`${what}: not on the curve`)
-    const g2 = (p: G2Affine, what: string) => {
+    const g2p = (p: G2Affine, what: string) => {
       const pt = this.parseG2(p)
       if (!pt || !this.g2.contains(pt)) bad(`${what}: not in G2`)
       return pt
     }
-    const alpha = g1(alpha1, 'vk_alpha_1')
-    const beta = g2(beta2, 'vk_beta_2')
-    const key: MclKey = {
-      alphaNeg: this.inst.mcl.neg(alpha),
-      alphaBeta: this.inst.mcl.pairing(alpha, beta),
+    const alpha = g1(vk.alpha1, 'vk_alpha_1')
+    const beta = g2p(vk.beta2, 'vk_beta_2')
+    this.key = {
+      alphaNeg: inst.mcl.neg(alpha),
+      alphaBeta: inst.mcl.pairing(alpha, beta),
       beta2: beta,
-      gamma2: g2(gamma2, 'vk_gamma_2'),
-      delta2: g2(delta2, 'vk_delta_2'),
-      ic: ic.map((p, i) => g1(p, `IC[${i}]`)),
+      gamma2: g2p(vk.gamma2, 'vk_gamma_2'),
+      delta2: g2p(vk.delta2, 'vk_delta_2'),
+      ic: vk.ic.map((p, i) => g1(p, `IC[${i}]`)),
     }
     // delta = gamma means no phase-2 contribution: anyone could forge (A=alpha, B=beta, C=-vk_x).
-    if (key.delta2.isEqual(key.gamma2)) bad('delta equals gamma: the setup has no phase-2 contribution')
-    this.key = key
+    if (this.key.delta2.isEqual(this.key.gamma2)) bad('delta equals gamma: the setup has no phase-2 contribution')
   }
 
   async verifyProof(proof: Uint8Array, signals: readonly bigint[]): Promise<Verdict<ProofReason>> {
@@ -127,7 +130,7 @@ class MclVerifier implements Groth16Verifier {
    * is checked as e(A, B) · e(−vk_x, γ) · e(−C, δ) = e(α, β) with e(α, β) from the key.
    */
   private combinedCheck(proofs: MclProof[], weights: bigint[]): boolean {
-    const key = this.key as MclKey
+    const { key } = this
     const { mcl, raw } = this.inst
     const fr = (v: bigint) => {
       const x = new mcl.Fr()
