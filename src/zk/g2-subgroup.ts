@@ -64,8 +64,8 @@ export interface G2Subgroup {
 
 /**
  * Works in scratch memory of the given mcl instance (allocated once, kept for its lifetime).
- * [x]P is computed by plain double-and-add (over a NAF) on purpose: mcl's own G2 multiplication splits the
- * scalar with ψ (GLS), which is only valid inside G2 — exactly what is being tested.
+ * [x]P is computed by plain double-and-add (over a NAF) on purpose: mcl's own G2 multiplication
+ * splits the scalar with ψ (GLS), which is only valid inside G2 — exactly what is being tested.
  */
 export function createG2Subgroup({ mcl, raw }: MclInstance): G2Subgroup {
   const G2_BYTES = MCL_SIZE.g2
