@@ -9,7 +9,7 @@ export type VerifierBackend = 'mcl' | 'reference'
 
 export const VERIFIER_BACKENDS: readonly VerifierBackend[] = ['mcl', 'reference']
 
-/** mcl-wasm: about four times faster per batched proof than ffjavascript (npm run bench). */
+/** mcl-wasm, the faster of the two: `npm run bench` measures both in one run. */
 export const DEFAULT_BACKEND: VerifierBackend = 'mcl'
 
 /** One verification key, prepared on one backend. Rejections are values; a bad key throws BadVerificationKey at load. */
