@@ -125,7 +125,7 @@ else {
   log('verification in Chromium')
   const dir = join(ROOT, '.cache', 'bench-web')
   await buildPage('bench', dir)
-  const data = { vk: art.vk, items: items.map((i) => ({ proof: bytesToHex(i.proof), signals: i.signals.map(String) })), ks, rounds: 5, backends, workers: 2 }
+  const data = { vk: art.vk, items: items.map((i) => ({ proof: bytesToHex(i.proof), signals: i.signals.map(String) })), ks, rounds: 9, backends, workers: 2 }
   const { server, url } = await serve(dir, { '/bench-data.json': () => JSON.stringify(data) })
   try {
     const page = await runPage(`${url}/bench.html`)

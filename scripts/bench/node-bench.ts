@@ -59,7 +59,7 @@ const batchOf = (items: BatchItem[], k: number) => Array.from({ length: k }, (_,
  * after the other; then rounds alternate between the backends, so a change in the machine's
  * load during the run touches both alike.
  */
-export async function benchVerify(vk: VerificationKeyJson, items: BatchItem[], backends: readonly VerifierBackend[], ks: number[], rounds = 7): Promise<Map<VerifierBackend, VerifyFigures>> {
+export async function benchVerify(vk: VerificationKeyJson, items: BatchItem[], backends: readonly VerifierBackend[], ks: number[], rounds = 9): Promise<Map<VerifierBackend, VerifyFigures>> {
   await terminateCurve() // the reference's curve, if anything built it before
   const verifiers = new Map<VerifierBackend, Groth16Verifier>()
   const first = new Map<VerifierBackend, number>()
@@ -128,7 +128,7 @@ export async function benchNodePool(
   items: BatchItem[],
   backends: readonly VerifierBackend[],
   ks: number[],
-  rounds = 7,
+  rounds = 9,
   workers = 2,
 ): Promise<Map<VerifierBackend, PoolFigures>> {
   const pools = new Map<VerifierBackend, VerifierPool>()
