@@ -67,8 +67,10 @@ beforeAll(async () => {
   const otherG1 = ref.randomG1()
   const invalid: ProofReason = 'proof-invalid'
   const bad = (reason: ProofReason): Verdict<ProofReason> => ({ ok: false, reason })
+  // Signal edits that work for any count ≥ 2 (the circuit's public signals are not fixed at 3).
   const s0 = p0.signals
-  const [a, b, c] = s0 as [bigint, bigint, bigint]
+  const edit = (i: number, v: bigint) => s0.map((s, j) => (j === i ? v : s))
+  const last = s0.length - 1
   cases = [
     ...items.map((it, i) => ({ name: `valid proof of block ${i}`, proof: it.proof, signals: it.signals, expected: { ok: true } as const })),
     { name: 'A replaced by a random point of G1', proof: withCoords(p0.proof, { ax: otherG1[0], ay: otherG1[1] }), signals: s0, expected: bad(invalid) },
@@ -77,13 +79,13 @@ beforeAll(async () => {
     { name: 'B replaced by another proof’s B', proof: withB(p0.proof, pt1.b), signals: s0, expected: bad(invalid) },
     { name: 'C replaced by another proof’s C', proof: withCoords(p0.proof, { cx: pt1.c[0], cy: pt1.c[1] }), signals: s0, expected: bad(invalid) },
     { name: 'valid proof of another block', proof: p1.proof, signals: s0, expected: bad(invalid) },
-    { name: 'signals swapped', proof: p0.proof, signals: [b, a, c], expected: bad(invalid) },
-    { name: 'a signal altered', proof: p0.proof, signals: [a, b, c + 1n], expected: bad(invalid) },
-    { name: 'a signal equal to r', proof: p0.proof, signals: [a, b, R], expected: bad('signal-range') },
-    { name: 'a signal plus r (same residue)', proof: p0.proof, signals: [a + R, b, c], expected: bad('signal-range') },
-    { name: 'a negative signal', proof: p0.proof, signals: [a, -1n, c], expected: bad('signal-range') },
-    { name: 'a signal dropped', proof: p0.proof, signals: [a, b], expected: bad('signal-count') },
-    { name: 'a signal added', proof: p0.proof, signals: [a, b, c, 0n], expected: bad('signal-count') },
+    { name: 'signals swapped', proof: p0.proof, signals: [s0[1] as bigint, s0[0] as bigint, ...s0.slice(2)], expected: bad(invalid) },
+    { name: 'a signal altered', proof: p0.proof, signals: edit(last, (s0[last] as bigint) + 1n), expected: bad(invalid) },
+    { name: 'a signal equal to r', proof: p0.proof, signals: edit(last, R), expected: bad('signal-range') },
+    { name: 'a signal plus r (same residue)', proof: p0.proof, signals: edit(0, (s0[0] as bigint) + R), expected: bad('signal-range') },
+    { name: 'a negative signal', proof: p0.proof, signals: edit(1, -1n), expected: bad('signal-range') },
+    { name: 'a signal dropped', proof: p0.proof, signals: s0.slice(0, -1), expected: bad('signal-count') },
+    { name: 'a signal added', proof: p0.proof, signals: [...s0, 0n], expected: bad('signal-count') },
     { name: 'no signals', proof: p0.proof, signals: [], expected: bad('signal-count') },
     { name: 'A off the curve', proof: withCoords(p0.proof, { ay: (pt0.a[1] + 1n) % Q }), signals: s0, expected: bad('not-on-curve') },
     { name: 'C off the curve', proof: withCoords(p0.proof, { cx: (pt0.c[0] + 1n) % Q }), signals: s0, expected: bad('not-on-curve') },
@@ -103,7 +105,7 @@ beforeAll(async () => {
     { name: 'B of order 10069', proof: withB(p0.proof, smallOrder), signals: s0, expected: bad('not-in-subgroup') },
     { name: 'B = the valid B plus a point outside G2', proof: withB(p0.proof, memberPlusOutside), signals: s0, expected: bad('not-in-subgroup') },
     { name: 'A off the curve and B outside G2: the curve check comes first', proof: withB(withCoords(p0.proof, { ay: (pt0.a[1] + 1n) % Q }), off), signals: s0, expected: bad('not-on-curve') },
-    { name: 'B outside G2 and a signal dropped: signals come first', proof: withB(p0.proof, off), signals: [a, b], expected: bad('signal-count') },
+    { name: 'B outside G2 and a signal dropped: signals come first', proof: withB(p0.proof, off), signals: s0.slice(0, -1), expected: bad('signal-count') },
     { name: 'A.x = q', proof: withCoords(p0.proof, { ax: Q }), signals: s0, expected: bad('bad-encoding') },
     { name: 'B.y.c1 = 2^256 − 1', proof: withCoords(p0.proof, { by1: (1n << 256n) - 1n }), signals: s0, expected: bad('bad-encoding') },
     { name: '255 bytes', proof: p0.proof.slice(0, 255), signals: s0, expected: bad('bad-encoding') },
