@@ -14,6 +14,7 @@ import type { BatchItem } from '../../src/zk/proof-verifier.ts'
 import { VERIFIER_BACKENDS, type Groth16Verifier, type VerifierBackend } from '../../src/zk/verifier-backend.ts'
 import { createVerifyHandler } from '../../src/zk/verify-handler.ts'
 import type { G2Affine } from '../../src/zk/verification-key.ts'
+import { blockPublicInputs } from '../../src/core/block.ts'
 import { buildTestChain } from '../client/helpers/test-chain.ts'
 import { CHAIN_PLAN } from '../client/helpers/plan.ts'
 import { Q, R, referenceCurve, twistPoints, TWIST_COFACTOR } from './helpers/curve-points.ts'
@@ -53,7 +54,7 @@ const verifiers = {} as Record<VerifierBackend, Groth16Verifier>
 beforeAll(async () => {
   const chain = await buildTestChain(CHAIN_PLAN) // real proofs, cached on disk after the first run
   vk = chain.vk
-  items = chain.entries.flatMap((e, h) => (e.proof ? [{ proof: e.proof, signals: [(chain.entries[h - 1] as typeof e).block.header.stateRoot, e.block.header.stateRoot, e.block.header.txRoot] }] : []))
+  items = chain.entries.flatMap((e, h) => (e.proof ? [{ proof: e.proof, signals: blockPublicInputs((chain.entries[h - 1] as typeof e).block.header, e.block.header, chain.chainTag) }] : []))
   for (const b of VERIFIER_BACKENDS) verifiers[b] = await loadVerifier(vk, b)
 
   const { mcl } = await getMcl()
