@@ -26,11 +26,18 @@ function withError<Res extends { kind: string }>(encode: (r: Res) => Uint8Array)
   return (r: Res | ErrorResponse): Uint8Array => (r.kind === 'error' ? M.encodeError(r as ErrorResponse) : encode(r as Res))
 }
 
+/**
+ * The checks every server of a range protocol makes before looking at its chain, in
+ * their precedence (docs/protocol.md#range-requests): a malformed range is `bad-request`
+ * whatever its length, then a range too long is `range-too-long`; only a well-formed
+ * range reaches the handler, which may answer `not-found`.
+ */
 function checkRange(max: number) {
   return (q: M.HeadersRequest): ErrorResponse | undefined => {
     if (q.count === 0) return { kind: 'error', code: 'bad-request', message: 'count must be at least 1' }
+    // Not `from + count - 1`: near 2^53 that sum is rounded and can land back in range.
+    if (q.count - 1 > C.LATEST_HEIGHT - q.from) return { kind: 'error', code: 'bad-request', message: 'range ends above 2^53-1' }
     if (q.count > max) return { kind: 'error', code: 'range-too-long', message: `at most ${max} per request` }
-    if (q.from + q.count - 1 > C.LATEST_HEIGHT) return { kind: 'error', code: 'bad-request', message: 'range ends above 2^53-1' }
     return undefined
   }
 }

@@ -51,6 +51,8 @@ export async function serveWire(host: RpcHost, deps: WireServiceDeps): Promise<v
         if (!header) break
         headers.push({ header, qc: (await chain.store.getQc(h)) ?? null })
       }
+      // An answer holds at least one entry (docs/protocol.md#range-requests).
+      if (headers.length === 0) return notFound(`no proven header at ${from}`)
       return { kind: 'headers', headers }
     },
     opts,
@@ -70,6 +72,7 @@ export async function serveWire(host: RpcHost, deps: WireServiceDeps): Promise<v
         if (block.transfers.length > 0 && !proof) break
         entries.push({ block, proof: proof ?? null, qc: (await chain.store.getQc(h)) ?? null })
       }
+      if (entries.length === 0) return notFound(`no proven block at ${from}`)
       return { kind: 'proofs', entries }
     },
     opts,
