@@ -37,6 +37,9 @@ export interface NodeHostOptions {
   maxRelayReservations?: number
 }
 
+/** Loopback networks, exempt from libp2p's per-address inbound limits. */
+const LOOPBACK = ['/ip4/127.0.0.0/ipcidr/8', '/ip6/::1/ipcidr/128']
+
 export type NodeServices = BaseServices & { relay?: CircuitRelayService }
 
 export type NodeHost = Libp2p<NodeServices>
@@ -85,6 +88,11 @@ export async function createNodeHost(opts: NodeHostOptions = {}): Promise<NodeHo
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: permissiveGater,
+    // libp2p refuses a 6th inbound connection a second from one IP address. On loopback
+    // that address is every tab, CLI command and node of a devnet at once, so the limit
+    // cannot tell a flood from a busy machine; only local processes reach it, and remote
+    // addresses keep the limit.
+    connectionManager: { allow: LOOPBACK },
     services,
   })
 }
