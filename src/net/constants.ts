@@ -120,6 +120,12 @@ export const MAX_INBOUND_STREAMS = 8
 
 /** Silent request streams (server side timeouts) tolerated before hanging up. */
 export const MAX_SILENT_REQUESTS = 3
+/**
+ * Submitted transfers whose signature fails that a server answers before it hangs up on
+ * the peer and bans it: each costs a full signature check (~1 ms), and an honest signer
+ * never sends one; a few allow for a user trying the wrong key file.
+ */
+export const MAX_BAD_SIGNATURES = 3
 /** Peers whose misbehaviour counts are remembered (oldest forgotten first), so the table cannot grow without bound. */
 export const MAX_TRACKED_PEERS = 4096
 

@@ -4,7 +4,7 @@
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { BanList } from './ban-list.ts'
-import { MAX_INBOUND_STREAMS, MAX_SILENT_REQUESTS, MAX_TRACKED_PEERS } from './constants.ts'
+import { MAX_BAD_SIGNATURES, MAX_INBOUND_STREAMS, MAX_SILENT_REQUESTS, MAX_TRACKED_PEERS } from './constants.ts'
 import { BadMessage, MessageTooLarge, RequestTimeout, StreamClosed } from './errors.ts'
 import { clientExchange, serverExchange, timeoutSignal, type ByteDuplex } from './exchange.ts'
 import { raceAbort } from './framing.ts'
@@ -16,14 +16,20 @@ import type { ErrorResponse } from './messages.ts'
 export type RpcHost = Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol' | 'hangUp'>
 export type DialTarget = PeerId | Multiaddr | Multiaddr[]
 
-/** Peer misbehaviour seen by a server: proven (oversized, malformed) or suspicious (silent). */
-export type Misbehaviour = 'oversized' | 'malformed' | 'silent'
+/**
+ * Peer misbehaviour seen by a server: proven (oversized, malformed, a submitted transfer
+ * whose signature fails) or suspicious (silent). The exchange finds the first three; a
+ * handler reports a bad signature (ServeContext.report).
+ */
+export type Misbehaviour = 'oversized' | 'malformed' | 'silent' | 'bad-signature'
 
 /** How many of each a peer may send before the server hangs up on it (docs/protocol.md#penalties). */
-const TOLERATED: Record<Misbehaviour, number> = { oversized: 1, malformed: 1, silent: MAX_SILENT_REQUESTS }
+const TOLERATED: Record<Misbehaviour, number> = { oversized: 1, malformed: 1, silent: MAX_SILENT_REQUESTS, 'bad-signature': MAX_BAD_SIGNATURES }
 
 /** Proven misbehaviour also bans the peer (refused on reconnect); silence may be a slow link, so it only costs the connection. */
-const PROVEN: Record<Misbehaviour, boolean> = { oversized: true, malformed: true, silent: false }
+const PROVEN: Record<Misbehaviour, boolean> = { oversized: true, malformed: true, silent: false, 'bad-signature': true }
+
+const NONE: Record<Misbehaviour, number> = { oversized: 0, malformed: 0, silent: 0, 'bad-signature': 0 }
 
 export interface PeerPenaltiesOptions {
   /** Overrides MAX_SILENT_REQUESTS. */
@@ -49,7 +55,7 @@ export class PeerPenalties {
   record(peer: string, kind: Misbehaviour): boolean {
     let c = this.counts.get(peer)
     if (c) this.counts.delete(peer)
-    else c = { oversized: 0, malformed: 0, silent: 0 }
+    else c = { ...NONE }
     c[kind]++
     this.counts.set(peer, c) // re-insert: Map order is the eviction order
     if (this.counts.size > MAX_TRACKED_PEERS) this.counts.delete(this.counts.keys().next().value as string)
@@ -68,7 +74,7 @@ export class PeerPenalties {
   }
 
   count(peer: string): Record<Misbehaviour, number> {
-    return { ...(this.counts.get(peer) ?? { oversized: 0, malformed: 0, silent: 0 }) }
+    return { ...(this.counts.get(peer) ?? NONE) }
   }
 }
 
@@ -135,9 +141,13 @@ export async function handle(host: RpcHost, protocol: string, handler: (request:
       const peer = connection.remotePeer.toString()
       // A stream may beat refuseBanned's hang-up to the handler: it gets nothing either.
       if (penalties.isBanned(peer)) return stream.abort(new StreamClosed('peer is banned'))
-      const outcome = await serverExchange(streamDuplex(stream), (req, signal) => handler(req, { peer, signal }), opts)
-      if (outcome.kind !== 'oversized' && outcome.kind !== 'malformed' && outcome.kind !== 'silent') return
-      if (penalties.record(peer, outcome.kind)) await host.hangUp(connection.remotePeer).catch(() => undefined)
+      const reported: Misbehaviour[] = []
+      const outcome = await serverExchange(streamDuplex(stream), (req, signal) => handler(req, { peer, signal, report: (kind) => void reported.push(kind) }), opts)
+      if (outcome.kind === 'oversized' || outcome.kind === 'malformed' || outcome.kind === 'silent') reported.push(outcome.kind)
+      // Counted once the answer is written, so a peer hung up on for a bad signature still hears why.
+      let hangUp = false
+      for (const kind of reported) hangUp = penalties.record(peer, kind) || hangUp
+      if (hangUp) await host.hangUp(connection.remotePeer).catch(() => undefined)
     },
     // Never on a limited (relayed) connection: it is for identify and the WebRTC SDP exchange
     // only (docs/protocol.md#transports-and-connection-setup). A stream beyond

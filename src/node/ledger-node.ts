@@ -28,6 +28,7 @@ import { VoteLog } from '../store/vote-log.ts'
 import { equalBytes } from '../core/bytes.ts'
 import type { TransferStep } from '../core/ledger.ts'
 import { validatorPublicKey } from '../core/quorum.ts'
+import { SubmitLimiter } from './submit-limiter.ts'
 import { serveWire } from './wire-service.ts'
 
 export interface LedgerNodeOptions {
@@ -102,7 +103,8 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
       },
     })
 
-    let submit: LedgerNode['submit'] = async () => ({ ok: false, reason: 'read-only-node' })
+    // Neither producing nor following: there is nobody to hand a transfer to.
+    let submit: LedgerNode['submit'] = async () => ({ ok: false, reason: 'no-upstream' })
     let mempool: Mempool | undefined
     let producer: BlockProducer | undefined
     let follower: Follower | undefined
@@ -203,7 +205,7 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
       submit = (t) => (follower as Follower).forward(t)
     }
 
-    await serveWire(host, { chain, submit, penalties })
+    await serveWire(host, { chain, submit, penalties, limiter: new SubmitLimiter(clock) })
     await serveBlocksAndEvidence(host, chain, evidence, penalties)
     const unsubscribe = subscribeHeads(
       host,
