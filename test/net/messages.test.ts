@@ -127,7 +127,7 @@ describe('caps', () => {
   })
 })
 
-describe('object encodings a peer needs (docs/protocol.md#lists-and-their-maximums)', () => {
+describe('list maximums (spec.md#canonical-binary-encoding, docs/protocol.md#lists-and-their-maximums)', () => {
   // Each list's bytes up to and including its count: a count above the maximum is refused
   // before any item is read (too-long); the maximum itself passes the count check (the
   // missing items then make it truncated).
@@ -161,7 +161,7 @@ describe('object encodings a peer needs (docs/protocol.md#lists-and-their-maximu
   })
 })
 
-describe('transfers and their signature (docs/protocol.md#transfers-and-their-signature)', () => {
+describe('transfers and their signature (spec.md#transfers, docs/protocol.md#transfers-and-their-signature)', () => {
   it('is laid out field by field, the signature as R8.x, R8.y, S', () => {
     const t = { from: 0x01020304, to: 0x05060708, toPubKey: [11n, 12n] as const, amount: 13n, nonce: 14, sig: { R8: [15n, 16n] as const, S: 17n } }
     const b = encodeTransfer(t)
