@@ -88,10 +88,10 @@ export async function createNodeHost(opts: NodeHostOptions = {}): Promise<NodeHo
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: permissiveGater,
-    // libp2p refuses a 6th inbound connection a second from one IP address. On loopback
-    // that address is every tab, CLI command and node of a devnet at once, so the limit
-    // cannot tell a flood from a busy machine; only local processes reach it, and remote
-    // addresses keep the limit.
+    // WARNING: loopback is exempt from libp2p's inbound limits (a 6th connection a second
+    // from one IP address is refused; the connection cap). On a devnet that one address is
+    // every tab, CLI command and node at once, so the limit cannot tell a flood from a busy
+    // machine. Only local processes can use the exemption; remote addresses keep the limits.
     connectionManager: { allow: LOOPBACK },
     services,
   })

@@ -46,7 +46,8 @@ export function baseServices() {
       maxInboundDataLength: MAX_GOSSIP_RPC_BYTES,
       scoreParams: {
         topics: { [HEADS_TOPIC]: HEADS_TOPIC_SCORE },
-        // On loopback every peer shares one address: colocation says nothing there.
+        // WARNING: loopback peers are not scored for colocation: on a devnet every peer
+        // shares 127.0.0.1, so the count says nothing there (remote addresses keep it).
         IPColocationFactorWhitelist: new Set(['127.0.0.1', '::1']),
       },
       scoreThresholds: GOSSIP_THRESHOLDS,
