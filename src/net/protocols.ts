@@ -32,8 +32,8 @@ function withError<Res extends { kind: string }>(encode: (r: Res) => Uint8Array)
  * whatever its length, then a range too long is `range-too-long`; only a well-formed
  * range reaches the handler, which may answer `not-found`.
  */
-function checkRange(max: number) {
-  return (q: M.HeadersRequest): ErrorResponse | undefined => {
+export function checkRangeRequest(max: number) {
+  return (q: { from: number; count: number }): ErrorResponse | undefined => {
     if (q.count === 0) return { kind: 'error', code: 'bad-request', message: 'count must be at least 1' }
     // Not `from + count - 1`: near 2^53 that sum is rounded and can land back in range.
     if (q.count - 1 > C.LATEST_HEIGHT - q.from) return { kind: 'error', code: 'bad-request', message: 'range ends above 2^53-1' }
@@ -61,7 +61,7 @@ export const HEADERS: ProtocolSpec<M.HeadersRequest, M.HeadersResponse> = {
   timeoutMs: C.HEADERS_TIMEOUT_MS,
   encodeRequest: M.encodeHeadersRequest,
   decodeRequest: M.decodeHeadersRequest,
-  check: checkRange(C.MAX_HEADERS_PER_REQUEST),
+  check: checkRangeRequest(C.MAX_HEADERS_PER_REQUEST),
   encodeResponse: withError((r: M.HeadersResponse) => M.encodeHeadersResponse(r, C.MAX_HEADERS_RESPONSE_BYTES)),
   decodeResponse: M.decodeHeadersResponse,
 }
@@ -73,7 +73,7 @@ export const PROOFS: ProtocolSpec<M.ProofsRequest, M.ProofsResponse> = {
   timeoutMs: C.PROOFS_TIMEOUT_MS,
   encodeRequest: M.encodeProofsRequest,
   decodeRequest: M.decodeProofsRequest,
-  check: checkRange(C.MAX_PROOFS_PER_REQUEST),
+  check: checkRangeRequest(C.MAX_PROOFS_PER_REQUEST),
   encodeResponse: withError((r: M.ProofsResponse) => M.encodeProofsResponse(r, C.MAX_PROOFS_RESPONSE_BYTES)),
   decodeResponse: M.decodeProofsResponse,
 }
