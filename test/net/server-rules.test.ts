@@ -8,7 +8,7 @@ import { BanList, refuseBanned } from '../../src/net/ban-list.ts'
 import type { NodeHost } from '../../src/net/host.ts'
 import type { StatusResponse } from '../../src/net/messages.ts'
 import { MAX_INBOUND_STREAMS } from '../../src/net/constants.ts'
-import { STATUS } from '../../src/net/protocols.ts'
+import { HEADERS, STATUS } from '../../src/net/protocols.ts'
 import { call, PeerPenalties, request, serve, type Misbehaviour } from '../../src/net/rpc.ts'
 import { header, qc } from './fixtures.ts'
 import { addr, DIALER, until, useHosts } from './loopback.ts'
@@ -22,21 +22,26 @@ function manualClock(start = 1_000_000) {
   return { now: () => t, advance: (ms: number) => void (t += ms) }
 }
 
-/** A server of status with penalties and a ban list on a manual clock. */
-async function guardedServer(opts: { timeoutMs?: number; banMs?: number } = {}) {
+/**
+ * A server with penalties and a ban list on a manual clock: status with its usual timeout,
+ * and headers with a short one (where the silent requests go). The two share one count,
+ * as a node's protocols do.
+ */
+async function guardedServer(opts: { banMs?: number } = {}) {
   const clock = manualClock()
   const bans = new BanList({ clock, banMs: opts.banMs ?? 60_000 })
   const seen: [Misbehaviour, boolean][] = []
   const penalties = new PeerPenalties({ bans, onMisbehaviour: (_p, kind, hangUp) => seen.push([kind, hangUp]) })
   const server = await host()
   refuseBanned(server, bans)
-  await serve(server, STATUS, () => status, { penalties, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) })
+  await serve(server, STATUS, () => status, { penalties })
+  await serve(server, HEADERS, () => ({ kind: 'error', code: 'not-found', message: 'none' }), { penalties, timeoutMs: 150 })
   return { server, clock, bans, seen }
 }
 
-/** Opens a status stream and sends one byte of a five-byte frame, then nothing. */
+/** Opens a headers stream and sends one byte of a five-byte frame, then nothing. */
 async function silentStream(from: NodeHost, to: NodeHost): Promise<void> {
-  const stream = await from.dialProtocol(to.peerId, STATUS.id)
+  const stream = await from.dialProtocol(to.peerId, HEADERS.id)
   stream.send(Uint8Array.of(0x05))
 }
 
@@ -44,7 +49,7 @@ const connected = (a: NodeHost, b: NodeHost) => a.getConnections(b.peerId).some(
 
 describe('penalties', () => {
   it('hangs up after the third silent request, not before, and lets the peer reconnect', async () => {
-    const { server, seen, bans } = await guardedServer({ timeoutMs: 150 })
+    const { server, seen, bans } = await guardedServer()
     const client = await host(DIALER)
     await client.dial(addr(server, 'tcp'))
     for (let k = 1; k <= 2; k++) {
