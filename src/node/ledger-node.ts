@@ -2,9 +2,10 @@
 // protocol up to the proven head and gossiping each newly proven head, and either the
 // block-producing side (mempool, proposer, validators, prover) or a follower of peers.
 import type { Logger } from '../core/logger.ts'
+import type { Clock } from '../core/platform.ts'
 import type { Block, Header, QuorumCertificate, Transfer } from '../core/types.ts'
 import { verifyQuorumCertificate } from '../core/quorum.ts'
-import { MAX_TRACKED_PEERS } from '../net/constants.ts'
+import { BanList, refuseBanned } from '../net/ban-list.ts'
 import type { Offence } from '../net/peer-judgement.ts'
 import { publishHead, subscribeHeads } from '../net/gossip.ts'
 import { createNodeHost, type NodeHost } from '../net/host.ts'
@@ -27,6 +28,7 @@ import { VoteLog } from '../store/vote-log.ts'
 import { equalBytes } from '../core/bytes.ts'
 import type { TransferStep } from '../core/ledger.ts'
 import { validatorPublicKey } from '../core/quorum.ts'
+import { SubmitLimiter } from './submit-limiter.ts'
 import { serveWire } from './wire-service.ts'
 
 export interface LedgerNodeOptions {
@@ -60,6 +62,8 @@ export interface LedgerNodeOptions {
   logger: Logger
   /** A follower stopped using an upstream peer that proved an offence. */
   onPeerBanned?: (peer: string, offence: Offence, detail: string) => void
+  /** Time for bans and rate limits (default: the system clock); tests pass one they move. */
+  clock?: Clock
 }
 
 export interface LedgerNode {
@@ -87,22 +91,20 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
   try {
     const host = await startHost(opts)
     cleanup.push(async () => host.stop())
-    const bans = new Map<string, number>()
-    host.addEventListener('peer:connect', (evt) => {
-      if ((bans.get(evt.detail.toString()) ?? 0) > Date.now()) void host.hangUp(evt.detail).catch(() => undefined)
-    })
+    const clock = opts.clock ?? systemClock
+    // Requesters that sent oversized or malformed bytes are refused for BAN_MS (src/net/rpc.ts decides who).
+    const bans = new BanList({ clock, banMs: BAN_MS })
+    refuseBanned(host, bans)
     const penalties = new PeerPenalties({
-      onMisbehaviour: (peer, kind) => {
-        logger.child('wire').warn(`peer ${peer} sent a ${kind} request${kind === 'silent' ? '' : `: disconnected and refused for ${BAN_MS / 60_000} min`}`)
-        if (kind === 'silent') return
-        const now = Date.now()
-        bans.set(peer, now + BAN_MS)
-        // Bounded: expired entries go once the table grows.
-        if (bans.size > MAX_TRACKED_PEERS) for (const [p, until] of bans) if (until <= now) bans.delete(p)
+      bans,
+      onMisbehaviour: (peer, kind, hangUp) => {
+        const banned = bans.isBanned(peer)
+        logger.child('wire').warn(`peer ${peer} sent a ${kind} request${banned ? `: disconnected and refused for ${BAN_MS / 60_000} min` : hangUp ? ': disconnected' : ''}`)
       },
     })
 
-    let submit: LedgerNode['submit'] = async () => ({ ok: false, reason: 'read-only-node' })
+    // Neither producing nor following: there is nobody to hand a transfer to.
+    let submit: LedgerNode['submit'] = async () => ({ ok: false, reason: 'no-upstream' })
     let mempool: Mempool | undefined
     let producer: BlockProducer | undefined
     let follower: Follower | undefined
@@ -133,7 +135,7 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
       } else {
         const verifier = createNodeVerifierPool(spec.vk, 1)
         cleanup.push(() => verifier.close())
-        follower = new Follower({ chain, host, peers: v.peers, verifier, clock: systemClock, logger: logger.child('proofs'), onBan: opts.onPeerBanned, proofsOnly: true })
+        follower = new Follower({ chain, host, peers: v.peers, verifier, clock, logger: logger.child('proofs'), onBan: opts.onPeerBanned, proofsOnly: true })
         cleanup.push(() => (follower as Follower).stop())
         unproven = () => chain.head.height - chain.provenHeight
       }
@@ -198,12 +200,12 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
     } else if (opts.peers && opts.peers.length > 0) {
       const verifier = createNodeVerifierPool(spec.vk, 1)
       cleanup.push(() => verifier.close())
-      follower = new Follower({ chain, host, peers: opts.peers, verifier, clock: systemClock, logger: logger.child('follower'), onBan: opts.onPeerBanned })
+      follower = new Follower({ chain, host, peers: opts.peers, verifier, clock, logger: logger.child('follower'), onBan: opts.onPeerBanned })
       cleanup.push(() => (follower as Follower).stop())
       submit = (t) => (follower as Follower).forward(t)
     }
 
-    await serveWire(host, { chain, submit, penalties })
+    await serveWire(host, { chain, submit, penalties, limiter: new SubmitLimiter(clock) })
     await serveBlocksAndEvidence(host, chain, evidence, penalties)
     const unsubscribe = subscribeHeads(
       host,
