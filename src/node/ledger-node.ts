@@ -7,6 +7,7 @@ import type { Block, Header, QuorumCertificate, Transfer } from '../core/types.t
 import { verifyQuorumCertificate } from '../core/quorum.ts'
 import { BanList, refuseBanned } from '../net/ban-list.ts'
 import type { Offence } from '../net/peer-judgement.ts'
+import { parseMultiaddr, peerIdStringOf } from '../net/dial.ts'
 import { publishHead, subscribeHeads } from '../net/gossip.ts'
 import { createNodeHost, type NodeHost } from '../net/host.ts'
 import { PeerPenalties } from '../net/rpc.ts'
@@ -205,7 +206,9 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
       submit = (t) => (follower as Follower).forward(t)
     }
 
-    await serveWire(host, { chain, submit, penalties, limiter: new SubmitLimiter(clock) })
+    // Validators relay each transfer they accept to each other: those relays are not limited.
+    const relays = new Set((opts.validator?.peers ?? []).map((a) => peerIdStringOf(parseMultiaddr(a))).filter((p): p is string => p !== undefined))
+    await serveWire(host, { chain, submit, penalties, limiter: new SubmitLimiter(clock, undefined, relays) })
     await serveBlocksAndEvidence(host, chain, evidence, penalties)
     const unsubscribe = subscribeHeads(
       host,
