@@ -8,6 +8,7 @@ export const PROTOCOL = {
   proofs: '/zklight/proofs/1.0.0',
   account: '/zklight/account/1.0.0',
   submit: '/zklight/submit/1.0.0',
+  snapshot: '/zklight/snapshot/1.0.0',
 } as const
 
 /** Gossipsub topic for certified heads (docs/protocol.md#gossip). */
@@ -30,6 +31,9 @@ export const MSG = {
   submitResponse: 0x19,
   headAnnouncement: 0x1e,
   error: 0x1f,
+  // 0x40..0x4f: state snapshots (src/net/snapshot-messages.ts).
+  snapshotRequest: 0x40,
+  snapshotResponse: 0x41,
 } as const
 
 /** Error codes of the error response, as carried on the wire (u8). */
@@ -65,6 +69,8 @@ export const MAX_ACCOUNT_RESPONSE_BYTES = 32 * 1024
 export const MAX_SUBMIT_RESPONSE_BYTES = 512
 /** Gossiped head: 2 + 152 + 16,932 B at most. */
 export const MAX_HEAD_ANNOUNCEMENT_BYTES = 32 * 1024
+/** Snapshot chunk: 2 + 8 + 4 + 2 + 4,096 accounts × 82 + 2 + 32 × 32 B = 336,938 B at most (MAX_SNAPSHOT_CHUNK_LEVEL 12). */
+export const MAX_SNAPSHOT_RESPONSE_BYTES = 512 * 1024
 
 // Timeouts cover a whole exchange (open stream, send request, receive response).
 // Loopback round trips are ~1-3 ms and a 1 MiB echo ~150-230 ms (docs/architecture.md#platform-facts), so
@@ -77,6 +83,8 @@ export const PROOFS_TIMEOUT_MS = 30_000
 export const ACCOUNT_TIMEOUT_MS = 5_000
 /** The node checks the transfer against its ledger before answering. */
 export const SUBMIT_TIMEOUT_MS = 5_000
+/** Up to 512 KiB, and a server may first rebuild a past state from its undo lists. */
+export const SNAPSHOT_TIMEOUT_MS = 15_000
 
 /** Concurrent inbound streams per protocol and connection: a light client needs one or two. */
 export const MAX_INBOUND_STREAMS = 8
