@@ -110,15 +110,19 @@ async function loadSpecFrom(source: string): Promise<ChainSpec> {
 
 export const nodeCommand: CommandSpec = {
   brief: 'run a node that follows and verifies other nodes and serves light clients',
-  usage: 'node --dir DIR [--peer MULTIADDR]… [--genesis FILE|URL]',
+  usage: 'node --dir DIR [--peer MULTIADDR]… [--genesis FILE|URL] [--sync snapshot|replay]',
   summary:
     'Runs a ledger node that follows --peer nodes: it checks every block (certificate, transfers, proof), keeps the\n' +
     "full state in DIR, and serves light clients. --genesis (a chain spec: a devnet's DIR/genesis.json or its\n" +
-    '/genesis.json URL) is needed on first start; it is kept in DIR. Prints one JSON line on stdout when ready.',
+    '/genesis.json URL) is needed on first start; it is kept in DIR. On first start it joins by snapshot: it proves a\n' +
+    "recent head's state root from genesis (certificate, header links, proofs), fetches the state there in verified\n" +
+    'chunks and replays only the blocks after it (--sync replay: every block from genesis). Prints one JSON line on\n' +
+    'stdout when ready.',
   options: {
     dir: { type: 'string', arg: 'DIR', help: 'data folder (required)' },
     peer: { type: 'string', multiple: true, arg: 'MULTIADDR', help: 'upstream node to sync from, ending in /p2p/<peer id>' },
     genesis: { type: 'string', arg: 'FILE|URL', help: 'chain spec (genesis.json) of the network to join' },
+    sync: { type: 'string', arg: 'MODE', help: 'first start on an empty DIR: snapshot (state at a recent proven height) or replay (every block)', default: 'snapshot' },
     ...portOptions,
   },
   async run(values) {
@@ -148,9 +152,13 @@ export const nodeCommand: CommandSpec = {
     } else if (existsSync(paths.spec)) {
       spec = parseChainSpec(await readFile(paths.spec, 'utf8'))
     } else throw new UsageError(`--genesis FILE|URL is required on first start (${join(dir, 'genesis.json')} does not exist yet)`)
-    const node = await startLedgerNode({ dir, spec, peers, listenHost: str(values, 'listen-host'), ports: ports(values), logger: logger.child('node') })
+    const sync = str(values, 'sync') ?? 'snapshot'
+    if (sync !== 'snapshot' && sync !== 'replay') throw new UsageError(`--sync must be snapshot or replay, got "${sync}"`)
+    const node = await startLedgerNode({ dir, spec, peers, sync, listenHost: str(values, 'listen-host'), ports: ports(values), logger: logger.child('node') })
     const head = node.chain.servedHead.header.height
-    process.stdout.write(`${JSON.stringify({ event: 'ready', multiaddrs: node.multiaddrs(), head })}\n`)
+    const s = node.snapshot
+    const snapshot = s && { height: s.height, blocks: s.blocks, proofs: s.proofs, chunks: s.chunks, accounts: s.accounts, bytes: s.bytes.ranges + s.bytes.chunks, ms: s.ms.total }
+    process.stdout.write(`${JSON.stringify({ event: 'ready', multiaddrs: node.multiaddrs(), head, ...(snapshot ? { snapshot } : {}) })}\n`)
     logger.info(`node ready (proven head ${head}); following ${peers.length} peer(s)`)
     const sig = await untilSignal()
     logger.info(`${sig}: stopping`)

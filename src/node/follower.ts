@@ -31,6 +31,8 @@ export interface FollowerDeps {
   pollMs?: number
   /** Told of every peer the follower stops using, with the offence it proved. */
   onBan?: (peer: string, offence: Offence, detail: string) => void
+  /** Peers to keep ignoring until these times (a snapshot join's bans). */
+  bannedUntil?: ReadonlyMap<string, number>
 }
 
 /** Why an upstream peer's answer was refused: the offence and what exactly was wrong. */
@@ -48,7 +50,9 @@ export class Follower {
   private readonly bans = new Map<string, number>()
   private readonly complained = new Set<string>()
 
-  constructor(private readonly deps: FollowerDeps) {}
+  constructor(private readonly deps: FollowerDeps) {
+    for (const [peer, until] of deps.bannedUntil ?? []) this.bans.set(peer, until)
+  }
 
   start(): void {
     this.running = true

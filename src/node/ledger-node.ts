@@ -22,6 +22,8 @@ import { BlockProducer } from './producer.ts'
 import { ProvingPipeline, type ProverLike } from './prover-pipeline.ts'
 import { Validator } from './validator.ts'
 import { serveWire } from './wire-service.ts'
+import { startFromSnapshot, type SnapshotJoinReport } from './snapshot-join.ts'
+import { serveSnapshot } from './snapshot-service.ts'
 
 export interface LedgerNodeOptions {
   /** The node's folder: blocks/, host.key, webrtc-direct.key, ports.json. */
@@ -37,6 +39,16 @@ export interface LedgerNodeOptions {
   producer?: { validatorKeys: Uint8Array[]; blockTimeMs: number; prover: ProverLike }
   /** Follow these upstream peers (multiaddrs). */
   peers?: string[]
+  /**
+   * How a follower with an empty store starts: 'replay' (default) re-executes every block
+   * from genesis; 'snapshot' fetches the state at a recent proven height and replays only
+   * the blocks after it (docs/node.md, "Joining by snapshot").
+   */
+  sync?: 'replay' | 'snapshot'
+  /** A trusted header (a pinned checkpoint's) for a snapshot join to prove from instead of genesis. */
+  snapshotAnchor?: Header
+  /** A snapshot join that has not completed after this long fails (default SNAPSHOT_JOIN_TIMEOUT_MS). */
+  snapshotTimeoutMs?: number
   /** Scopes below it: wire, prover, producer, follower. */
   logger: Logger
   /** A follower stopped using an upstream peer that proved an offence. */
@@ -48,6 +60,8 @@ export interface LedgerNode {
   chain: ChainState
   mempool?: Mempool
   producer?: BlockProducer
+  /** How this start joined by snapshot; undefined when it opened an existing store or started from genesis. */
+  snapshot?: SnapshotJoinReport
   /** Blocks waiting for their proof (producing nodes). */
   unproven(): number
   multiaddrs(): string[]
@@ -58,6 +72,20 @@ export interface LedgerNode {
 export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNode> {
   const { spec, logger } = opts
   const paths = nodePaths(opts.dir)
+  // Before the chain opens: it would write genesis into the empty store.
+  const snapshot =
+    opts.sync === 'snapshot' && !opts.producer && opts.peers && opts.peers.length > 0
+      ? await startFromSnapshot({
+          dir: paths.blocks,
+          spec,
+          peers: opts.peers,
+          anchor: opts.snapshotAnchor,
+          logger: logger.child('snapshot'),
+          rtcConfiguration: opts.rtcConfiguration,
+          onBan: opts.onPeerBanned,
+          timeoutMs: opts.snapshotTimeoutMs,
+        })
+      : undefined
   const chain = await ChainState.open(paths.blocks, spec)
   const cleanup: (() => Promise<unknown>)[] = [() => chain.close()]
   const stopAll = async () => {
@@ -127,12 +155,22 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
     } else if (opts.peers && opts.peers.length > 0) {
       const verifier = createNodeVerifierPool(spec.vk, 1)
       cleanup.push(() => verifier.close())
-      follower = new Follower({ chain, host, peers: opts.peers, verifier, clock: systemClock, logger: logger.child('follower'), onBan: opts.onPeerBanned })
+      follower = new Follower({
+        chain,
+        host,
+        peers: opts.peers,
+        verifier,
+        clock: systemClock,
+        logger: logger.child('follower'),
+        onBan: opts.onPeerBanned,
+        bannedUntil: snapshot?.banList,
+      })
       cleanup.push(() => (follower as Follower).stop())
       submit = (t) => (follower as Follower).forward(t)
     }
 
     await serveWire(host, { chain, submit, penalties })
+    await serveSnapshot(host, { chain, penalties })
     const unsubscribe = subscribeHeads(
       host,
       (ev) => {
@@ -157,6 +195,7 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
       chain,
       mempool,
       producer,
+      snapshot,
       unproven: () => unproven(),
       multiaddrs: () => host.getMultiaddrs().map(String),
       submit,
