@@ -61,7 +61,8 @@ export interface SnapshotJoinReport {
 /**
  * Joins by snapshot into `deps.store`. Undefined when no peer is past the anchor (nothing
  * to fetch: the node starts from genesis as before). A failed round is retried until the
- * deadline, then its SnapshotJoinFailed is thrown; equivocation is never retried.
+ * deadline, then its SnapshotJoinFailed is thrown; equivocation is never retried, and a
+ * join whose every peer is banned fails at once ('no-peers').
  */
 export async function joinBySnapshot(deps: SnapshotJoinDeps): Promise<SnapshotJoinReport | undefined> {
   const { clock, logger } = deps
@@ -73,6 +74,8 @@ export async function joinBySnapshot(deps: SnapshotJoinDeps): Promise<SnapshotJo
       return await joinRound(deps, peers, t0)
     } catch (err) {
       if (!(err instanceof SnapshotJoinFailed) || err.reason === 'equivocation') throw err
+      // Bans last BAN_MS: waiting for them to run out is the operator's call, not a retry's.
+      if (peers.usable().length === 0) throw new SnapshotJoinFailed('no-peers', `every peer is banned (last round: ${err.reason}: ${err.message})`)
       const wait = deps.pollMs ?? FOLLOW_POLL_MS
       if (clock.now() + wait > deadline) throw err
       logger.warn(`snapshot round failed (${err.reason}): ${err.message}; retrying`)
@@ -120,7 +123,8 @@ async function joinRound(deps: SnapshotJoinDeps, peers: JoinPeers, t0: number): 
     ms: { head: t1 - t0, verifyWait: proven.verifyWaitMs, chunks: t2 - t1, store: t3 - t2, total: t3 - t0 },
   }
   logger.info(
-    `snapshot at ${H}: ${proven.blocks} block(s) and ${proven.proofs} proof(s) checked, ${state.chunks} chunk(s) (${state.accounts.size} accounts, ${state.bytes} B) in ${report.ms.total} ms`,
+    `snapshot at ${H}: ${proven.blocks} block(s) and ${proven.proofs} proof(s) checked (${proven.bytes} B, ${report.ms.head} ms, ${report.ms.verifyWait} of them waiting on the verifier), ` +
+      `${state.chunks} chunk(s) (${state.accounts.size} accounts, ${state.bytes} B, ${report.ms.chunks} ms); ${report.ms.total} ms in all`,
   )
   return report
 }
