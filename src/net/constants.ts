@@ -69,7 +69,7 @@ export const MAX_ACCOUNT_RESPONSE_BYTES = 32 * 1024
 export const MAX_SUBMIT_RESPONSE_BYTES = 512
 /** Gossiped head: 2 + 152 + 16,932 B at most. */
 export const MAX_HEAD_ANNOUNCEMENT_BYTES = 32 * 1024
-/** Snapshot chunk: 2 + 8 + 4 + 2 + 4,096 accounts × 82 + 2 + 32 × 32 B = 336,938 B at most (MAX_SNAPSHOT_CHUNK_LEVEL 12). */
+/** Snapshot chunk: 2 + 8 + 4 + 2 + 4,096 accounts × 82 + 2 + 32 siblings × 32 B = 336,914 B at most (MAX_SNAPSHOT_CHUNK_LEVEL 12). */
 export const MAX_SNAPSHOT_RESPONSE_BYTES = 512 * 1024
 
 // Timeouts cover a whole exchange (open stream, send request, receive response).

@@ -97,8 +97,9 @@ interface RangeJob {
 /**
  * Proves the state root of `target` from the trusted `anchor`: proofs-by-range from the
  * peers whose head reaches each range (SNAPSHOT_RANGES_IN_FLIGHT in flight), each range
- * checked against the header before it (src/client/rules/range.ts) as it arrives and its
- * proofs sent to the verifier while the next range comes in. A range that fails is an
+ * checked against the header before it (src/client/rules/range.ts) and the certificate on
+ * its last block, as it arrives, and its proofs sent to the verifier while the next range
+ * comes in. A range that fails is an
  * offence (the peer is banned) and is asked of another peer; a failed proof bans the
  * peer and fails the round, which the caller retries without it.
  */
@@ -150,6 +151,14 @@ export async function proveHead(ctx: HeadContext, anchor: Header, target: Certif
       continue
     }
     const last = v.value.entries[v.value.entries.length - 1] as BlockEntry
+    // The certificate on each range's last block pins every header in it, so a forged tail
+    // is blamed on the peer that sent it, not on whoever serves the next range.
+    if (!last.qc) continue // not provably malicious: it may not have the votes yet; another peer is asked
+    const q = verifyQuorumCertificate(last.block.header, last.qc, spec.validators, identity.genesisHash)
+    if (!q.ok) {
+      peers.ban(job.peer, 'bad-certificate', `${q.reason} at height ${last.block.header.height}`)
+      continue
+    }
     if (last.block.header.height === H) {
       if (!equalBytes(hashHeader(last.block.header), targetHash)) {
         peers.ban(job.peer, 'broken-link', `block ${H} is not the certified head`)

@@ -24,7 +24,7 @@ import { ensureCircuitArtifacts } from '../../src/zk/artifacts.ts'
 import { terminateCurve } from '../../src/zk/curve.ts'
 import { seedKey, transfer, type TestAccount } from '../helpers/fixture.ts'
 import { CachedProver } from './helpers/cached-prover.ts'
-import { startChunkTamperingProxy } from './helpers/chunk-proxy.ts'
+import { startHostileProxy } from './helpers/snapshot-proxy.ts'
 import { startTamperingProxy } from '../client/helpers/hostile-proxy.ts'
 import { killAll, startCli, tcpAddr } from './helpers/processes.ts'
 import { makeSpec, P, type NodeFixture } from './helpers/spec.ts'
@@ -142,8 +142,8 @@ describe('joining by snapshot', () => {
   }, 120_000)
 
   it('bans peers that serve tampered chunks (a balance, a sibling) and fetches those chunks from an honest peer', async () => {
-    const balance = await startChunkTamperingProxy(pAddr, 'balance')
-    const siblings = await startChunkTamperingProxy(pAddr, 'siblings')
+    const balance = await startHostileProxy(pAddr, 'chunk-balance')
+    const siblings = await startHostileProxy(pAddr, 'chunk-siblings')
     proxies.push(balance, siblings)
     const [bAddr, sAddr] = [tcpAddr(balance.addrs), tcpAddr(siblings.addrs)]
     const banned: { peer: string; offence: string; detail: string }[] = []
@@ -157,8 +157,8 @@ describe('joining by snapshot', () => {
     })
     nodes.push(node)
     const report = node.snapshot!
-    expect(balance.tampered()).toBeGreaterThan(0)
-    expect(siblings.tampered()).toBeGreaterThan(0)
+    expect(balance.lies()).toBeGreaterThan(0)
+    expect(siblings.lies()).toBeGreaterThan(0)
     expect(banned.map((b) => [b.peer, b.offence]).sort()).toEqual(
       [
         [bAddr, 'bad-snapshot-chunk'],
@@ -186,6 +186,22 @@ describe('joining by snapshot', () => {
 
     const alone = startLedgerNode({ dir: join(dir, 'y'), spec: fx.spec, peers: [xAddr], sync: 'snapshot', logger: silentLogger })
     await expect(alone).rejects.toMatchObject({ name: 'SnapshotJoinFailed', reason: 'no-peers' })
+  }, 120_000)
+
+  it('bans a peer whose head certificate fails and one that forges the last header of a range', async () => {
+    const cert = await startHostileProxy(pAddr, 'head-certificate')
+    const tail = await startHostileProxy(pAddr, 'range-tail')
+    proxies.push(cert, tail)
+    const [cAddr, tAddr] = [tcpAddr(cert.addrs), tcpAddr(tail.addrs)]
+    const node = await startLedgerNode({ dir: join(dir, 'd'), spec: fx.spec, peers: [cAddr, tAddr, pAddr], sync: 'snapshot', logger: silentLogger })
+    nodes.push(node)
+    expect(cert.lies()).toBeGreaterThan(0)
+    expect(tail.lies()).toBeGreaterThan(0)
+    expect(node.snapshot!.bans).toEqual([
+      { peer: cAddr, offence: 'bad-certificate', detail: `head ${H}: bad-signature` },
+      { peer: tAddr, offence: 'bad-certificate', detail: expect.stringMatching(/^wrong-header at height \d+$/) },
+    ])
+    expect(node.chain.ledger.tree.root).toBe((await header(producer, H)).stateRoot)
   }, 120_000)
 
   it('then follows new blocks with full checks, re-executing only blocks after the snapshot', async () => {
