@@ -62,6 +62,8 @@ export interface LedgerNode {
   producer?: BlockProducer
   /** How this start joined by snapshot; undefined when it opened an existing store or started from genesis. */
   snapshot?: SnapshotJoinReport
+  /** The follower (follower nodes). */
+  follower?: Follower
   /** Blocks waiting for their proof (producing nodes). */
   unproven(): number
   multiaddrs(): string[]
@@ -196,6 +198,7 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
       mempool,
       producer,
       snapshot,
+      follower,
       unproven: () => unproven(),
       multiaddrs: () => host.getMultiaddrs().map(String),
       submit,

@@ -169,6 +169,8 @@ describe('joining by snapshot', () => {
     expect(report.bans).toEqual(banned)
     expect(report.refetched).toBeGreaterThanOrEqual(2)
     expect(report.servedBy).toEqual({ [pAddr]: 16 }) // every chunk that counted came from the honest peer
+    // The follower keeps ignoring them.
+    expect([node.follower!.isBanned(bAddr), node.follower!.isBanned(sAddr), node.follower!.isBanned(pAddr)]).toEqual([true, true, false])
     expect(node.chain.ledger.tree.root).toBe((await header(producer, report.height)).stateRoot)
     expect(appendedBy(node)).toEqual([])
   }, 120_000)
