@@ -113,14 +113,16 @@ async function loadSpecFrom(source: string): Promise<ChainSpec> {
 
 export const nodeCommand: CommandSpec = {
   brief: 'run a validator, or a node that follows and verifies others; both serve light clients',
-  usage: 'node --dir DIR [--peer MULTIADDR]… [--genesis FILE|URL] [--validator-key FILE [--block-time-ms MS] [--prove]]',
+  usage: 'node --dir DIR [--peer MULTIADDR]… [--genesis FILE|URL] [--sync snapshot|replay] [--validator-key FILE [--block-time-ms MS] [--prove]]',
   summary:
     'Runs a ledger node. Without --validator-key it follows the --peer nodes: it checks every block (certificate,\n' +
-    'transfers, proof), keeps the full state in DIR, and serves light clients. With --validator-key it is one validator\n' +
-    'of the chain spec: it votes with the other validators (--peer: their multiaddrs), proposes in its turn, and\n' +
-    'proves blocks itself with --prove, else fetches their proofs from its peers (docs/deploy.md). --genesis (a chain\n' +
-    "spec: genesis.json or a /genesis.json URL) is needed on first start; it is kept in DIR. Prints one JSON line on\n" +
-    'stdout when ready.',
+    'transfers, proof), keeps the full state in DIR, and serves light clients. On first start it joins by snapshot: it\n' +
+    "proves a recent head's state root from genesis (certificate, header links, proofs), fetches the state there in\n" +
+    'verified chunks and replays only the blocks after it (--sync replay: every block from genesis). With\n' +
+    '--validator-key it is one validator of the chain spec: it votes with the other validators (--peer: their\n' +
+    'multiaddrs), proposes in its turn, and proves blocks itself with --prove, else fetches their proofs from its peers\n' +
+    '(docs/deploy.md). --genesis (a chain spec: genesis.json or a /genesis.json URL) is needed on first start; it is\n' +
+    'kept in DIR. Prints one JSON line on stdout when ready.',
   options: {
     dir: { type: 'string', arg: 'DIR', help: 'data folder (required)' },
     peer: { type: 'string', multiple: true, arg: 'MULTIADDR', help: 'upstream node, or (validators) another validator, ending in /p2p/<peer id>' },
@@ -129,6 +131,7 @@ export const nodeCommand: CommandSpec = {
     'block-time-ms': { type: 'string', arg: 'MS', help: 'validators: block interval', default: String(DEFAULT_BLOCK_TIME_MS) },
     prove: { type: 'boolean', help: 'validators: prove every block in this process (needs the circuit keys of the chain spec)' },
     ceremony: { type: 'string', arg: 'DIR', help: 'with --prove: the finalized ceremony folder whose keys the chain uses' },
+    sync: { type: 'string', arg: 'MODE', help: 'first start on an empty DIR: snapshot (state at a recent proven height) or replay (every block)', default: 'snapshot' },
     ...portOptions,
   },
   async run(values) {
@@ -179,10 +182,14 @@ export const nodeCommand: CommandSpec = {
         crashAfterProposals: fault === undefined ? undefined : Number(fault),
       }
     }
-    const node = await startLedgerNode({ dir, spec, peers: validator ? undefined : peers, validator, listenHost: str(values, 'listen-host'), ports: ports(values), logger: logger.child('node') })
+    const sync = str(values, 'sync') ?? 'snapshot'
+    if (sync !== 'snapshot' && sync !== 'replay') throw new UsageError(`--sync must be snapshot or replay, got "${sync}"`)
+    const node = await startLedgerNode({ dir, spec, peers: validator ? undefined : peers, sync: validator ? undefined : sync, validator, listenHost: str(values, 'listen-host'), ports: ports(values), logger: logger.child('node') })
     const head = node.chain.servedHead.header.height
     const role = validator ? 'validator' : 'follower'
-    process.stdout.write(`${JSON.stringify({ event: 'ready', role, multiaddrs: node.multiaddrs(), head, height: node.chain.head.height })}\n`)
+    const s = node.snapshot
+    const snapshot = s && { height: s.height, blocks: s.blocks, proofs: s.proofs, chunks: s.chunks, accounts: s.accounts, bytes: s.bytes.ranges + s.bytes.chunks, ms: s.ms.total }
+    process.stdout.write(`${JSON.stringify({ event: 'ready', role, multiaddrs: node.multiaddrs(), head, height: node.chain.head.height, ...(snapshot ? { snapshot } : {}) })}\n`)
     logger.info(`${role} ready (head ${node.chain.head.height}, proven ${head}); ${peers.length} peer(s)`)
     const sig = await untilSignal()
     logger.info(`${sig}: stopping`)

@@ -75,3 +75,22 @@ export class CeremonyStateError extends Error {
     super(message)
   }
 }
+
+/** Why a node could not join by snapshot (docs/node.md, "Joining by snapshot"). */
+export type SnapshotJoinReason =
+  | 'no-peers' // no peer answered its status (or every one is banned)
+  | 'no-range-source' // no peer left to serve a range of blocks up to the snapshot height
+  | 'proof-invalid' // a peer served a proof that does not verify (it is banned; the round is retried)
+  | 'no-chunk-source' // no peer left to serve a chunk of the state at the snapshot height
+  | 'equivocation' // two valid certificates for different headers at one height: never retried
+
+/** A snapshot join that did not complete: one round (retried), or the whole join after its deadline. */
+export class SnapshotJoinFailed extends Error {
+  override name = 'SnapshotJoinFailed'
+  constructor(
+    readonly reason: SnapshotJoinReason,
+    message: string,
+  ) {
+    super(message)
+  }
+}

@@ -31,6 +31,8 @@ import type { TransferStep } from '../core/ledger.ts'
 import { validatorPublicKey } from '../core/quorum.ts'
 import { SubmitLimiter } from './submit-limiter.ts'
 import { serveWire } from './wire-service.ts'
+import { startFromSnapshot, type SnapshotJoinReport } from './snapshot-join.ts'
+import { serveSnapshot } from './snapshot-service.ts'
 
 export interface LedgerNodeOptions {
   /** The node's folder: blocks/, host.key, webrtc-direct.key, ports.json. */
@@ -59,6 +61,16 @@ export interface LedgerNodeOptions {
   }
   /** Follow these upstream peers (multiaddrs). */
   peers?: string[]
+  /**
+   * How a follower with an empty store starts: 'replay' (default) re-executes every block
+   * from genesis; 'snapshot' fetches the state at a recent proven height and replays only
+   * the blocks after it (docs/node.md, "Joining by snapshot").
+   */
+  sync?: 'replay' | 'snapshot'
+  /** A trusted header (a pinned checkpoint's) for a snapshot join to prove from instead of genesis. */
+  snapshotAnchor?: Header
+  /** A snapshot join that has not completed after this long fails (default SNAPSHOT_JOIN_TIMEOUT_MS). */
+  snapshotTimeoutMs?: number
   /** Scopes below it: wire, prover, producer, follower. */
   logger: Logger
   /** A follower stopped using an upstream peer that proved an offence. */
@@ -74,6 +86,10 @@ export interface LedgerNode {
   producer?: BlockProducer
   consensus?: ConsensusEngine
   evidence: EvidenceBook
+  /** How this start joined by snapshot; undefined when it opened an existing store or started from genesis. */
+  snapshot?: SnapshotJoinReport
+  /** The follower (follower nodes). */
+  follower?: Follower
   /** Blocks waiting for their proof (producing nodes). */
   unproven(): number
   multiaddrs(): string[]
@@ -84,6 +100,20 @@ export interface LedgerNode {
 export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNode> {
   const { spec, logger } = opts
   const paths = nodePaths(opts.dir)
+  // Before the chain opens: it would write genesis into the empty store.
+  const snapshot =
+    opts.sync === 'snapshot' && !opts.producer && opts.peers && opts.peers.length > 0
+      ? await startFromSnapshot({
+          dir: paths.blocks,
+          spec,
+          peers: opts.peers,
+          anchor: opts.snapshotAnchor,
+          logger: logger.child('snapshot'),
+          rtcConfiguration: opts.rtcConfiguration,
+          onBan: opts.onPeerBanned,
+          timeoutMs: opts.snapshotTimeoutMs,
+        })
+      : undefined
   const chain = await ChainState.open(paths.blocks, spec)
   const cleanup: (() => Promise<unknown>)[] = [() => chain.close()]
   const stopAll = async () => {
@@ -201,7 +231,16 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
     } else if (opts.peers && opts.peers.length > 0) {
       const verifier = createNodeVerifierPool(spec.vk, 1)
       cleanup.push(() => verifier.close())
-      follower = new Follower({ chain, host, peers: opts.peers, verifier, clock, logger: logger.child('follower'), onBan: opts.onPeerBanned })
+      follower = new Follower({
+        chain,
+        host,
+        peers: opts.peers,
+        verifier,
+        clock,
+        logger: logger.child('follower'),
+        onBan: opts.onPeerBanned,
+        bannedUntil: snapshot?.banList,
+      })
       cleanup.push(() => (follower as Follower).stop())
       submit = (t) => (follower as Follower).forward(t)
     }
@@ -210,6 +249,7 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
     const relays = new Set((opts.validator?.peers ?? []).map((a) => peerIdStringOf(parseMultiaddr(a))).filter((p): p is string => p !== undefined))
     await serveWire(host, { chain, submit, penalties, limiter: new SubmitLimiter(clock, undefined, relays) })
     await serveBlocksAndEvidence(host, chain, evidence, penalties)
+    await serveSnapshot(host, { chain, penalties })
     const unsubscribe = subscribeHeads(
       host,
       (ev) => {
@@ -237,6 +277,8 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
       producer,
       consensus,
       evidence,
+      snapshot,
+      follower,
       unproven: () => unproven(),
       multiaddrs: () => host.getMultiaddrs().map(String),
       submit,

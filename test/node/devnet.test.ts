@@ -145,7 +145,8 @@ describe('zklight devnet', () => {
   }, 180_000)
 
   it('runs a follower node that syncs, verifies and serves the chain', async () => {
-    const follower = await startCli(['node', '--dir', join(dir, 'follower'), '--peer', addr, '--genesis', `${devnet.ready.url}genesis.json`])
+    // Replay: this follower serves every header from genesis (a snapshot join: test/node/snapshot-join.test.ts).
+    const follower = await startCli(['node', '--dir', join(dir, 'follower'), '--peer', addr, '--genesis', `${devnet.ready.url}genesis.json`, '--sync', 'replay'])
     const faddr = tcpAddr(follower.ready.multiaddrs)
     const target = (await wire.ask(addr, STATUS, {})).headHeight
     const t0 = Date.now()
