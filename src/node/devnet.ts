@@ -87,6 +87,7 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   }
   const generator = new TransferGenerator({
     mempool: node.mempool as NonNullable<LedgerNode['mempool']>,
+    submit: (t) => node.submit(t),
     chainTag: identity.chainTag,
     senders: files.traffic,
     receivers: [...files.demo.map((d) => d.key), ...files.traffic],
