@@ -2,19 +2,21 @@
 // (a follower joining one). Each prints one JSON "ready" line on stdout, logs on stderr,
 // and shuts down cleanly on SIGINT/SIGTERM.
 import { existsSync } from 'node:fs'
-import { mkdir, readFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { equalBytes } from '../core/bytes.ts'
 import { parseMultiaddr, peerIdStringOf } from '../net/dial.ts'
 import { writeFileAtomic } from '../store/atomic-file.ts'
 import { readManifest } from './ceremony-files.ts'
-import { chainSpecToJson, genesisHash, parseChainSpec, type ChainSpec } from './chain-spec.ts'
+import { chainIdentity, chainSpecToJson, genesisHash, parseChainSpec, type ChainSpec } from './chain-spec.ts'
 import { int, list, num, required, str, type CommandSpec } from './cli-options.ts'
 import { DEFAULT_BLOCK_TIME_MS, DEVNET_DEFAULTS } from './constants.ts'
 import { startDevnet } from './devnet.ts'
 import { ChainMismatch, ChainSpecError, UsageError } from './errors.ts'
 import { nodePaths } from './identity.ts'
-import { startLedgerNode } from './ledger-node.ts'
+import { startLedgerNode, type LedgerNode } from './ledger-node.ts'
+import { loadAccountKey } from './account-key.ts'
+import { TransferGenerator } from './tx-generator.ts'
 import { loadValidatorKey } from './cli-network.ts'
 import { ensureCircuitArtifacts } from '../zk/artifacts.ts'
 import { Prover } from '../zk/prover.ts'
@@ -129,6 +131,8 @@ export const nodeCommand: CommandSpec = {
     genesis: { type: 'string', arg: 'FILE|URL', help: 'chain spec (genesis.json) of the network to join' },
     'validator-key': { type: 'string', arg: 'FILE', help: 'run as the validator whose key this is (zklight validator-key)' },
     'block-time-ms': { type: 'string', arg: 'MS', help: 'validators: block interval', default: String(DEFAULT_BLOCK_TIME_MS) },
+    traffic: { type: 'string', arg: 'DIR', help: "validators (devnets): generate transfers from DIR's traffic-N.json account keys" },
+    'tx-rate': { type: 'string', arg: 'PER_S', help: 'with --traffic: generated transfers per second', default: '0' },
     prove: { type: 'boolean', help: 'validators: prove every block in this process (needs the circuit keys of the chain spec)' },
     ceremony: { type: 'string', arg: 'DIR', help: 'with --prove: the finalized ceremony folder whose keys the chain uses' },
     sync: { type: 'string', arg: 'MODE', help: 'first start on an empty DIR: snapshot (state at a recent proven height) or replay (every block)', default: 'snapshot' },
@@ -191,9 +195,33 @@ export const nodeCommand: CommandSpec = {
     const snapshot = s && { height: s.height, blocks: s.blocks, proofs: s.proofs, chunks: s.chunks, accounts: s.accounts, bytes: s.bytes.ranges + s.bytes.chunks, ms: s.ms.total }
     process.stdout.write(`${JSON.stringify({ event: 'ready', role, multiaddrs: node.multiaddrs(), head, height: node.chain.head.height, ...(snapshot ? { snapshot } : {}) })}\n`)
     logger.info(`${role} ready (head ${node.chain.head.height}, proven ${head}); ${peers.length} peer(s)`)
+    const generator = await startTraffic(values, node, spec)
     const sig = await untilSignal()
     logger.info(`${sig}: stopping`)
+    generator?.stop()
     await node.stop()
     return 0
   },
+}
+
+/** `--traffic DIR --tx-rate R` (devnet validators): generated transfers from the traffic accounts' keys in DIR. */
+async function startTraffic(values: Parameters<CommandSpec['run']>[0], node: LedgerNode, spec: ChainSpec): Promise<TransferGenerator | undefined> {
+  const dir = str(values, 'traffic')
+  const rate = num(values, 'tx-rate', 0, 0, 100)
+  if (dir === undefined || rate === 0) return undefined
+  if (!node.mempool) throw new UsageError('--traffic needs --validator-key (it queues transfers in this validator)')
+  const files = (await readdir(dir)).filter((f) => /^traffic-\d+\.json$/.test(f))
+  const senders = await Promise.all(files.map((f) => loadAccountKey(join(dir, f))))
+  const generator = new TransferGenerator({
+    mempool: node.mempool,
+    submit: (t) => node.submit(t),
+    chainTag: chainIdentity(spec).chainTag,
+    senders,
+    receivers: spec.accounts.map((a) => ({ index: a.index, pubKey: a.pubKey })),
+    ratePerSecond: rate,
+    proverBusy: () => node.unproven() > 0,
+    logger: logger.child('generator'),
+  })
+  generator.start()
+  return generator
 }
