@@ -3,23 +3,29 @@
 // block-producing side (mempool, proposer, validators, prover) or a follower of peers.
 import type { Logger } from '../core/logger.ts'
 import type { Header, QuorumCertificate, Transfer } from '../core/types.ts'
+import { vkHashHex } from '../core/vk-hash.ts'
+import { hexToBytes } from '../core/bytes.ts'
 import { verifyQuorumCertificate } from '../core/quorum.ts'
 import { MAX_TRACKED_PEERS } from '../net/constants.ts'
 import type { Offence } from '../net/peer-judgement.ts'
+import { parseMultiaddr } from '../net/dial.ts'
 import { publishHead, subscribeHeads } from '../net/gossip.ts'
 import { createNodeHost, type NodeHost } from '../net/host.ts'
 import { PeerPenalties } from '../net/rpc.ts'
 import { createNodeVerifierPool } from '../zk/node-verifier.ts'
+import type { ProofVerifier } from '../zk/proof-verifier.ts'
 import { systemClock } from '../client/deps.ts'
 import { ChainState } from './chain.ts'
 import type { ChainSpec } from './chain-spec.ts'
-import { BAN_MS } from './constants.ts'
+import { backlogLimit, mempoolBusyAt } from './backlog-policy.ts'
+import { BAN_HANGUP_DELAY_MS, BAN_MS } from './constants.ts'
 import { ChainSpecError } from './errors.ts'
 import { Follower } from './follower.ts'
 import { loadOrCreateIdentity, loadPorts, nodePaths, portsOf, savePorts, type ListenPorts } from './identity.ts'
 import { Mempool } from './mempool.ts'
 import { BlockProducer } from './producer.ts'
 import { ProvingPipeline, type ProverLike } from './prover-pipeline.ts'
+import { serveProving } from './prove-service.ts'
 import { Validator } from './validator.ts'
 import { serveWire } from './wire-service.ts'
 
@@ -34,7 +40,20 @@ export interface LedgerNodeOptions {
   announce?: string[]
   rtcConfiguration?: RTCConfiguration
   /** Run the block-producing side with these validator secret keys (index = position in the set). */
-  producer?: { validatorKeys: Uint8Array[]; blockTimeMs: number; prover: ProverLike }
+  producer?: {
+    validatorKeys: Uint8Array[]
+    blockTimeMs: number
+    /** A prover per local worker (called again to replace a failed one), or one instance for all (tests). */
+    prover: ProverLike | (() => ProverLike)
+    /** Local prover workers (default 1; 0: only remote provers). */
+    proveWorkers?: number
+    /** Peer ids of the `zklight prover` processes this node hands jobs to. */
+    proverPeers?: string[]
+    /** How long a proving job is leased (default: leaseMsFor(profile)). */
+    leaseMs?: number
+    /** Checks every proof before it is stored (default: a worker-thread pool on the chain's key). */
+    verifier?: ProofVerifier
+  }
   /** Follow these upstream peers (multiaddrs). */
   peers?: string[]
   /** Scopes below it: wire, prover, producer, follower. */
@@ -50,6 +69,10 @@ export interface LedgerNode {
   producer?: BlockProducer
   /** Blocks waiting for their proof (producing nodes). */
   unproven(): number
+  /** Prover workers proving for this node: local ones and remote ones active lately (producing nodes). */
+  proverWorkers(): number
+  /** The job board and local workers (producing nodes). */
+  proving?: ProvingPipeline
   multiaddrs(): string[]
   submit(t: Transfer): Promise<{ ok: true } | { ok: false; reason: string }>
   stop(): Promise<void>
@@ -70,14 +93,17 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
     host.addEventListener('peer:connect', (evt) => {
       if ((bans.get(evt.detail.toString()) ?? 0) > Date.now()) void host.hangUp(evt.detail).catch(() => undefined)
     })
+    const isBanned = (peer: string) => (bans.get(peer) ?? 0) > Date.now()
+    const ban = (peer: string) => {
+      const now = Date.now()
+      bans.set(peer, now + BAN_MS)
+      // Bounded: expired entries go once the table grows.
+      if (bans.size > MAX_TRACKED_PEERS) for (const [p, until] of bans) if (until <= now) bans.delete(p)
+    }
     const penalties = new PeerPenalties({
       onMisbehaviour: (peer, kind) => {
         logger.child('wire').warn(`peer ${peer} sent a ${kind} request${kind === 'silent' ? '' : `: disconnected and refused for ${BAN_MS / 60_000} min`}`)
-        if (kind === 'silent') return
-        const now = Date.now()
-        bans.set(peer, now + BAN_MS)
-        // Bounded: expired entries go once the table grows.
-        if (bans.size > MAX_TRACKED_PEERS) for (const [p, until] of bans) if (until <= now) bans.delete(p)
+        if (kind !== 'silent') ban(peer)
       },
     })
 
@@ -86,6 +112,8 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
     let producer: BlockProducer | undefined
     let follower: Follower | undefined
     let unproven = () => 0
+    let proverWorkers = () => 0
+    let proving: ProvingPipeline | undefined
     if (opts.producer) {
       const p = opts.producer
       const { chainId, chainTag, genesisHash } = chain.identity
@@ -97,15 +125,22 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
           throw new ChainSpecError(`validator key ${i} is not validator ${i} of the chain spec`)
         }
       })
+      const verifier = p.verifier ?? createNodeVerifierPool(spec.vk, 1)
+      if (!p.verifier) cleanup.push(() => verifier.close())
       const pipeline = new ProvingPipeline({
         chain,
         prover: p.prover,
         profile: spec.profile,
+        verifier,
+        workers: p.proveWorkers,
+        leaseMs: p.leaseMs,
         logger: logger.child('prover'),
-        onProof: (h, ms) => logger.child('prover').info(`block ${h} proven in ${(ms / 1000).toFixed(1)} s (head ${chain.head.height}, proven ${chain.provenHeight})`),
+        onProof: (h, by, ms) => logger.child('prover').info(`block ${h} proven in ${(ms / 1000).toFixed(1)} s by ${by} (head ${chain.head.height}, proven ${chain.provenHeight})`),
       })
       cleanup.push(() => pipeline.stop())
+      proving = pipeline
       unproven = () => pipeline.pending
+      proverWorkers = () => pipeline.board.capacity()
       const recovered = await pipeline.recover()
       if (recovered > 0) logger.child('prover').info(`re-proving ${recovered} block(s) left unproven by the last run`)
       const pool = new Mempool(chain.ledger)
@@ -116,6 +151,7 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
         validators,
         blockTimeMs: p.blockTimeMs,
         unproven: () => pipeline.pending,
+        backlogLimit: () => backlogLimit(pipeline.board.capacity()),
         onBlock: (block, steps, parentRoot) => {
           if (block.transfers.length > 0) logger.child('producer').info(`block ${block.header.height}: ${block.transfers.length} transfer(s), queued for proving`)
           pipeline.enqueue(block.header.height, steps, parentRoot)
@@ -123,7 +159,24 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
         logger: logger.child('producer'),
       })
       cleanup.push(() => (producer as BlockProducer).stop())
-      submit = async (t) => pool.add(t)
+      // Bounded staleness (backlog-policy.ts): refuse what the provers cannot drain soon.
+      submit = async (t) => (pool.size >= mempoolBusyAt(pipeline.board.capacity(), spec.profile.batch) ? { ok: false, reason: 'busy' } : pool.add(t))
+      const vkHash = vkHashHex(spec.vk)
+      if (vkHash === undefined) throw new ChainSpecError('the chain spec has a malformed verification key')
+      await serveProving(host, {
+        board: pipeline.board,
+        info: { chainId, genesisHash, profile: spec.profile.name, batch: spec.profile.batch, depth: spec.profile.depth, vkHash: hexToBytes(vkHash), leaseMs: pipeline.board.leaseMs },
+        allowed: new Set(p.proverPeers ?? []),
+        penalties,
+        isBanned,
+        ban: (peer, reason, detail) => {
+          logger.child('prover').warn(`prover ${peer} returned a bad proof (${reason}, ${detail}): disconnected and refused for ${BAN_MS / 60_000} min`)
+          ban(peer)
+          // After the refusal is on its way, so the prover learns why.
+          setTimeout(() => void host.hangUp(parseMultiaddr(`/p2p/${peer}`)).catch(() => undefined), BAN_HANGUP_DELAY_MS).unref()
+        },
+        logger: logger.child('prover'),
+      })
     } else if (opts.peers && opts.peers.length > 0) {
       const verifier = createNodeVerifierPool(spec.vk, 1)
       cleanup.push(() => verifier.close())
@@ -158,6 +211,8 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
       mempool,
       producer,
       unproven: () => unproven(),
+      proverWorkers: () => proverWorkers(),
+      proving,
       multiaddrs: () => host.getMultiaddrs().map(String),
       submit,
       stop: stopAll,

@@ -19,7 +19,7 @@ import { BlockProducer } from '../../src/node/producer.ts'
 import { ProvingPipeline } from '../../src/node/prover-pipeline.ts'
 import { Validator } from '../../src/node/validator.ts'
 import { transfer, type TestAccount } from '../helpers/fixture.ts'
-import { FakeProver, makeSpec, P, type NodeFixture } from './helpers/spec.ts'
+import { acceptAllVerifier, FakeProver, makeSpec, P, type NodeFixture } from './helpers/spec.ts'
 
 let fx: NodeFixture
 let dir: string
@@ -111,7 +111,7 @@ describe('producer, chain state and proving pipeline', () => {
     let chain = await ChainState.open(blocks, fx.spec)
     const prover = new FakeProver()
     prover.hold()
-    let pipeline = new ProvingPipeline({ chain, prover, profile: P, logger: silentLogger })
+    let pipeline = new ProvingPipeline({ chain, prover, profile: P, verifier: acceptAllVerifier, logger: silentLogger })
     const validators = fx.validatorKeys.map(
       (k, i) =>
         new Validator(i, k, { chainId: chainIdentity(fx.spec).chainId, chainTag: chainIdentity(fx.spec).chainTag, genesisHash: chainIdentity(fx.spec).genesisHash, batch: P.batch, validatorCount: 4 }),
@@ -173,7 +173,7 @@ describe('producer, chain state and proving pipeline', () => {
     expect(chain.servedHead.header.height).toBe(3)
     expect(chain.ledger.tree.root).toBe(b4!.header.stateRoot)
     const again = new FakeProver()
-    pipeline = new ProvingPipeline({ chain, prover: again, profile: P, logger: silentLogger })
+    pipeline = new ProvingPipeline({ chain, prover: again, profile: P, verifier: acceptAllVerifier, logger: silentLogger })
     const done = new Promise<void>((resolve) => chain.onServed((s) => s.header.height === 4 && resolve()))
     expect(await pipeline.recover()).toBe(1)
     await done
