@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { equalBytes } from '../core/bytes.ts'
-import { parseMultiaddr, peerIdStringOf } from '../net/dial.ts'
+import { isPeerIdString, parseMultiaddr, peerIdStringOf } from '../net/dial.ts'
 import { writeFileAtomic } from '../store/atomic-file.ts'
 import { readManifest } from './ceremony-files.ts'
 import { chainSpecToJson, genesisHash, parseChainSpec, type ChainSpec } from './chain-spec.ts'
@@ -46,7 +46,8 @@ function ports(values: Parameters<CommandSpec['run']>[0]) {
 
 export const devnetCommand: CommandSpec = {
   brief: 'run a local network: validators, prover, transfer generator, web app',
-  usage: 'devnet [--dir DIR] [--validators 4] [--accounts N] [--block-time-ms MS] [--tx-rate PER_S] [--profile test|devnet] [--http-port P] [--ceremony DIR]',
+  usage:
+    'devnet [--dir DIR] [--validators 4] [--accounts N] [--block-time-ms MS] [--tx-rate PER_S] [--profile test|devnet] [--http-port P] [--ceremony DIR] [--prove-workers N] [--prover-peer PEERID]…',
   summary:
     'Runs a local zklight network: builds the circuit artifacts if needed, creates genesis (funded demo accounts and\n' +
     'validator keys under DIR; reused on restart), runs the proposer, validators, prover and a transfer generator, and\n' +
@@ -63,6 +64,9 @@ export const devnetCommand: CommandSpec = {
     ptau: { type: 'string', arg: 'FILE', help: 'powers-of-tau ceremony file (default: INSECURE dev setup)' },
     ceremony: { type: 'string', arg: 'DIR', help: 'use the keys of a finalized `zklight ceremony` folder (its profile)' },
     'listen-host': portOptions['listen-host'],
+    'prove-workers': { type: 'string', arg: 'N', help: 'in-process prover worker threads (0: only `zklight prover` processes prove)', default: '1' },
+    'prover-peer': { type: 'string', multiple: true, arg: 'PEERID', help: 'peer id of a `zklight prover` allowed to take proving jobs' },
+    'prove-lease-ms': { type: 'string', arg: 'MS', help: "how long a proving job is leased (default: 4 expected proving times of the profile's block)" },
   },
   async run(values) {
     const ceremony = str(values, 'ceremony')
@@ -81,6 +85,9 @@ export const devnetCommand: CommandSpec = {
       ptau: str(values, 'ptau'),
       ceremony,
       listenHost: str(values, 'listen-host'),
+      proveWorkers: int(values, 'prove-workers', 1, 0, 64),
+      proverPeers: proverPeers(values),
+      leaseMs: str(values, 'prove-lease-ms') === undefined ? undefined : int(values, 'prove-lease-ms', 0, 1_000, 3_600_000),
       logger: logger.child('devnet'),
     })
     process.stdout.write(`${JSON.stringify({ event: 'ready', url: devnet.url, multiaddrs: devnet.multiaddrs, accounts: devnet.accounts })}\n`)
@@ -90,6 +97,13 @@ export const devnetCommand: CommandSpec = {
     await devnet.stop()
     return 0
   },
+}
+
+/** The --prover-peer values, each a libp2p peer id. */
+function proverPeers(values: Parameters<CommandSpec['run']>[0]): string[] {
+  const ids = list(values, 'prover-peer')
+  for (const id of ids) if (!isPeerIdString(id)) throw new UsageError(`--prover-peer "${id}" is not a libp2p peer id`)
+  return ids
 }
 
 async function loadSpecFrom(source: string): Promise<ChainSpec> {
