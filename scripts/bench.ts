@@ -1,12 +1,14 @@
-// npm run bench [-- --blocks N --skip-browser --devnet]
-// Measures proving, single and batched Groth16 verification (Node and Chromium),
-// light verification vs full replay of the same proven chain, and the web bundle;
-// prints a markdown report (docs/performance.md quotes it).
+// npm run bench [-- --blocks N --skip-browser --devnet --backend mcl|reference|both --verify-only --json]
+// Measures proving, single and batched Groth16 verification on each verifier backend
+// (Node and Chromium, one thread and the client's worker pool, snarkjs as a baseline),
+// light verification vs full replay of the same proven chain, and the web bundle; prints
+// a markdown report (docs/performance.md quotes it). `--verify-only --json` runs only the
+// verification part and prints one JSON object on stdout (progress goes to stderr).
 import './../src/polyfill.ts'
 import { parseArgs } from 'node:util'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
-import { readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { bytesToHex } from '../src/core/bytes.ts'
 import { ensureCircuitArtifacts, ROOT } from '../src/zk/artifacts.ts'
 import { getProfile } from '../src/zk/profiles.ts'
@@ -14,30 +16,53 @@ import { Prover } from '../src/zk/prover.ts'
 import { buildWitnessInput } from '../src/zk/witness.ts'
 import { applyBlockTransfers, createLedger } from '../src/core/ledger.ts'
 import { terminateCurve } from '../src/zk/curve.ts'
+import { isVerifierBackend, VERIFIER_BACKENDS, type VerifierBackend } from '../src/zk/verifier-backend.ts'
 import { ensureBenchChain, loadBenchChain, setupGenesis } from './bench/chain.ts'
 import { benchBrowserSync } from './bench/sync-bench.ts'
 import { signTransfer } from '../src/core/transfer.ts'
-import { benchReplay, benchVerify, median, type VerifyFigures } from './bench/node-bench.ts'
-import { buildPage, runPage, serve } from './bench/browser.ts'
+import { benchNodePool, benchReplay, benchSnarkjs, benchVerify, chainItems, median, replayRatioByBatch, type BatchFigure, type PoolFigures, type VerifyFigures } from './bench/node-bench.ts'
+import { buildPage, chromiumPath, runPage, serve } from './bench/browser.ts'
 
 const { values } = parseArgs({
   options: {
-    blocks: { type: 'string', default: '128' },
+    blocks: { type: 'string' },
     'skip-browser': { type: 'boolean', default: false },
     devnet: { type: 'boolean', default: false },
     proves: { type: 'string', default: '3' },
     'sync-blocks': { type: 'string', default: '1000' },
+    backend: { type: 'string', default: 'both' },
+    'verify-only': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
   },
 })
+const verifyOnly = values['verify-only']
+if (values.json && !verifyOnly) {
+  console.error('--json needs --verify-only (the full report is markdown)')
+  process.exit(2)
+}
+const backendArg = values.backend as string
+if (backendArg !== 'both' && !isVerifierBackend(backendArg)) {
+  console.error(`--backend must be mcl, reference or both (got "${backendArg}")`)
+  process.exit(2)
+}
+const backends: VerifierBackend[] = backendArg === 'both' ? [...VERIFIER_BACKENDS] : [backendArg as VerifierBackend]
+// With --json, stdout carries the JSON object alone: anything a library prints goes to stderr.
+if (values.json) console.log = console.error.bind(console)
+const blockCount = Number(values.blocks ?? (verifyOnly ? 32 : 128))
 const log = (m: string) => console.error(`[bench] ${m}`)
+const loadAtStart = loadavg()
 const profile = getProfile('test')
 const art = await ensureCircuitArtifacts(profile, { log })
-const chain = await ensureBenchChain(profile, Number(values.blocks), log)
+const chain = await ensureBenchChain(profile, blockCount, log)
 const lines: string[] = []
 const out = (s = '') => lines.push(s)
 const ms = (x: number) => x.toFixed(x < 10 ? 2 : 0)
+const LABEL: Record<VerifierBackend, string> = { mcl: 'mcl-wasm', reference: 'reference (ffjavascript)' }
 
-out(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Command: \`npm run bench -- --blocks ${values.blocks}\`.`)
+const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim()
+out(
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Command: \`${command}\`. Load average at start: ${loadAtStart.map((x) => x.toFixed(2)).join(', ')}.`,
+)
 out()
 
 // --- proving ---
@@ -66,11 +91,11 @@ async function proveTimes(name: 'test' | 'devnet', n: number): Promise<number[]>
   }
   return times
 }
-out('## Proving (worker thread, snarkjs single-threaded inside it)')
-out()
-out('| profile | constraints | B | proofs | median per block | per transfer |')
-out('|---|---|---|---|---|---|')
-{
+if (!verifyOnly) {
+  out('## Proving (worker thread, snarkjs single-threaded inside it)')
+  out()
+  out('| profile | constraints | B | proofs | median per block | per transfer |')
+  out('|---|---|---|---|---|---|')
   const t = await proveTimes('test', Number(values.proves))
   out(`| test (B=${profile.batch}, D=${profile.depth}) | ~28k | ${profile.batch} | ${t.length} | ${ms(median(t))} ms | ${ms(median(t) / profile.batch)} ms |`)
   if (values.devnet) {
@@ -78,40 +103,139 @@ out('|---|---|---|---|---|---|')
     const td = await proveTimes('devnet', Number(values.proves))
     out(`| devnet (B=${d.batch}, D=${d.depth}) | ~87k | ${d.batch} | ${td.length} | ${ms(median(td))} ms | ${ms(median(td) / d.batch)} ms |`)
   }
+  out()
 }
-out()
 
 // --- verification ---
-const verifyRow = (where: string, f: VerifyFigures) => {
-  out(`| ${where} | ${ms(f.firstCallMs)} ms | ${ms(f.singleMedianMs)} ms | ${f.batch.map((b) => `${ms(b.perProofMs)} ms`).join(' | ')} |`)
-}
 const ks = [1, 8, 32, 128]
-out('## Groth16 verification (median; batch = one random linear combination + one multi-pairing)')
-out()
-out(`| where | first call | single (steady) | ${ks.map((k) => `batch k=${k}, per proof`).join(' | ')} |`)
-out(`|---|---|---|${ks.map(() => '---').join('|')}|`)
-const nodeFigures = await benchVerify(art.vk, chain, ks)
-verifyRow('Node (main thread)', nodeFigures)
+const items = chainItems(chain)
+log(`verification: ${items.length} proofs, backends ${backends.join(', ')}`)
+const snarkjsFigures = await benchSnarkjs(art.vk, items)
+const nodeFigures = await benchVerify(art.vk, items, backends, ks)
+const nodePool = await benchNodePool(art.vk, items, backends, ks)
 await terminateCurve()
-if (!values['skip-browser']) {
+interface ChromiumBackendFigures extends VerifyFigures {
+  pool: PoolFigures
+}
+let chromium: { version: string; backends: Partial<Record<VerifierBackend, ChromiumBackendFigures>> } | undefined
+const browserPath = chromiumPath()
+if (values['skip-browser']) log('Chromium rows skipped (--skip-browser)')
+else if (!existsSync(browserPath)) log(`Chromium rows skipped: no browser at ${browserPath} (set CHROMIUM_PATH)`)
+else {
+  log('verification in Chromium')
   const dir = join(ROOT, '.cache', 'bench-web')
   await buildPage('bench', dir)
-  const items = chain.blocks.map((b, i) => ({
-    proof: bytesToHex(b.proof),
-    signals: [i === 0 ? chain.genesisHeader.stateRoot : chain.blocks[i - 1]!.block.header.stateRoot, b.block.header.stateRoot, b.block.header.txRoot].map(String),
-  }))
-  const { server, url } = await serve(dir, { '/bench-data.json': () => JSON.stringify({ vk: art.vk, items, ks, rounds: 5 }) })
+  const data = { vk: art.vk, items: items.map((i) => ({ proof: bytesToHex(i.proof), signals: i.signals.map(String) })), ks, rounds: 9, backends, workers: 2 }
+  const { server, url } = await serve(dir, { '/bench-data.json': () => JSON.stringify(data) })
   try {
-    const r = (await runPage(`${url}/bench.html`)) as VerifyFigures & { error?: string; userAgent?: string; pool?: { workers: number; batch: VerifyFigures['batch'] } }
+    const page = await runPage(`${url}/bench.html`)
+    const r = page.result as { error?: string; backends: Partial<Record<VerifierBackend, ChromiumBackendFigures>> }
     if (r.error) throw new Error(r.error)
-    const chrome = /Chrome\/([\d.]+)/.exec(r.userAgent ?? '')?.[1] ?? '?'
-    verifyRow(`Chromium (${chrome}, main thread)`, r)
-    if (r.pool) out(`| Chromium (${chrome}), the client's pool of ${r.pool.workers} Web Workers | — | — | ${r.pool.batch.map((b) => `${ms(b.perProofMs)} ms`).join(' | ')} |`)
+    chromium = { version: page.browserVersion, backends: r.backends }
   } finally {
     server.close()
   }
 }
+const loadAfterVerify = loadavg()
+
+const perK = (batch: BatchFigure[]) => batch.map((b) => `${ms(b.perProofMs)} ms`).join(' | ')
+const at = (batch: BatchFigure[] | undefined, k: number) => batch?.find((b) => b.k === k)?.perProofMs
+const ratio = (ref: number | undefined, fast: number | undefined) => (ref !== undefined && fast !== undefined ? ref / fast : undefined)
+out('## Groth16 verification (medians; batch = random linear combination, one multi-pairing)')
 out()
+out(
+  `${items.length} test-profile proofs. Rounds alternate between the backends, so both see the same machine load. First call: library import, wasm set-up, key preparation and one verification, from cold; for a pool, start-up is spawning its workers until a first batch of 2 is verified.`,
+)
+out()
+out(`| where | verifier | first call | single (steady) | ${ks.map((k) => `batch k=${k}, per proof`).join(' | ')} |`)
+out(`|---|---|---|---|${ks.map(() => '---').join('|')}|`)
+const dash = ks.map(() => '—').join(' | ')
+out(`| Node (this thread) | snarkjs.groth16.verify (baseline) | ${ms(snarkjsFigures.firstCallMs)} ms | ${ms(snarkjsFigures.singleMedianMs)} ms | ${dash} |`)
+for (const b of backends) {
+  const f = nodeFigures.get(b) as VerifyFigures
+  out(`| Node (this thread) | ${LABEL[b]} | ${ms(f.firstCallMs)} ms | ${ms(f.singleMedianMs)} ms | ${perK(f.batch)} |`)
+}
+for (const b of backends) {
+  const f = nodePool.get(b) as PoolFigures
+  out(`| Node, pool of ${f.workers} worker threads | ${LABEL[b]} | start-up ${ms(f.startupMs)} ms | — | ${perK(f.batch)} |`)
+}
+if (chromium) {
+  for (const b of backends) {
+    const f = chromium.backends[b]
+    if (f) out(`| Chromium ${chromium.version} (page thread) | ${LABEL[b]} | ${ms(f.firstCallMs)} ms | ${ms(f.singleMedianMs)} ms | ${perK(f.batch)} |`)
+  }
+  for (const b of backends) {
+    const f = chromium.backends[b]?.pool
+    if (f) out(`| Chromium ${chromium.version}, the client's pool of ${f.workers} Web Workers | ${LABEL[b]} | start-up ${ms(f.startupMs)} ms | — | ${perK(f.batch)} |`)
+  }
+}
+out()
+const ratios = {
+  nodeBatch32: ratio(at(nodeFigures.get('reference')?.batch, 32), at(nodeFigures.get('mcl')?.batch, 32)),
+  nodePool32: ratio(at(nodePool.get('reference')?.batch, 32), at(nodePool.get('mcl')?.batch, 32)),
+  nodeSingle: ratio(nodeFigures.get('reference')?.singleMedianMs, nodeFigures.get('mcl')?.singleMedianMs),
+  snarkjsToMclSingle: ratio(snarkjsFigures.singleMedianMs, nodeFigures.get('mcl')?.singleMedianMs),
+  chromiumBatch32: ratio(at(chromium?.backends.reference?.batch, 32), at(chromium?.backends.mcl?.batch, 32)),
+  chromiumPool32: ratio(at(chromium?.backends.reference?.pool.batch, 32), at(chromium?.backends.mcl?.pool.batch, 32)),
+}
+const shown = (r: number | undefined) => (r === undefined ? 'not measured' : `${r.toFixed(2)}×`)
+if (backends.length === 2) {
+  out(
+    `Reference ÷ mcl, per proof at k = 32 (goal ≥ 2.5×): Node one thread ${shown(ratios.nodeBatch32)}, Node 2-worker pool ${shown(ratios.nodePool32)}, Chromium page thread ${shown(ratios.chromiumBatch32)}, Chromium 2-worker pool ${shown(ratios.chromiumPool32)}. Single proof: reference ÷ mcl ${shown(ratios.nodeSingle)}, snarkjs ÷ mcl ${shown(ratios.snarkjsToMclSingle)} (Node).`,
+  )
+  out()
+}
+out(`Load average (1, 5, 15 min) after this section: ${loadAfterVerify.map((x) => x.toFixed(2)).join(', ')} on ${cpus().length} cores.`)
+out()
+
+if (values.json) {
+  const round = (x: number | undefined) => (x === undefined ? undefined : Math.round(x * 1000) / 1000)
+  const byK = (batch: BatchFigure[] | undefined) => (batch ? Object.fromEntries(batch.map((b) => [String(b.k), round(b.perProofMs)])) : undefined)
+  const nodeOf = (b: VerifierBackend, prefix: string) => {
+    const f = nodeFigures.get(b)
+    const p = nodePool.get(b)
+    if (!f || !p) return {}
+    const key = (name: string) => (prefix ? prefix + name[0]!.toUpperCase() + name.slice(1) : name)
+    return {
+      [key('singleMs')]: round(f.singleMedianMs),
+      [key('firstCallMs')]: round(f.firstCallMs),
+      [key('batchPerProofMs')]: byK(f.batch),
+      [key('poolBatchPerProofMs')]: byK(p.batch),
+      [key('poolStartupMs')]: round(p.startupMs),
+    }
+  }
+  const result = {
+    command,
+    machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+    loadAverage: { start: loadAtStart, end: loadAfterVerify },
+    proofs: items.length,
+    poolWorkers: 2,
+    snarkjsSingleMs: round(snarkjsFigures.singleMedianMs),
+    snarkjsFirstCallMs: round(snarkjsFigures.firstCallMs),
+    ...nodeOf('mcl', ''),
+    ...nodeOf('reference', 'reference'),
+    ratios: Object.fromEntries(Object.entries(ratios).map(([k, v]) => [k, round(v)])),
+    ...(chromium
+      ? {
+          chromium: {
+            version: chromium.version,
+            ...Object.fromEntries(
+              Object.entries(chromium.backends).map(([b, f]) => [
+                b,
+                { firstCallMs: round(f.firstCallMs), singleMs: round(f.singleMedianMs), batchPerProofMs: byK(f.batch), poolStartupMs: round(f.pool.startupMs), poolBatchPerProofMs: byK(f.pool.batch) },
+              ]),
+            ),
+          },
+        }
+      : {}),
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`)
+  process.exit(0)
+}
+if (verifyOnly) {
+  process.stdout.write(`${lines.join('\n')}\n`)
+  process.exit(0)
+}
 
 // --- cold sync and warm resume of the web app in Chromium ---
 if (!values['skip-browser']) {
@@ -140,14 +264,34 @@ if (!values['skip-browser']) {
 }
 
 // --- light verification vs replay ---
-const rep = await benchReplay(art.vk, chain)
+const rep = await benchReplay(art.vk, chain, backends)
 out(`## Light verification vs full replay (${rep.blocks} blocks, ${rep.transfers} transfers, Node)`)
 out()
 out('| | time | bytes needed |')
 out('|---|---|---|')
-out(`| light client: links + 1 certificate + batched proofs | ${ms(rep.lightMs)} ms | ${rep.lightBytes} (headers + proofs), ${rep.lightBytesWithTransfers} with transfers |`)
+for (const b of backends)
+  out(
+    `| light client (${LABEL[b]}): links + 1 certificate + batched proofs | ${ms(rep.lightMs.get(b) as number)} ms | ${rep.lightBytes} (headers + proofs), ${rep.lightBytesWithTransfers} with transfers |`,
+  )
 out(`| full node: verify and apply every transfer | ${ms(rep.replayMs)} ms | ${rep.replayBytes} (blocks) |`)
-out(`| ratio | replay is ${rep.ratio.toFixed(1)}× slower | |`)
+for (const b of backends) out(`| ratio, ${LABEL[b]} | replay is ${(rep.replayMs / (rep.lightMs.get(b) as number)).toFixed(1)}× slower | |`)
+out()
+out(
+  `Replay per transfer: ${ms(rep.perTransferMs)} ms (verify: signature, nonce, balance; apply: two Merkle leaf updates), of which the EdDSA-Poseidon signature check (src/core verifyTransferSignature) ${ms(rep.signatureMs)} ms; per block apart from transfers ${ms(rep.perBlockOverheadMs)} ms.`,
+)
+out()
+out('By transfers per block B, calculated from the per-transfer replay cost and the measured light cost per block (a proof costs the same to verify whatever B is):')
+out()
+out(`| B | replay per block | ${backends.map((b) => `light per block (${LABEL[b]}) | replay ÷ light`).join(' | ')} |`)
+out(`|---|---|${backends.map(() => '---|---').join('|')}|`)
+const perB = backends.map((b) => replayRatioByBatch(rep, rep.lightMs.get(b) as number, [2, 4, 16]))
+;[2, 4, 16].forEach((B, i) => {
+  const first = perB[0]?.[i]
+  if (!first) return
+  out(
+    `| ${B}${B === profile.batch ? ' (this chain)' : ''} | ${ms(first.replayPerBlockMs)} ms | ${perB.map((rows) => `${ms(rows[i]!.lightPerBlockMs)} ms | ${rows[i]!.ratio.toFixed(1)}×`).join(' | ')} |`,
+  )
+})
 out()
 
 // --- bundle ---

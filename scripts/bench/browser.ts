@@ -58,14 +58,18 @@ export function serve(dir: string, extra: Record<string, () => string | Uint8Arr
   )
 }
 
-export async function runPage(url: string, timeoutMs = 600_000): Promise<unknown> {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+/** Debian's Chromium, or CHROMIUM_PATH. */
+export const chromiumPath = (): string => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+/** What the page reports in window.benchResult, and the browser's own version (the user agent string reduces it). */
+export async function runPage(url: string, timeoutMs = 600_000): Promise<{ result: unknown; browserVersion: string }> {
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS })
   try {
     const page = await browser.newPage()
     page.on('pageerror', (e) => console.error(`[page] ${e.message}`))
     await page.goto(url)
     await page.waitForFunction(() => (globalThis as Record<string, unknown>).benchResult !== undefined, null, { timeout: timeoutMs, polling: 250 })
-    return await page.evaluate(() => (globalThis as Record<string, unknown>).benchResult)
+    return { result: await page.evaluate(() => (globalThis as Record<string, unknown>).benchResult), browserVersion: browser.version() }
   } finally {
     await browser.close()
   }

@@ -3,8 +3,10 @@
 // on the page's main thread; only pairings run in the workers.
 import { VerifierPool, type WorkerPort } from '../zk/verifier-pool.ts'
 import type { VerifyResponse } from '../zk/verify-handler.ts'
+import { DEFAULT_BACKEND, type VerifierBackend } from '../zk/verifier-backend.ts'
 
-export function createBrowserVerifier(vk: unknown, size = defaultSize()): VerifierPool {
+/** `backend`: 'mcl' (mcl-wasm, the default) or 'reference' (ffjavascript); each worker loads only that one. */
+export function createBrowserVerifier(vk: unknown, size = defaultSize(), backend: VerifierBackend = DEFAULT_BACKEND): VerifierPool {
   const spawn = (): WorkerPort => {
     const w = new Worker(new URL('./browser-verify-worker.ts', import.meta.url), { type: 'module', name: 'zklight-verifier' })
     return {
@@ -15,7 +17,7 @@ export function createBrowserVerifier(vk: unknown, size = defaultSize()): Verifi
       terminate: () => w.terminate(),
     }
   }
-  return new VerifierPool(spawn, size, vk)
+  return new VerifierPool(spawn, size, vk, backend)
 }
 
 /**

@@ -58,7 +58,7 @@ export function verifyQuorumCertificate(header: Header, qc: QuorumCertificate, s
  * library upgrade cannot change it): they define validity exactly, so every compatible
  * implementation accepts the same certificates. Honest signatures pass either rule set.
  */
-function verifySignature(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+export function verifySignature(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   if (signature.length !== 64 || publicKey.length !== 32) return false
   try {
     return ed25519.verify(signature, message, publicKey, { zip215: true })

@@ -8,6 +8,11 @@ export const PROTOCOL = {
   proofs: '/zklight/proofs/1.0.0',
   account: '/zklight/account/1.0.0',
   submit: '/zklight/submit/1.0.0',
+  prepare: '/zklight/consensus/prepare/1.0.0',
+  propose: '/zklight/consensus/propose/1.0.0',
+  commit: '/zklight/consensus/commit/1.0.0',
+  blocks: '/zklight/blocks/1.0.0',
+  evidence: '/zklight/evidence/1.0.0',
 } as const
 
 /** Gossipsub topic for certified heads (docs/protocol.md#gossip). */
@@ -30,6 +35,17 @@ export const MSG = {
   submitResponse: 0x19,
   headAnnouncement: 0x1e,
   error: 0x1f,
+  // Between validators (docs/protocol.md#consensus), and certified blocks for catching up.
+  prepareRequest: 0x20,
+  prepareResponse: 0x21,
+  proposeRequest: 0x22,
+  proposeResponse: 0x23,
+  commitRequest: 0x24,
+  commitResponse: 0x25,
+  blocksRequest: 0x26,
+  blocksResponse: 0x27,
+  evidenceRequest: 0x28,
+  evidenceResponse: 0x29,
 } as const
 
 /** Error codes of the error response, as carried on the wire (u8). */
@@ -77,6 +93,23 @@ export const PROOFS_TIMEOUT_MS = 30_000
 export const ACCOUNT_TIMEOUT_MS = 5_000
 /** The node checks the transfer against its ledger before answering. */
 export const SUBMIT_TIMEOUT_MS = 5_000
+
+/**
+ * A consensus message carries at most one block (~186 KiB at MAX_BLOCK_TRANSFERS) with a
+ * certificate or a promise per validator (~230 B each, 256 at most).
+ */
+export const MAX_CONSENSUS_MESSAGE_BYTES = 512 * 1024
+/** A prepare request is fixed-size (height, round, index, signature). */
+export const MAX_PREPARE_REQUEST_BYTES = 96
+/** Certified blocks per blocks request: what a validator catching up fetches at once. */
+export const MAX_BLOCKS_PER_REQUEST = 64
+/** Blocks answer: the longest prefix that fits. */
+export const MAX_BLOCKS_RESPONSE_BYTES = 4 * 1024 * 1024
+/** Evidence records per answer. */
+export const MAX_EVIDENCE_PER_RESPONSE = 256
+export const MAX_EVIDENCE_RESPONSE_BYTES = 256 * 1024
+/** A vote or promise is a signature away on loopback or a LAN; a proposal also carries the block to check. */
+export const CONSENSUS_TIMEOUT_MS = 5_000
 
 /** Concurrent inbound streams per protocol and connection: a light client needs one or two. */
 export const MAX_INBOUND_STREAMS = 8

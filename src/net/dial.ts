@@ -92,6 +92,11 @@ export function parseMultiaddr(addr: string): Multiaddr {
   return multiaddr(addr)
 }
 
+/** Parses a peer id string (as ServeContext.peer carries it), so a handler can call the peer back. */
+export function parsePeerId(id: string): PeerId {
+  return peerIdFromString(id)
+}
+
 /** The peer id a multiaddr names (its last /p2p/ component), as a string. */
 export function peerIdStringOf(addr: Multiaddr): string | undefined {
   return peerOf(addr)?.toString()

@@ -14,6 +14,15 @@ export const MEMPOOL_MAX_TRANSFERS = 1_024
  */
 export const MAX_UNPROVEN_BLOCKS = 2
 
+/**
+ * Voting rounds: round r at a height lasts (r = 0: the block interval, plus) (r + 1) steps of
+ * max(MIN_ROUND_STEP_MS, 2 × block interval), capped at MAX_ROUND_TIMEOUT_MS. A step covers a
+ * prepare, a proposal and the votes on loopback or a LAN with room for a busy machine;
+ * growing rounds let validators that started a height at different times meet in one.
+ */
+export const MIN_ROUND_STEP_MS = 1_000
+export const MAX_ROUND_TIMEOUT_MS = 60_000
+
 /** A validator refuses a header stamped further than this in its future. */
 export const MAX_CLOCK_DRIFT_MS = 5_000
 

@@ -31,6 +31,11 @@ export interface FollowerDeps {
   pollMs?: number
   /** Told of every peer the follower stops using, with the offence it proved. */
   onBan?: (peer: string, offence: Offence, detail: string) => void
+  /**
+   * Fetch only the proofs of blocks this node already holds (a validator, whose blocks
+   * come from voting): nothing above the local head is requested or appended.
+   */
+  proofsOnly?: boolean
 }
 
 /** Why an upstream peer's answer was refused: the offence and what exactly was wrong. */
@@ -129,8 +134,9 @@ export class Follower {
     }
     while (this.running) {
       const from = chain.provenHeight + 1 // below the head only after a crash between a block and its proof
-      if (from > st.headHeight) return
-      const res = await call(host, ma, PROOFS, { from, count: Math.min(MAX_PROOFS_PER_REQUEST, st.headHeight - from + 1) })
+      const last = this.deps.proofsOnly ? Math.min(st.headHeight, chain.head.height) : st.headHeight
+      if (from > last) return
+      const res = await call(host, ma, PROOFS, { from, count: Math.min(MAX_PROOFS_PER_REQUEST, last - from + 1) })
       if (res.kind === 'error' || res.entries.length === 0) return
       const { checked, refusal } = await this.check(res.entries, from)
       const items: BatchItem[] = []

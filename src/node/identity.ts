@@ -27,6 +27,9 @@ export function nodePaths(dir: string) {
     certificate: join(dir, 'webrtc-direct.key'),
     ports: join(dir, 'ports.json'),
     spec: join(dir, 'genesis.json'),
+    /** A validator's votes (never delete: it is what stops a restarted validator from signing twice). */
+    votes: join(dir, 'votes.log'),
+    evidence: join(dir, 'evidence.jsonl'),
   }
 }
 

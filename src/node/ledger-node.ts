@@ -2,9 +2,8 @@
 // protocol up to the proven head and gossiping each newly proven head, and either the
 // block-producing side (mempool, proposer, validators, prover) or a follower of peers.
 import type { Logger } from '../core/logger.ts'
-import type { Header, QuorumCertificate, Transfer } from '../core/types.ts'
+import type { Block, Header, QuorumCertificate, Transfer } from '../core/types.ts'
 import { vkHashHex } from '../core/vk-hash.ts'
-import { hexToBytes } from '../core/bytes.ts'
 import { verifyQuorumCertificate } from '../core/quorum.ts'
 import { MAX_TRACKED_PEERS } from '../net/constants.ts'
 import type { Offence } from '../net/peer-judgement.ts'
@@ -27,6 +26,12 @@ import { BlockProducer } from './producer.ts'
 import { ProvingPipeline, type ProverLike } from './prover-pipeline.ts'
 import { serveProving } from './prove-service.ts'
 import { Validator } from './validator.ts'
+import { ConsensusEngine, serveBlocksAndEvidence } from './consensus.ts'
+import { EvidenceBook } from './evidence.ts'
+import { VoteLog } from '../store/vote-log.ts'
+import { equalBytes, hexToBytes } from '../core/bytes.ts'
+import type { TransferStep } from '../core/ledger.ts'
+import { validatorPublicKey } from '../core/quorum.ts'
 import { serveWire } from './wire-service.ts'
 
 export interface LedgerNodeOptions {
@@ -54,6 +59,21 @@ export interface LedgerNodeOptions {
     /** Checks every proof before it is stored (default: a worker-thread pool on the chain's key). */
     verifier?: ProofVerifier
   }
+  /**
+   * Run as one validator of the chain spec's set, voting with `secretKey` (docs/protocol.md#consensus)
+   * together with the other validators at `peers`. With a prover it proves every block itself;
+   * without, it fetches proofs from its peers.
+   */
+  validator?: {
+    secretKey: Uint8Array
+    peers: string[]
+    blockTimeMs: number
+    prover?: ProverLike
+    /** Checks every proof before it is stored (default: a worker-thread pool on the chain's key). */
+    verifier?: ProofVerifier
+    /** Fault injection for tests: see ConsensusDeps.crashAfterProposals. */
+    crashAfterProposals?: number
+  }
   /** Follow these upstream peers (multiaddrs). */
   peers?: string[]
   /** Scopes below it: wire, prover, producer, follower. */
@@ -67,6 +87,8 @@ export interface LedgerNode {
   chain: ChainState
   mempool?: Mempool
   producer?: BlockProducer
+  consensus?: ConsensusEngine
+  evidence: EvidenceBook
   /** Blocks waiting for their proof (producing nodes). */
   unproven(): number
   /** Prover workers proving for this node: local ones and remote ones active lately (producing nodes). */
@@ -111,10 +133,65 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
     let mempool: Mempool | undefined
     let producer: BlockProducer | undefined
     let follower: Follower | undefined
+    let consensus: ConsensusEngine | undefined
     let unproven = () => 0
     let proverWorkers = () => 0
     let proving: ProvingPipeline | undefined
-    if (opts.producer) {
+    const evidence = await EvidenceBook.open(paths.evidence, chain.genesisHash, spec.validators, logger.child('evidence'))
+    if (opts.validator) {
+      const v = opts.validator
+      const publicKey = validatorPublicKey(v.secretKey)
+      const index = spec.validators.findIndex((k) => equalBytes(k, publicKey))
+      if (index < 0) throw new ChainSpecError('the validator key is not in the chain spec’s validator set')
+      const votes = await VoteLog.open(paths.votes)
+      let onBlock: (block: Block, steps: TransferStep[], parentRoot: bigint) => void = () => {}
+      if (v.prover) {
+        const verifier = v.verifier ?? createNodeVerifierPool(spec.vk, 1)
+        if (!v.verifier) cleanup.push(() => verifier.close())
+        const pipeline = new ProvingPipeline({
+          chain,
+          prover: v.prover,
+          profile: spec.profile,
+          verifier,
+          logger: logger.child('prover'),
+          onProof: (h, by, ms) => logger.child('prover').info(`block ${h} proven in ${(ms / 1000).toFixed(1)} s by ${by} (head ${chain.head.height}, proven ${chain.provenHeight})`),
+        })
+        cleanup.push(() => pipeline.stop())
+        await pipeline.recover()
+        proving = pipeline
+        unproven = () => pipeline.pending
+        proverWorkers = () => pipeline.board.capacity()
+        onBlock = (block, steps, parentRoot) => {
+          if (block.transfers.length > 0) pipeline.enqueue(block.header.height, steps, parentRoot)
+        }
+      } else {
+        const verifier = createNodeVerifierPool(spec.vk, 1)
+        cleanup.push(() => verifier.close())
+        follower = new Follower({ chain, host, peers: v.peers, verifier, clock: systemClock, logger: logger.child('proofs'), onBan: opts.onPeerBanned, proofsOnly: true })
+        cleanup.push(() => (follower as Follower).stop())
+        unproven = () => chain.head.height - chain.provenHeight
+      }
+      mempool = new Mempool(chain.ledger)
+      const engine = new ConsensusEngine({
+        chain,
+        host,
+        index,
+        secretKey: v.secretKey,
+        peers: v.peers,
+        votes,
+        evidence,
+        mempool,
+        blockTimeMs: v.blockTimeMs,
+        unproven: () => unproven(),
+        onBlock,
+        penalties,
+        logger: logger.child(`validator-${index}`),
+        crashAfterProposals: v.crashAfterProposals,
+      })
+      consensus = engine
+      cleanup.push(() => engine.stop())
+      submit = (t) => engine.submit(t)
+    } else if (opts.producer) {
       const p = opts.producer
       const { chainId, chainTag, genesisHash } = chain.identity
       const rules = { chainId, chainTag, genesisHash, batch: spec.profile.batch, validatorCount: spec.validators.length }
@@ -186,6 +263,7 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
     }
 
     await serveWire(host, { chain, submit, penalties })
+    await serveBlocksAndEvidence(host, chain, evidence, penalties)
     const unsubscribe = subscribeHeads(
       host,
       (ev) => {
@@ -204,12 +282,15 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
     chain.onServed(announce)
     producer?.start()
     follower?.start()
+    await consensus?.start()
 
     return {
       host,
       chain,
       mempool,
       producer,
+      consensus,
+      evidence,
       unproven: () => unproven(),
       proverWorkers: () => proverWorkers(),
       proving,

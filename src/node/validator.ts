@@ -39,14 +39,18 @@ export class Validator {
     this.publicKey = validatorPublicKey(secretKey)
   }
 
-  /** Checks `block` on top of `parent` (whose state is `parentState`, not changed) at time `now`; signs if valid. */
-  review(parent: Header, parentState: LedgerState, block: Block, now: number): Review {
+  /**
+   * Checks `block` on top of `parent` (whose state is `parentState`, not changed) at time
+   * `now`; signs if valid. `anyProposer`: the caller checks the proposer itself (the
+   * voting protocol, where a later round may propose an earlier proposer's header again).
+   */
+  review(parent: Header, parentState: LedgerState, block: Block, now: number, opts: { anyProposer?: boolean } = {}): Review {
     const h = block.header
     if (h.chainId !== this.rules.chainId) return { ok: false, reason: 'wrong-chain' }
     // The cheap rules first, so a block out of turn costs no signature checks.
     const link = verifyHeaderLink(parent, h, this.rules.validatorCount)
     if (!link.ok) return link
-    if (h.proposer !== proposerFor(h.height, this.rules.validatorCount)) return { ok: false, reason: 'wrong-proposer' }
+    if (!opts.anyProposer && h.proposer !== proposerFor(h.height, this.rules.validatorCount)) return { ok: false, reason: 'wrong-proposer' }
     if (h.timestamp > now + MAX_CLOCK_DRIFT_MS) return { ok: false, reason: 'future-timestamp' }
     const v = verifyBlock(parent, block, { chainTag: this.rules.chainTag, validatorCount: this.rules.validatorCount, maxTransfers: this.rules.batch, checkTxRoot: true, parentState })
     if (!v.ok) return v

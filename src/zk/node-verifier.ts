@@ -2,8 +2,9 @@
 import { availableParallelism } from 'node:os'
 import { startTsWorker } from './worker-url.ts'
 import { VerifierPool, type WorkerPort } from './verifier-pool.ts'
+import { DEFAULT_BACKEND, type VerifierBackend } from './verifier-backend.ts'
 
-export function createNodeVerifierPool(vk: unknown, size = Math.max(1, Math.min(2, availableParallelism()))): VerifierPool {
+export function createNodeVerifierPool(vk: unknown, size = Math.max(1, Math.min(2, availableParallelism())), backend: VerifierBackend = DEFAULT_BACKEND): VerifierPool {
   const spawn = (): WorkerPort => {
     const w = startTsWorker(new URL('./verify-worker.ts', import.meta.url))
     w.unref()
@@ -26,5 +27,5 @@ export function createNodeVerifierPool(vk: unknown, size = Math.max(1, Math.min(
       },
     }
   }
-  return new VerifierPool(spawn, size, vk)
+  return new VerifierPool(spawn, size, vk, backend)
 }

@@ -2,6 +2,7 @@
 // checked with one multi-pairing; the bad proofs' indices come back merged.
 import type { BatchItem, BatchResult, ProofVerifier } from './proof-verifier.ts'
 import type { VerifyRequest, VerifyResponse } from './verify-handler.ts'
+import { DEFAULT_BACKEND, isVerifierBackend, type VerifierBackend } from './verifier-backend.ts'
 
 /** What the pool needs of a worker: Node worker threads and Web Workers both fit. */
 export interface WorkerPort {
@@ -36,8 +37,11 @@ export class VerifierPool implements ProofVerifier {
     private readonly spawn: () => WorkerPort,
     size: number,
     private readonly vk: unknown,
+    /** Which verifier the workers run (each loads it at init). */
+    readonly backend: VerifierBackend = DEFAULT_BACKEND,
   ) {
     if (!(size >= 1)) throw new VerifierPoolError('a pool needs at least one worker')
+    if (!isVerifierBackend(backend)) throw new VerifierPoolError(`unknown verifier backend "${String(backend)}"`)
     this.slots = Array.from({ length: size }, () => this.start())
   }
 
@@ -64,7 +68,9 @@ export class VerifierPool implements ProofVerifier {
       void Promise.resolve(port.terminate()).catch(() => {})
       this.slots[i] = this.start()
     })
-    slot.ready = this.call(slot, { type: 'init', id: 0, vk: this.vk }).then(() => undefined)
+    slot.ready = this.call(slot, { type: 'init', id: 0, vk: this.vk, backend: this.backend }).then((res) => {
+      if (res.ok && res.backend !== this.backend) throw new VerifierPoolError(`the worker loaded the ${String(res.backend)} verifier, not ${this.backend}`)
+    })
     slot.ready.catch(() => {}) // reported to the batch that waits on it
     return slot
   }

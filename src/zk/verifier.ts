@@ -1,18 +1,14 @@
-// Groth16 verification straight on ffjavascript's curve (no snarkjs worker
-// round-trips): signal count and range first — snarkjs's verify would treat a
-// short signal array as if the missing inputs were 0 — then point checks, then
-// one multi-pairing.
-import { FIELD_MODULUS } from '../core/constants.ts'
+// Groth16 verification straight on ffjavascript's curve (no snarkjs worker round-trips):
+// the reference backend, kept to cross-check the mcl-wasm one. Signal count and range
+// first — snarkjs's verify would treat a short signal array as if the missing inputs
+// were 0 — then point checks, then one multi-pairing.
 import type { Verdict } from '../core/types.ts'
 import { getCurve } from './curve.ts'
-import { decodeProofPoints } from './proof-codec.ts'
-import { parseSetupRecord } from './setup-record.ts'
+import { decodeProofInput, type ProofReason } from './proof-input.ts'
+import { BadVerificationKey, parseVerificationKey, type G1Affine, type G2Affine } from './verification-key.ts'
 
-export type ProofReason = 'signal-count' | 'signal-range' | 'bad-encoding' | 'not-on-curve' | 'proof-invalid'
-
-export class BadVerificationKey extends Error {
-  override name = 'BadVerificationKey'
-}
+export { BadVerificationKey } from './verification-key.ts'
+export type { ProofReason } from './proof-input.ts'
 
 /** A verification key parsed once into curve points. */
 export interface PreparedKey {
@@ -36,64 +32,56 @@ export interface CheckedProof {
 }
 
 export async function loadVerificationKey(json: unknown): Promise<PreparedKey> {
+  const vk = parseVerificationKey(json)
   const curve = await getCurve()
-  const vk = json as Record<string, any>
-  try {
-    if (vk.protocol !== 'groth16' || vk.curve !== 'bn128') throw new BadVerificationKey('not a Groth16 BN254 verification key')
-    const nPublic = vk.nPublic
-    if (!Number.isInteger(nPublic) || nPublic < 0 || !Array.isArray(vk.IC) || vk.IC.length !== nPublic + 1) {
-      throw new BadVerificationKey('IC does not match nPublic')
-    }
-    const g1 = (p: unknown) => checkedG1(curve, p)
-    const g2 = (p: unknown) => checkedG2(curve, p)
-    const key: PreparedKey = {
-      curve,
-      nPublic,
-      alpha1: g1(vk.vk_alpha_1),
-      beta2: g2(vk.vk_beta_2),
-      gamma2: g2(vk.vk_gamma_2),
-      delta2: g2(vk.vk_delta_2),
-      ic: (vk.IC as unknown[]).map(g1),
-      setup: parseSetupRecord(vk.zklightSetup)?.class ?? 'unknown',
-    }
-    // delta = gamma means no phase-2 contribution: anyone could forge (A=alpha, B=beta, C=-vk_x).
-    if (curve.G2.eq(key.delta2, key.gamma2)) throw new BadVerificationKey('delta equals gamma: the setup has no phase-2 contribution')
-    return key
-  } catch (err) {
-    if (err instanceof BadVerificationKey) throw err
-    throw new BadVerificationKey(`malformed verification key: ${err instanceof Error ? err.message : String(err)}`)
+  const g1 = (p: G1Affine, what: string) => {
+    const pt = toG1(curve, p)
+    if (!isOnG1(curve, pt)) throw new BadVerificationKey(`${what}: not on the curve`)
+    return pt
   }
+  const g2 = (p: G2Affine, what: string) => {
+    const pt = toG2(curve, p)
+    if (!isOnTwist(curve, pt) || !isInG2(curve, pt)) throw new BadVerificationKey(`${what}: not in G2`)
+    return pt
+  }
+  const key: PreparedKey = {
+    curve,
+    nPublic: vk.nPublic,
+    alpha1: g1(vk.alpha1, 'vk_alpha_1'),
+    beta2: g2(vk.beta2, 'vk_beta_2'),
+    gamma2: g2(vk.gamma2, 'vk_gamma_2'),
+    delta2: g2(vk.delta2, 'vk_delta_2'),
+    ic: vk.ic.map((p, i) => g1(p, `IC[${i}]`)),
+    setup: vk.setup,
+  }
+  // delta = gamma means no phase-2 contribution: anyone could forge (A=alpha, B=beta, C=-vk_x).
+  if (curve.G2.eq(key.delta2, key.gamma2)) throw new BadVerificationKey('delta equals gamma: the setup has no phase-2 contribution')
+  return key
 }
 
-function checkedG1(curve: any, p: unknown): Uint8Array {
-  const pt = curve.G1.fromObject((p as unknown[]).map((x) => BigInt(x as string)))
-  if (!curve.G1.isValid(pt) || curve.G1.isZero(pt)) throw new BadVerificationKey('G1 point not on the curve')
-  return pt
-}
+const toG1 = (curve: any, p: G1Affine): Uint8Array => curve.G1.fromObject([p[0], p[1], 1n])
+const toG2 = (curve: any, p: G2Affine): Uint8Array => curve.G2.fromObject([p[0], p[1], [1n, 0n]])
 
-function checkedG2(curve: any, p: unknown): Uint8Array {
-  const pt = curve.G2.fromObject((p as unknown[][]).map((c) => c.map((x) => BigInt(x as string))))
-  if (!isInG2(curve, pt)) throw new BadVerificationKey('G2 point not in the group')
-  return pt
-}
+// ffjavascript reads the affine pair (0, 0) as the point at infinity; the encoding has no
+// such point and (0, 0) is not on either curve, so it is refused with the off-curve points.
+const isOnG1 = (curve: any, pt: Uint8Array): boolean => !curve.G1.isZero(pt) && curve.G1.isValid(pt)
+const isOnTwist = (curve: any, pt: Uint8Array): boolean => !curve.G2.isZero(pt) && curve.G2.isValid(pt)
 
-/** On the twist and in the prime-order subgroup (r·P = 0). */
+/** In the prime-order subgroup: r·P = 0, the slow way (a full 254-bit scalar multiplication). */
 function isInG2(curve: any, pt: Uint8Array): boolean {
-  if (curve.G2.isZero(pt) || !curve.G2.isValid(pt)) return false
   return curve.G2.isZero(curve.G2.timesScalar(pt, curve.r))
 }
 
 /** Structural checks of one proof against a key; no pairing yet. */
 export function checkProof(key: PreparedKey, proof: Uint8Array, signals: readonly bigint[]): { ok: true; value: CheckedProof } | { ok: false; reason: ProofReason } {
-  if (!Array.isArray(signals) || signals.length !== key.nPublic) return { ok: false, reason: 'signal-count' }
-  for (const s of signals) if (typeof s !== 'bigint' || s < 0n || s >= FIELD_MODULUS) return { ok: false, reason: 'signal-range' }
-  const d = decodeProofPoints(proof)
-  if (!d.ok) return { ok: false, reason: 'bad-encoding' }
-  const { G1, G2 } = key.curve
-  const a = G1.fromObject([d.value.a[0], d.value.a[1], 1n])
-  const c = G1.fromObject([d.value.c[0], d.value.c[1], 1n])
-  const b = G2.fromObject([d.value.b[0], d.value.b[1], [1n, 0n]])
-  if (!G1.isValid(a) || !G1.isValid(c) || !isInG2(key.curve, b)) return { ok: false, reason: 'not-on-curve' }
+  const d = decodeProofInput(key.nPublic, proof, signals)
+  if (!d.ok) return d
+  const { curve } = key
+  const a = toG1(curve, d.value.a)
+  const b = toG2(curve, d.value.b)
+  const c = toG1(curve, d.value.c)
+  if (!isOnG1(curve, a) || !isOnTwist(curve, b) || !isOnG1(curve, c)) return { ok: false, reason: 'not-on-curve' }
+  if (!isInG2(curve, b)) return { ok: false, reason: 'not-in-subgroup' }
   return { ok: true, value: { a, b, c, signals: [...signals] } }
 }
 

@@ -1,25 +1,27 @@
 // Transport-agnostic verification worker logic, shared by Node worker threads and
-// browser Web Workers: the host posts a key once, then batches of proofs.
+// browser Web Workers: the host posts a key once (naming the backend), then batches of proofs.
 import type { RandomBytes } from '../core/platform.ts'
-import { verifyBatch } from './batch-verify.ts'
+import { loadVerifier } from './load-verifier.ts'
 import type { BatchResult } from './proof-verifier.ts'
-import { loadVerificationKey, type PreparedKey } from './verifier.ts'
+import { DEFAULT_BACKEND, type Groth16Verifier, type VerifierBackend } from './verifier-backend.ts'
 
-export type VerifyRequest = { type: 'init'; id: number; vk: unknown } | { type: 'batch'; id: number; items: { proof: Uint8Array; signals: string[] }[] }
+export type VerifyRequest = { type: 'init'; id: number; vk: unknown; backend?: VerifierBackend } | { type: 'batch'; id: number; items: { proof: Uint8Array; signals: string[] }[] }
 
-export type VerifyResponse = { id: number; ok: true; result?: BatchResult } | { id: number; ok: false; error: string }
+/** An init is answered with the backend the worker loaded, so the host can tell it runs the one it asked for. */
+export type VerifyResponse = { id: number; ok: true; result?: BatchResult; backend?: VerifierBackend } | { id: number; ok: false; error: string }
 
-export function createVerifyHandler(random: RandomBytes): (req: VerifyRequest) => Promise<VerifyResponse> {
-  let key: PreparedKey | undefined
+/** `backend` serves an init that names none. */
+export function createVerifyHandler(random: RandomBytes, backend: VerifierBackend = DEFAULT_BACKEND): (req: VerifyRequest) => Promise<VerifyResponse> {
+  let verifier: Groth16Verifier | undefined
   return async (req) => {
     try {
       if (req.type === 'init') {
-        key = await loadVerificationKey(req.vk)
-        return { id: req.id, ok: true }
+        verifier = await loadVerifier(req.vk, req.backend ?? backend)
+        return { id: req.id, ok: true, backend: verifier.backend }
       }
-      if (!key) throw new Error('verification key not loaded')
+      if (!verifier) throw new Error('verification key not loaded')
       const items = req.items.map((i) => ({ proof: i.proof, signals: i.signals.map((s) => BigInt(s)) }))
-      return { id: req.id, ok: true, result: await verifyBatch(key, items, random) }
+      return { id: req.id, ok: true, result: await verifier.verifyBatch(items, random) }
     } catch (err) {
       return { id: req.id, ok: false, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }
     }

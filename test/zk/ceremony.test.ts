@@ -71,7 +71,8 @@ function tamperZkey(path: string): () => void {
 
 const names = (r: CeremonyReport) => r.contributions.map((c) => [c.index, c.name, c.hash])
 
-describe('ceremony on the test profile', () => {
+// Each step redoes a zkey new (about 40 s on an idle machine, several times that on a busy one).
+describe('ceremony on the test profile', { timeout: 600_000 }, () => {
   it('lists both contributors in order with the hashes their runs printed', async () => {
     const r = await verifyCeremony(dir, { log })
     expect(names(r)).toEqual([

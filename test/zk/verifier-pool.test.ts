@@ -1,5 +1,6 @@
 // The verifier pool's handling of a worker that dies: the batch it held fails with a
-// named error instead of hanging, the worker is replaced, and later batches verify.
+// named error instead of hanging, the worker is replaced, and later batches verify;
+// and of a worker that runs another verifier backend than the pool asked for.
 import { describe, expect, it } from 'vitest'
 import { VerifierPool, VerifierPoolError, type WorkerPort } from '../../src/zk/verifier-pool.ts'
 import type { VerifyRequest, VerifyResponse } from '../../src/zk/verify-handler.ts'
@@ -17,7 +18,7 @@ function fakeWorkers() {
         const req = m as VerifyRequest
         queueMicrotask(() => {
           if (req.type === 'batch' && state.dieOnBatch) exit(new Error('killed'))
-          else reply(req.type === 'init' ? { id: req.id, ok: true } : { id: req.id, ok: true, result: { ok: true } })
+          else reply(req.type === 'init' ? { id: req.id, ok: true, backend: req.backend } : { id: req.id, ok: true, result: { ok: true } })
         })
       },
       onMessage: (fn) => (reply = fn),
@@ -42,5 +43,23 @@ describe('verifier pool', () => {
     expect(await pool.verifyBatch(items(4))).toEqual({ ok: true })
     await pool.close()
     await expect(pool.verifyBatch(items(1))).rejects.toThrow(VerifierPoolError)
+  })
+
+  it('fails the batch when a worker loaded another verifier backend than the one asked for', async () => {
+    const spawn = (): WorkerPort => {
+      let reply: (m: VerifyResponse) => void = () => {}
+      return {
+        post: (m) => {
+          const req = m as VerifyRequest
+          queueMicrotask(() => reply(req.type === 'init' ? { id: req.id, ok: true, backend: 'reference' } : { id: req.id, ok: true, result: { ok: true } }))
+        },
+        onMessage: (fn) => (reply = fn),
+        onExit: () => {},
+        terminate: () => {},
+      }
+    }
+    const pool = new VerifierPool(spawn, 1, {}, 'mcl')
+    await expect(pool.verifyBatch(items(2))).rejects.toThrow(VerifierPoolError)
+    await pool.close()
   })
 })
