@@ -11,9 +11,11 @@ import { encodeTrustAnchor } from '../../src/core/codec.ts'
 import { hashHeader } from '../../src/core/header.ts'
 import { createNodeHost } from '../../src/net/host.ts'
 import { PeerPenalties } from '../../src/net/rpc.ts'
+import { systemClock } from '../../src/client/deps.ts'
 import { ChainState } from '../../src/node/chain.ts'
 import { genesisHash, type ChainSpec } from '../../src/node/chain-spec.ts'
 import { serveWire } from '../../src/node/wire-service.ts'
+import { SubmitLimiter } from '../../src/node/submit-limiter.ts'
 import { CHROMIUM_ARGS, serve } from './browser.ts'
 import type { BenchChain } from './chain.ts'
 
@@ -55,7 +57,7 @@ export async function benchBrowserSync(chain: BenchChain, vk: Record<string, unk
   const importMs = performance.now() - t0
   log(`sync bench: ${chain.blocks.length} blocks imported into a node store in ${(importMs / 1000).toFixed(1)} s`)
   const host = await createNodeHost({ tcpPort: null, wsPort: null, webrtcDirectPort: 0, relayServer: false })
-  await serveWire(host, { chain: state, submit: async () => ({ ok: false, reason: 'read-only bench node' }), penalties: new PeerPenalties() })
+  await serveWire(host, { chain: state, submit: async () => ({ ok: false, reason: 'no-upstream' }), penalties: new PeerPenalties(), limiter: new SubmitLimiter(systemClock) })
   const multiaddrs = host.getMultiaddrs().map(String)
   const first = chain.genesis[0] as BenchChain['genesis'][number]
   const bootstrap = JSON.stringify({

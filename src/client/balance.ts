@@ -57,10 +57,7 @@ export async function fetchVerifiedBalance(ctx: BalanceContext, address: string,
       if (reportRequestError(ctx, peer, err, 'account proof').kind === 'aborted') throw err
       continue
     }
-    if (!answer) {
-      ctx.fault(peer, 'unavailable')
-      continue
-    }
+    if (!answer) continue // not-found at both heights: a normal answer; ask another peer
     // A balance from before the view the caller has is no answer to "what is it now".
     if (answer.height < ctx.minHeight) {
       ctx.fault(peer, 'stale')

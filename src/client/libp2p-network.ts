@@ -6,7 +6,7 @@ import { PROTOCOL } from '../net/constants.ts'
 import { dialInTurn, dialWithRetry, parseMultiaddr, peerIdStringOf } from '../net/dial.ts'
 import { subscribeHeads } from '../net/gossip.ts'
 import { ALL_PROTOCOLS } from '../net/protocols.ts'
-import { handle, request, type RpcHost } from '../net/rpc.ts'
+import { handle, PeerPenalties, request, type RpcHost } from '../net/rpc.ts'
 import { BROWSER_DIAL_ORDER, groupByTransport, transportOfPeer } from '../net/transports.ts'
 import type { Clock } from '../core/platform.ts'
 import { isNode, mark } from './deps.ts'
@@ -162,11 +162,13 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
       return dialing
     },
     serve(handlers: ReadonlyMap<string, ServeHandler>) {
+      // One count per peer across protocols (docs/protocol.md#penalties), not one per protocol.
+      const penalties = new PeerPenalties()
       for (const [id, h] of handlers) {
         const spec = ALL_PROTOCOLS.find((p) => p.id === id)
         if (!spec) continue
         served.push(id)
-        void handle(host, id, h, { maxRequestBytes: spec.maxRequestBytes, timeoutMs: spec.timeoutMs })
+        void handle(host, id, h, { maxRequestBytes: spec.maxRequestBytes, timeoutMs: spec.timeoutMs, penalties })
       }
     },
   }

@@ -36,13 +36,15 @@ export interface RequestOptions {
 /**
  * Requests to one peer. Implementations throw named errors: `BadMessage` or
  * `MessageTooLarge` when the peer's bytes do not decode (proven misbehaviour),
- * `RequestTimeout` when it is silent, anything else for transport trouble.
+ * `RequestTimeout` when it is silent, `PeerRefused` when it answered an error other
+ * than `not-found` (e.g. `unavailable`), anything else for transport trouble. A
+ * `not-found` answer is an empty list (headers, proofs) or null (account proofs).
  */
 export interface PeerWire {
   status(peer: string, opts?: RequestOptions): Promise<PeerStatus>
   headers(peer: string, from: number, count: number, opts?: RequestOptions): Promise<Header[]>
   proofs(peer: string, from: number, count: number, opts?: RequestOptions): Promise<BlockEntry[]>
-  /** `height` may be LATEST_HEIGHT (src/net/constants.ts): the peer's latest proven state. Null when it cannot serve it. */
+  /** `height` may be LATEST_HEIGHT (src/net/constants.ts): the peer's latest proven state. Null when it has none there (`not-found`). */
   accountProof(peer: string, index: number, height: number, opts?: RequestOptions): Promise<AccountProofAnswer | null>
   submitTransfer(peer: string, transfer: Transfer, opts?: RequestOptions): Promise<SubmitAnswer>
 }

@@ -81,10 +81,7 @@ export async function fetchAnchor(ctx: SyncContext, signal: AbortSignal): Promis
       continue
     }
     const header = headers[0]
-    if (!header) {
-      ctx.hooks.fault(peer, 'unavailable')
-      continue
-    }
+    if (!header) continue // not-found: a normal answer; ask another peer
     const v = verifyCheckpointHeader(cp, header)
     if (!v.ok || headers.length !== 1) {
       ctx.hooks.offence(peer, 'broken-link', `checkpoint header: ${v.ok ? 'extra headers' : v.reason}`)
@@ -166,10 +163,7 @@ async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom
       break
     }
     const entries = got.entries
-    if (entries.length === 0) {
-      ctx.hooks.fault(job.peer, 'unavailable')
-      break
-    }
+    if (entries.length === 0) break // not-found: a normal answer (docs/protocol.md#clients); the next round asks again
     if (entries.length > job.count) {
       ctx.hooks.offence(job.peer, 'malformed', `asked ${job.count} blocks, got ${entries.length}`)
       break
@@ -184,7 +178,8 @@ async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom
     }
     const tail = entries[entries.length - 1] as BlockEntry
     if (!tail.qc) {
-      // Not provably malicious (it may be serving a block it has not got votes for yet).
+      // The last block must carry a certificate (docs/protocol.md#range-requests); not
+      // provably malicious (it may be serving a block it has not got votes for yet).
       ctx.hooks.fault(job.peer, 'unavailable')
       break
     }

@@ -3,18 +3,21 @@
 // one decoding path (and malformed bytes are judged the same way everywhere).
 import type { BlockEntry, Header, Transfer } from '../core/types.ts'
 import { ACCOUNT, HEADERS, PROOFS, STATUS, SUBMIT, decodeAnswer, type ProtocolSpec } from '../net/protocols.ts'
+import { PeerRefused } from '../net/errors.ts'
 import type { ErrorResponse } from '../net/messages.ts'
 import type { AccountProofAnswer, PeerStatus, PeerWire, RequestOptions, SubmitAnswer } from './network.ts'
 
 /** Sends one request frame to `peer` on `protocol` and returns the answer frame. */
 export type SendBytes = (peer: string, protocol: string, request: Uint8Array, opts: { maxResponseBytes: number; timeoutMs: number; signal?: AbortSignal }) => Promise<Uint8Array>
 
-/** A peer answered with an error response (not-found, unavailable, …): not a protocol violation. */
-export class PeerRefused extends Error {
-  override name = 'PeerRefused'
-  constructor(readonly code: ErrorResponse['code']) {
-    super(`peer refused: ${code}`)
-  }
+/**
+ * What an error answer means to the caller (docs/protocol.md#clients): `not-found` is a
+ * normal answer ("nothing there"), returned as `missing`; any other code is thrown as
+ * PeerRefused, which peer-judgement.ts turns into a fault.
+ */
+function missingOr<T>(r: ErrorResponse, missing: T): T {
+  if (r.code === 'not-found') return missing
+  throw new PeerRefused(r.code)
 }
 
 export function createWireClient(send: SendBytes): PeerWire {
@@ -35,15 +38,15 @@ export function createWireClient(send: SendBytes): PeerWire {
     },
     async headers(peer, from, count, opts): Promise<Header[]> {
       const r = await ask(HEADERS, peer, { from, count }, opts)
-      return r.kind === 'error' ? [] : r.headers.map((e) => e.header)
+      return r.kind === 'error' ? missingOr(r, []) : r.headers.map((e) => e.header)
     },
     async proofs(peer, from, count, opts): Promise<BlockEntry[]> {
       const r = await ask(PROOFS, peer, { from, count }, opts)
-      return r.kind === 'error' ? [] : r.entries
+      return r.kind === 'error' ? missingOr(r, []) : r.entries
     },
     async accountProof(peer, index, height, opts): Promise<AccountProofAnswer | null> {
       const r = await ask(ACCOUNT, peer, { index, height }, opts)
-      return r.kind === 'error' ? null : { height: r.height, header: r.header, qc: r.qc, proof: r.accountProof }
+      return r.kind === 'error' ? missingOr(r, null) : { height: r.height, header: r.header, qc: r.qc, proof: r.accountProof }
     },
     async submitTransfer(peer, transfer: Transfer, opts): Promise<SubmitAnswer> {
       const r = await ask(SUBMIT, peer, { transfer }, opts)

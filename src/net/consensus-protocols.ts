@@ -4,7 +4,7 @@ import * as C from './constants.ts'
 import * as K from './consensus-messages.ts'
 import type { ErrorResponse } from './messages.ts'
 import { encodeError } from './messages.ts'
-import type { ProtocolSpec } from './protocols.ts'
+import { checkRangeRequest, type ProtocolSpec } from './protocols.ts'
 
 const noCheck = () => undefined
 
@@ -55,12 +55,8 @@ export const BLOCKS: ProtocolSpec<K.BlocksRequest, K.BlocksResponse> = {
   timeoutMs: C.PROOFS_TIMEOUT_MS,
   encodeRequest: K.encodeBlocksRequest,
   decodeRequest: K.decodeBlocksRequest,
-  check: (q) => {
-    if (q.count === 0) return { kind: 'error', code: 'bad-request', message: 'count must be at least 1' }
-    if (q.count > C.MAX_BLOCKS_PER_REQUEST) return { kind: 'error', code: 'range-too-long', message: `at most ${C.MAX_BLOCKS_PER_REQUEST} per request` }
-    if (q.from + q.count - 1 > C.LATEST_HEIGHT) return { kind: 'error', code: 'bad-request', message: 'range ends above 2^53-1' }
-    return undefined
-  },
+  // The same precedence as every range request (docs/protocol.md#range-requests).
+  check: checkRangeRequest(C.MAX_BLOCKS_PER_REQUEST),
   encodeResponse: withError((r: K.BlocksResponse) => K.encodeBlocksResponse(r, C.MAX_BLOCKS_RESPONSE_BYTES)),
   decodeResponse: K.decodeBlocksResponse,
 }

@@ -82,6 +82,19 @@ export const MAX_SUBMIT_RESPONSE_BYTES = 512
 /** Gossiped head: 2 + 152 + 16,932 B at most. */
 export const MAX_HEAD_ANNOUNCEMENT_BYTES = 32 * 1024
 
+// Gossip scoring (docs/protocol.md#gossip): only rejected announcements count. A sender
+// with n rejected ones (decaying) scores INVALID_HEAD_WEIGHT * n^2: one puts it below
+// gossipsub's gossip threshold (-10), two at its graylist threshold (-80) and three below
+// it, where everything it sends is ignored. Honest peers never forward an announcement
+// that fails validation, so they never pay this.
+
+/** Score per (rejected head announcements)^2. */
+export const INVALID_HEAD_WEIGHT = -20
+/** Each second the count of rejected announcements is multiplied by this: three fall back under two in about 4 s, and gossipsub forgets them after about 30 s. */
+export const INVALID_HEAD_DECAY = 0.9
+/** Gossipsub score thresholds (its defaults, named here because the weights above are set against them). */
+export const GOSSIP_THRESHOLDS = { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: -80 } as const
+
 // Timeouts cover a whole exchange (open stream, send request, receive response).
 // Loopback round trips are ~1-3 ms and a 1 MiB echo ~150-230 ms (docs/architecture.md#platform-facts), so
 // these leave room for slow links and a busy node.
@@ -120,6 +133,12 @@ export const MAX_INBOUND_STREAMS = 8
 
 /** Silent request streams (server side timeouts) tolerated before hanging up. */
 export const MAX_SILENT_REQUESTS = 3
+/**
+ * Submitted transfers whose signature fails that a server answers before it hangs up on
+ * the peer and bans it: each costs a full signature check (~1 ms), and an honest signer
+ * never sends one; a few allow for a user trying the wrong key file.
+ */
+export const MAX_BAD_SIGNATURES = 3
 /** Peers whose misbehaviour counts are remembered (oldest forgotten first), so the table cannot grow without bound. */
 export const MAX_TRACKED_PEERS = 4096
 

@@ -46,3 +46,19 @@ export class DialFailed extends Error {
     super(`dial failed after ${errors.length} attempt(s): ${errors.map((e) => (e instanceof Error ? e.name : String(e))).join(', ')}`)
   }
 }
+
+/** Error codes a server may answer with instead of a response (docs/protocol.md#messages). */
+export type RefusalCode = 'not-found' | 'range-too-long' | 'bad-request' | 'unavailable'
+
+/**
+ * A peer answered with an error response where the caller needed data: not a protocol
+ * violation. `unavailable` is a fault of the peer (docs/protocol.md#clients); a client
+ * that sent a well-formed request and hears `bad-request` or `range-too-long` has met a
+ * broken peer. (`not-found` is a normal answer and is not thrown.)
+ */
+export class PeerRefused extends Error {
+  override name = 'PeerRefused'
+  constructor(readonly code: RefusalCode) {
+    super(`peer refused: ${code}`)
+  }
+}

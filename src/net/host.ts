@@ -37,6 +37,9 @@ export interface NodeHostOptions {
   maxRelayReservations?: number
 }
 
+/** Loopback networks, exempt from libp2p's per-address inbound limits. */
+const LOOPBACK = ['/ip4/127.0.0.0/ipcidr/8', '/ip6/::1/ipcidr/128']
+
 export type NodeServices = BaseServices & { relay?: CircuitRelayService }
 
 export type NodeHost = Libp2p<NodeServices>
@@ -85,6 +88,11 @@ export async function createNodeHost(opts: NodeHostOptions = {}): Promise<NodeHo
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: permissiveGater,
+    // WARNING: loopback is exempt from libp2p's inbound limits (a 6th connection a second
+    // from one IP address is refused; the connection cap). On a devnet that one address is
+    // every tab, CLI command and node at once, so the limit cannot tell a flood from a busy
+    // machine. Only local processes can use the exemption; remote addresses keep the limits.
+    connectionManager: { allow: LOOPBACK },
     services,
   })
 }

@@ -17,7 +17,7 @@ import {
   writeQuorumCertificate,
   writeTransfer,
 } from '../core/codec.ts'
-import type { AccountProof, BlockEntry, Decoded, Header, QuorumCertificate, Transfer } from '../core/types.ts'
+import type { AccountProof, BlockEntry, Decoded, Header, QuorumCertificate, Transfer, TransferReason } from '../core/types.ts'
 import { ERROR_CODE, MAX_HEADERS_PER_REQUEST, MAX_PROOFS_PER_REQUEST, MSG } from './constants.ts'
 import { begin, decodeReply, encodeListWithin, readText, readType, writeText, type ErrorResponse, type MessageType } from './message-parts.ts'
 
@@ -69,6 +69,11 @@ export interface AccountResponse {
   accountProof: AccountProof
 }
 export type SubmitResponse = { kind: 'submit'; accepted: true } | { kind: 'submit'; accepted: false; reason: string }
+/**
+ * The reasons a zklight node refuses a submit with (docs/protocol.md#submit-refusals): a
+ * ledger rule, or a node condition. The wire carries free text, so a peer may see others.
+ */
+export type SubmitRefusal = TransferReason | 'duplicate' | 'mempool-full' | 'busy' | 'no-upstream' | 'rate-limited'
 /** A message without its `kind` discriminant (what encoders need), kept distributive over unions. */
 export type Body<T> = T extends unknown ? Omit<T, 'kind'> : never
 /** Gossiped on HEADS_TOPIC: a head with the certificate that makes it canonical. */

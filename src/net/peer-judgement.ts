@@ -8,16 +8,20 @@ export type Offence = 'proof-invalid' | 'broken-link' | 'bad-block' | 'bad-certi
 /** Unproven trouble: could be the network or a busy peer; costs score, not an immediate ban. `stale`: an answer from an older state than asked for. */
 export type Fault = 'timeout' | 'unavailable' | 'error' | 'stale'
 
-export type RequestJudgement = { kind: 'offence'; offence: 'malformed' } | { kind: 'fault'; fault: 'timeout' | 'error' } | { kind: 'aborted' }
+export type RequestJudgement = { kind: 'offence'; offence: 'malformed' } | { kind: 'fault'; fault: Fault } | { kind: 'aborted' }
 
 /**
- * Judges a request that threw: bytes that do not decode or break a cap are an offence
- * (`BadMessage`, `MessageTooLarge`); silence is a timeout fault; our own abort blames
- * nobody; anything else (a refused dial, a reset stream) is an ordinary fault.
+ * Judges a request that threw (docs/protocol.md#clients): bytes that do not decode or
+ * break a cap are an offence (`BadMessage`, `MessageTooLarge`); silence is a timeout
+ * fault; an `unavailable` answer (`PeerRefused`) is an unavailable fault; our own abort
+ * blames nobody; anything else (a refused dial, a reset stream, a peer refusing a
+ * well-formed request) is an ordinary fault. A `not-found` answer never gets here: it is
+ * a normal answer, at no cost to the peer.
  */
 export function judgeRequestError(err: unknown): RequestJudgement {
   const name = err instanceof Error ? err.name : ''
   if (name === 'BadMessage' || name === 'MessageTooLarge') return { kind: 'offence', offence: 'malformed' }
+  if (name === 'PeerRefused' && (err as { code?: unknown }).code === 'unavailable') return { kind: 'fault', fault: 'unavailable' }
   if (name === 'RequestTimeout' || name === 'TimeoutError') return { kind: 'fault', fault: 'timeout' }
   if (name === 'AbortError') return { kind: 'aborted' }
   return { kind: 'fault', fault: 'error' }

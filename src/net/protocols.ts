@@ -26,11 +26,18 @@ function withError<Res extends { kind: string }>(encode: (r: Res) => Uint8Array)
   return (r: Res | ErrorResponse): Uint8Array => (r.kind === 'error' ? M.encodeError(r as ErrorResponse) : encode(r as Res))
 }
 
-function checkRange(max: number) {
-  return (q: M.HeadersRequest): ErrorResponse | undefined => {
+/**
+ * The checks every server of a range protocol makes before looking at its chain, in
+ * their precedence (docs/protocol.md#range-requests): a malformed range is `bad-request`
+ * whatever its length, then a range too long is `range-too-long`; only a well-formed
+ * range reaches the handler, which may answer `not-found`.
+ */
+export function checkRangeRequest(max: number) {
+  return (q: { from: number; count: number }): ErrorResponse | undefined => {
     if (q.count === 0) return { kind: 'error', code: 'bad-request', message: 'count must be at least 1' }
+    // Not `from + count - 1`: near 2^53 that sum is rounded and can land back in range.
+    if (q.count - 1 > C.LATEST_HEIGHT - q.from) return { kind: 'error', code: 'bad-request', message: 'range ends above 2^53-1' }
     if (q.count > max) return { kind: 'error', code: 'range-too-long', message: `at most ${max} per request` }
-    if (q.from + q.count - 1 > C.LATEST_HEIGHT) return { kind: 'error', code: 'bad-request', message: 'range ends above 2^53-1' }
     return undefined
   }
 }
@@ -54,7 +61,7 @@ export const HEADERS: ProtocolSpec<M.HeadersRequest, M.HeadersResponse> = {
   timeoutMs: C.HEADERS_TIMEOUT_MS,
   encodeRequest: M.encodeHeadersRequest,
   decodeRequest: M.decodeHeadersRequest,
-  check: checkRange(C.MAX_HEADERS_PER_REQUEST),
+  check: checkRangeRequest(C.MAX_HEADERS_PER_REQUEST),
   encodeResponse: withError((r: M.HeadersResponse) => M.encodeHeadersResponse(r, C.MAX_HEADERS_RESPONSE_BYTES)),
   decodeResponse: M.decodeHeadersResponse,
 }
@@ -66,7 +73,7 @@ export const PROOFS: ProtocolSpec<M.ProofsRequest, M.ProofsResponse> = {
   timeoutMs: C.PROOFS_TIMEOUT_MS,
   encodeRequest: M.encodeProofsRequest,
   decodeRequest: M.decodeProofsRequest,
-  check: checkRange(C.MAX_PROOFS_PER_REQUEST),
+  check: checkRangeRequest(C.MAX_PROOFS_PER_REQUEST),
   encodeResponse: withError((r: M.ProofsResponse) => M.encodeProofsResponse(r, C.MAX_PROOFS_RESPONSE_BYTES)),
   decodeResponse: M.decodeProofsResponse,
 }
@@ -103,6 +110,8 @@ export interface ServeContext {
   peer: string
   /** Aborts at the exchange's deadline; a handler doing slow work should watch it. */
   signal: AbortSignal
+  /** Counts proven misbehaviour the handler found in a well-formed request (a transfer whose signature fails, a proof that does not check out) against the peer; absent where nothing counts. */
+  report?(kind: 'bad-signature' | 'bad-proof'): void
 }
 
 export type TypedHandler<Req, Res> = (q: Req, ctx: ServeContext) => Promise<Res | ErrorResponse> | Res | ErrorResponse

@@ -3,7 +3,8 @@
 // per-peer misbehaviour count that decides when to hang up.
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { MAX_INBOUND_STREAMS, MAX_SILENT_REQUESTS, MAX_TRACKED_PEERS } from './constants.ts'
+import type { BanList } from './ban-list.ts'
+import { MAX_BAD_SIGNATURES, MAX_INBOUND_STREAMS, MAX_SILENT_REQUESTS, MAX_TRACKED_PEERS } from './constants.ts'
 import { BadMessage, MessageTooLarge, RequestTimeout, StreamClosed } from './errors.ts'
 import { clientExchange, serverExchange, timeoutSignal, type ByteDuplex } from './exchange.ts'
 import { raceAbort } from './framing.ts'
@@ -15,33 +16,66 @@ import type { ErrorResponse } from './messages.ts'
 export type RpcHost = Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol' | 'hangUp'>
 export type DialTarget = PeerId | Multiaddr | Multiaddr[]
 
-/** Peer misbehaviour seen by a server: proven (oversized, malformed) or suspicious (silent). */
-export type Misbehaviour = 'oversized' | 'malformed' | 'silent'
+/**
+ * Peer misbehaviour seen by a server: proven (oversized, malformed, a submitted transfer
+ * whose signature fails, a submitted proof that does not check out) or suspicious
+ * (silent). The exchange finds the first three; a handler reports a bad signature or a
+ * bad proof (ServeContext.report).
+ */
+export type Misbehaviour = 'oversized' | 'malformed' | 'silent' | 'bad-signature' | 'bad-proof'
+
+/** How many of each a peer may send before the server hangs up on it (docs/protocol.md#penalties). */
+const TOLERATED: Record<Misbehaviour, number> = { oversized: 1, malformed: 1, silent: MAX_SILENT_REQUESTS, 'bad-signature': MAX_BAD_SIGNATURES, 'bad-proof': 1 }
+
+/** Proven misbehaviour also bans the peer (refused on reconnect); silence may be a slow link, so it only costs the connection. */
+const PROVEN: Record<Misbehaviour, boolean> = { oversized: true, malformed: true, silent: false, 'bad-signature': true, 'bad-proof': true }
+
+const NONE: Record<Misbehaviour, number> = { oversized: 0, malformed: 0, silent: 0, 'bad-signature': 0, 'bad-proof': 0 }
+
+export interface PeerPenaltiesOptions {
+  /** Overrides MAX_SILENT_REQUESTS. */
+  maxSilent?: number
+  /** Where proven misbehaviour bans the peer; without it a server only hangs up. */
+  bans?: BanList
+  /** Told of every offence, and whether it cost the peer its connection. */
+  onMisbehaviour?: (peer: string, kind: Misbehaviour, hangUp: boolean) => void
+}
 
 /**
- * Counts misbehaviour per peer. Oversized or malformed requests cost the
- * connection at once; silent streams after MAX_SILENT_REQUESTS. Share one
- * instance across protocols so the count is per peer, not per protocol.
+ * Counts misbehaviour per peer and decides when to hang up: at once for oversized
+ * or malformed requests (and then the peer is banned), after MAX_SILENT_REQUESTS
+ * silent streams (and then its silence count starts again, since it may reconnect).
+ * Share one instance across protocols so the count is per peer, not per protocol.
  */
 export class PeerPenalties {
   private readonly counts = new Map<string, Record<Misbehaviour, number>>()
 
-  constructor(private readonly opts: { maxSilent?: number; onMisbehaviour?: (peer: string, kind: Misbehaviour) => void } = {}) {}
+  constructor(private readonly opts: PeerPenaltiesOptions = {}) {}
 
   /** Records one offence; true means hang up on the peer. */
   record(peer: string, kind: Misbehaviour): boolean {
     let c = this.counts.get(peer)
     if (c) this.counts.delete(peer)
-    else c = { oversized: 0, malformed: 0, silent: 0 }
+    else c = { ...NONE }
     c[kind]++
     this.counts.set(peer, c) // re-insert: Map order is the eviction order
     if (this.counts.size > MAX_TRACKED_PEERS) this.counts.delete(this.counts.keys().next().value as string)
-    this.opts.onMisbehaviour?.(peer, kind)
-    return kind !== 'silent' || c.silent >= (this.opts.maxSilent ?? MAX_SILENT_REQUESTS)
+    const limit = kind === 'silent' ? (this.opts.maxSilent ?? TOLERATED.silent) : TOLERATED[kind]
+    const hangUp = c[kind] >= limit
+    if (hangUp && PROVEN[kind]) this.opts.bans?.ban(peer)
+    // A silent peer may reconnect at once, with its chances back.
+    else if (hangUp) c[kind] = 0
+    this.opts.onMisbehaviour?.(peer, kind, hangUp)
+    return hangUp
+  }
+
+  /** Whether `peer` is serving a ban (its streams are reset unanswered). */
+  isBanned(peer: string): boolean {
+    return this.opts.bans?.isBanned(peer) ?? false
   }
 
   count(peer: string): Record<Misbehaviour, number> {
-    return { ...(this.counts.get(peer) ?? { oversized: 0, malformed: 0, silent: 0 }) }
+    return { ...(this.counts.get(peer) ?? NONE) }
   }
 }
 
@@ -106,11 +140,20 @@ export async function handle(host: RpcHost, protocol: string, handler: (request:
     protocol,
     async (stream, connection) => {
       const peer = connection.remotePeer.toString()
-      const outcome = await serverExchange(streamDuplex(stream), (req, signal) => handler(req, { peer, signal }), opts)
-      if (outcome.kind !== 'oversized' && outcome.kind !== 'malformed' && outcome.kind !== 'silent') return
-      if (penalties.record(peer, outcome.kind)) await host.hangUp(connection.remotePeer).catch(() => undefined)
+      // A stream may beat refuseBanned's hang-up to the handler: it gets nothing either.
+      if (penalties.isBanned(peer)) return stream.abort(new StreamClosed('peer is banned'))
+      const reported: Misbehaviour[] = []
+      const outcome = await serverExchange(streamDuplex(stream), (req, signal) => handler(req, { peer, signal, report: (kind) => void reported.push(kind) }), opts)
+      if (outcome.kind === 'oversized' || outcome.kind === 'malformed' || outcome.kind === 'silent') reported.push(outcome.kind)
+      // Counted once the answer is written, so a peer hung up on for a bad signature still hears why.
+      let hangUp = false
+      for (const kind of reported) hangUp = penalties.record(peer, kind) || hangUp
+      if (hangUp) await host.hangUp(connection.remotePeer).catch(() => undefined)
     },
-    { maxInboundStreams: opts.maxInboundStreams ?? MAX_INBOUND_STREAMS, force: true },
+    // Never on a limited (relayed) connection: it is for identify and the WebRTC SDP exchange
+    // only (docs/protocol.md#transports-and-connection-setup). A stream beyond
+    // maxInboundStreams is reset by libp2p once negotiated: no answer, no penalty.
+    { maxInboundStreams: opts.maxInboundStreams ?? MAX_INBOUND_STREAMS, runOnLimitedConnection: false, force: true },
   )
 }
 
@@ -128,7 +171,8 @@ export interface RequestOptions {
 export async function request(host: RpcHost, peer: DialTarget, protocol: string, bytes: Uint8Array, opts: RequestOptions): Promise<Uint8Array> {
   const { signal, clear } = timeoutSignal(opts.timeoutMs, opts.signal)
   try {
-    const stream = await raceAbort(host.dialProtocol(peer, protocol, { signal }), signal)
+    // Never over a limited (relayed) connection: the server would refuse the stream anyway.
+    const stream = await raceAbort(host.dialProtocol(peer, protocol, { signal, runOnLimitedConnection: false }), signal)
     return await clientExchange(streamDuplex(stream), bytes, opts.maxResponseBytes, signal)
   } catch (err) {
     if (err instanceof MessageTooLarge || err instanceof BadMessage || err instanceof RequestTimeout) throw err

@@ -15,6 +15,9 @@ import { startDevnet } from './devnet.ts'
 import { ChainMismatch, ChainSpecError, UsageError } from './errors.ts'
 import { nodePaths } from './identity.ts'
 import { startLedgerNode } from './ledger-node.ts'
+import { loadValidatorKey } from './cli-network.ts'
+import { ensureCircuitArtifacts } from '../zk/artifacts.ts'
+import { Prover } from '../zk/prover.ts'
 import { stderrLogger } from './log.ts'
 
 const logger = stderrLogger()
@@ -123,16 +126,23 @@ async function loadSpecFrom(source: string): Promise<ChainSpec> {
 }
 
 export const nodeCommand: CommandSpec = {
-  brief: 'run a node that follows and verifies other nodes and serves light clients',
-  usage: 'node --dir DIR [--peer MULTIADDR]… [--genesis FILE|URL]',
+  brief: 'run a validator, or a node that follows and verifies others; both serve light clients',
+  usage: 'node --dir DIR [--peer MULTIADDR]… [--genesis FILE|URL] [--validator-key FILE [--block-time-ms MS] [--prove]]',
   summary:
-    'Runs a ledger node that follows --peer nodes: it checks every block (certificate, transfers, proof), keeps the\n' +
-    "full state in DIR, and serves light clients. --genesis (a chain spec: a devnet's DIR/genesis.json or its\n" +
-    '/genesis.json URL) is needed on first start; it is kept in DIR. Prints one JSON line on stdout when ready.',
+    'Runs a ledger node. Without --validator-key it follows the --peer nodes: it checks every block (certificate,\n' +
+    'transfers, proof), keeps the full state in DIR, and serves light clients. With --validator-key it is one validator\n' +
+    'of the chain spec: it votes with the other validators (--peer: their multiaddrs), proposes in its turn, and\n' +
+    'proves blocks itself with --prove, else fetches their proofs from its peers (docs/deploy.md). --genesis (a chain\n' +
+    "spec: genesis.json or a /genesis.json URL) is needed on first start; it is kept in DIR. Prints one JSON line on\n" +
+    'stdout when ready.',
   options: {
     dir: { type: 'string', arg: 'DIR', help: 'data folder (required)' },
-    peer: { type: 'string', multiple: true, arg: 'MULTIADDR', help: 'upstream node to sync from, ending in /p2p/<peer id>' },
+    peer: { type: 'string', multiple: true, arg: 'MULTIADDR', help: 'upstream node, or (validators) another validator, ending in /p2p/<peer id>' },
     genesis: { type: 'string', arg: 'FILE|URL', help: 'chain spec (genesis.json) of the network to join' },
+    'validator-key': { type: 'string', arg: 'FILE', help: 'run as the validator whose key this is (zklight validator-key)' },
+    'block-time-ms': { type: 'string', arg: 'MS', help: 'validators: block interval', default: String(DEFAULT_BLOCK_TIME_MS) },
+    prove: { type: 'boolean', help: 'validators: prove every block in this process (needs the circuit keys of the chain spec)' },
+    ceremony: { type: 'string', arg: 'DIR', help: 'with --prove: the finalized ceremony folder whose keys the chain uses' },
     ...portOptions,
   },
   async run(values) {
@@ -162,10 +172,32 @@ export const nodeCommand: CommandSpec = {
     } else if (existsSync(paths.spec)) {
       spec = parseChainSpec(await readFile(paths.spec, 'utf8'))
     } else throw new UsageError(`--genesis FILE|URL is required on first start (${join(dir, 'genesis.json')} does not exist yet)`)
-    const node = await startLedgerNode({ dir, spec, peers, listenHost: str(values, 'listen-host'), ports: ports(values), logger: logger.child('node') })
+    const keyFile = str(values, 'validator-key')
+    let validator: Parameters<typeof startLedgerNode>[0]['validator']
+    if (keyFile !== undefined) {
+      const secretKey = await loadValidatorKey(keyFile)
+      let prover: Prover | undefined
+      if (values.prove) {
+        const ceremony = str(values, 'ceremony')
+        const log = (m: string) => logger.child('circuits').info(m)
+        const artifacts = ceremony !== undefined ? await (await import('./ceremony.ts')).loadCeremonyArtifacts(ceremony, log) : await ensureCircuitArtifacts(spec.profile, { log })
+        if (JSON.stringify(artifacts.vk) !== JSON.stringify(spec.vk)) throw new ChainMismatch("these circuit keys are not the chain spec's (pass the ceremony the chain was made with)")
+        prover = new Prover(artifacts)
+      }
+      const fault = process.env.ZKLIGHT_FAULT_CRASH_AFTER_PROPOSALS
+      validator = {
+        secretKey,
+        peers,
+        blockTimeMs: int(values, 'block-time-ms', DEFAULT_BLOCK_TIME_MS, 50, 3_600_000),
+        prover,
+        crashAfterProposals: fault === undefined ? undefined : Number(fault),
+      }
+    }
+    const node = await startLedgerNode({ dir, spec, peers: validator ? undefined : peers, validator, listenHost: str(values, 'listen-host'), ports: ports(values), logger: logger.child('node') })
     const head = node.chain.servedHead.header.height
-    process.stdout.write(`${JSON.stringify({ event: 'ready', multiaddrs: node.multiaddrs(), head })}\n`)
-    logger.info(`node ready (proven head ${head}); following ${peers.length} peer(s)`)
+    const role = validator ? 'validator' : 'follower'
+    process.stdout.write(`${JSON.stringify({ event: 'ready', role, multiaddrs: node.multiaddrs(), head, height: node.chain.head.height })}\n`)
+    logger.info(`${role} ready (head ${node.chain.head.height}, proven ${head}); ${peers.length} peer(s)`)
     const sig = await untilSignal()
     logger.info(`${sig}: stopping`)
     await node.stop()

@@ -7,12 +7,16 @@ import { balanceCommand, keygenCommand, statusCommand, transferCommand } from '.
 import { groupHelpText, helpText, parseCommand, type CommandGroup, type CommandSpec } from './cli-options.ts'
 import { proverCommand } from './cli-prover.ts'
 import { devnetCommand, nodeCommand } from './cli-servers.ts'
+import { genesisCommand, nodeIdCommand, validatorKeyCommand } from './cli-network.ts'
 import { UsageError } from './errors.ts'
 
 const COMMANDS: Record<string, CommandSpec | CommandGroup> = {
   devnet: devnetCommand,
   node: nodeCommand,
   keygen: keygenCommand,
+  'validator-key': validatorKeyCommand,
+  genesis: genesisCommand,
+  'node-id': nodeIdCommand,
   transfer: transferCommand,
   balance: balanceCommand,
   status: statusCommand,
@@ -24,7 +28,7 @@ const OVERVIEW = `usage: zklight <command> [options]
 
 commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(9)} ${c.brief}`)
+  .map(([name, c]) => `  ${name.padEnd(13)} ${c.brief}`)
   .join('\n')}
 
 Run \`zklight <command> --help\` for a command's options.

@@ -8,7 +8,7 @@
 // of votes commits the block with its certificate and sends it to every validator; a
 // validator that missed blocks fetches them (with their certificates) from a peer.
 import { verifyBlock } from '../core/block.ts'
-import { equalBytes } from '../core/bytes.ts'
+import { bytesToHex, equalBytes } from '../core/bytes.ts'
 import {
   checkJustification,
   checkPromise,
@@ -232,7 +232,7 @@ export class ConsensusEngine {
     const crashAfter = this.deps.crashAfterProposals
     if (crashAfter !== undefined) {
       for (const addr of peers.slice(0, crashAfter)) await ask(addr)
-      logger.warn(`fault injection: proposer stops after reaching ${crashAfter} validator(s)`)
+      logger.warn(`fault injection: proposal of height ${height} round ${round} header ${bytesToHex(headerHash)} reached ${crashAfter} validator(s), ${votes.length - 1} voted; stopping`)
       process.kill(process.pid, 'SIGKILL')
     }
     await Promise.all(peers.map(ask))

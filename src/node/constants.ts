@@ -23,6 +23,15 @@ export const MAX_UNPROVEN_BLOCKS = 2
 export const MIN_ROUND_STEP_MS = 1_000
 export const MAX_ROUND_TIMEOUT_MS = 60_000
 
+/**
+ * Submits a peer may send at once (token-bucket size), and the rate the bucket refills at.
+ * A chain takes B transfers a block (4 a second on the devnet), so a peer sending more for
+ * long gains nothing; at 4 a second a flooding peer costs at most 4 signature checks
+ * (~1 ms each) a second, while a burst of 16 leaves a wallet room to queue several nonces.
+ */
+export const SUBMIT_BURST = 16
+export const SUBMIT_RATE_PER_S = 4
+
 /** A validator refuses a header stamped further than this in its future. */
 export const MAX_CLOCK_DRIFT_MS = 5_000
 
@@ -84,6 +93,3 @@ export const NO_JOB_RETRY_MS = 1_000
 
 /** Back-off of a respawned worker or a prover that lost its node: doubling from the first to the second. */
 export const PROVER_BACKOFF_MS = { first: 500, max: 30_000 } as const
-
-/** Delay before hanging up on a banned prover, so its refusal (`proof-invalid`) reaches it first. */
-export const BAN_HANGUP_DELAY_MS = 200

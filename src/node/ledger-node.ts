@@ -2,12 +2,13 @@
 // protocol up to the proven head and gossiping each newly proven head, and either the
 // block-producing side (mempool, proposer, validators, prover) or a follower of peers.
 import type { Logger } from '../core/logger.ts'
+import type { Clock } from '../core/platform.ts'
 import type { Block, Header, QuorumCertificate, Transfer } from '../core/types.ts'
 import { vkHashHex } from '../core/vk-hash.ts'
 import { verifyQuorumCertificate } from '../core/quorum.ts'
-import { MAX_TRACKED_PEERS } from '../net/constants.ts'
+import { BanList, refuseBanned } from '../net/ban-list.ts'
 import type { Offence } from '../net/peer-judgement.ts'
-import { parseMultiaddr } from '../net/dial.ts'
+import { parseMultiaddr, peerIdStringOf } from '../net/dial.ts'
 import { publishHead, subscribeHeads } from '../net/gossip.ts'
 import { createNodeHost, type NodeHost } from '../net/host.ts'
 import { PeerPenalties } from '../net/rpc.ts'
@@ -17,7 +18,7 @@ import { systemClock } from '../client/deps.ts'
 import { ChainState } from './chain.ts'
 import type { ChainSpec } from './chain-spec.ts'
 import { backlogLimit, mempoolBusyAt } from './backlog-policy.ts'
-import { BAN_HANGUP_DELAY_MS, BAN_MS } from './constants.ts'
+import { BAN_MS } from './constants.ts'
 import { ChainSpecError } from './errors.ts'
 import { Follower } from './follower.ts'
 import { loadOrCreateIdentity, loadPorts, nodePaths, portsOf, savePorts, type ListenPorts } from './identity.ts'
@@ -32,6 +33,7 @@ import { VoteLog } from '../store/vote-log.ts'
 import { equalBytes, hexToBytes } from '../core/bytes.ts'
 import type { TransferStep } from '../core/ledger.ts'
 import { validatorPublicKey } from '../core/quorum.ts'
+import { SubmitLimiter } from './submit-limiter.ts'
 import { serveWire } from './wire-service.ts'
 
 export interface LedgerNodeOptions {
@@ -80,6 +82,8 @@ export interface LedgerNodeOptions {
   logger: Logger
   /** A follower stopped using an upstream peer that proved an offence. */
   onPeerBanned?: (peer: string, offence: Offence, detail: string) => void
+  /** Time for bans and rate limits (default: the system clock); tests pass one they move. */
+  clock?: Clock
 }
 
 export interface LedgerNode {
@@ -111,25 +115,20 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
   try {
     const host = await startHost(opts)
     cleanup.push(async () => host.stop())
-    const bans = new Map<string, number>()
-    host.addEventListener('peer:connect', (evt) => {
-      if ((bans.get(evt.detail.toString()) ?? 0) > Date.now()) void host.hangUp(evt.detail).catch(() => undefined)
-    })
-    const isBanned = (peer: string) => (bans.get(peer) ?? 0) > Date.now()
-    const ban = (peer: string) => {
-      const now = Date.now()
-      bans.set(peer, now + BAN_MS)
-      // Bounded: expired entries go once the table grows.
-      if (bans.size > MAX_TRACKED_PEERS) for (const [p, until] of bans) if (until <= now) bans.delete(p)
-    }
+    const clock = opts.clock ?? systemClock
+    // Requesters that sent oversized or malformed bytes are refused for BAN_MS (src/net/rpc.ts decides who).
+    const bans = new BanList({ clock, banMs: BAN_MS })
+    refuseBanned(host, bans)
     const penalties = new PeerPenalties({
-      onMisbehaviour: (peer, kind) => {
-        logger.child('wire').warn(`peer ${peer} sent a ${kind} request${kind === 'silent' ? '' : `: disconnected and refused for ${BAN_MS / 60_000} min`}`)
-        if (kind !== 'silent') ban(peer)
+      bans,
+      onMisbehaviour: (peer, kind, hangUp) => {
+        const banned = bans.isBanned(peer)
+        logger.child('wire').warn(`peer ${peer} sent a ${kind} request${banned ? `: disconnected and refused for ${BAN_MS / 60_000} min` : hangUp ? ': disconnected' : ''}`)
       },
     })
 
-    let submit: LedgerNode['submit'] = async () => ({ ok: false, reason: 'read-only-node' })
+    // Neither producing nor following: there is nobody to hand a transfer to.
+    let submit: LedgerNode['submit'] = async () => ({ ok: false, reason: 'no-upstream' })
     let mempool: Mempool | undefined
     let producer: BlockProducer | undefined
     let follower: Follower | undefined
@@ -167,7 +166,7 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
       } else {
         const verifier = createNodeVerifierPool(spec.vk, 1)
         cleanup.push(() => verifier.close())
-        follower = new Follower({ chain, host, peers: v.peers, verifier, clock: systemClock, logger: logger.child('proofs'), onBan: opts.onPeerBanned, proofsOnly: true })
+        follower = new Follower({ chain, host, peers: v.peers, verifier, clock, logger: logger.child('proofs'), onBan: opts.onPeerBanned, proofsOnly: true })
         cleanup.push(() => (follower as Follower).stop())
         unproven = () => chain.head.height - chain.provenHeight
       }
@@ -245,24 +244,21 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
         info: { chainId, genesisHash, profile: spec.profile.name, batch: spec.profile.batch, depth: spec.profile.depth, vkHash: hexToBytes(vkHash), leaseMs: pipeline.board.leaseMs },
         allowed: new Set(p.proverPeers ?? []),
         penalties,
-        isBanned,
-        ban: (peer, reason, detail) => {
-          logger.child('prover').warn(`prover ${peer} returned a bad proof (${reason}, ${detail}): disconnected and refused for ${BAN_MS / 60_000} min`)
-          ban(peer)
-          // After the refusal is on its way, so the prover learns why.
-          setTimeout(() => void host.hangUp(parseMultiaddr(`/p2p/${peer}`)).catch(() => undefined), BAN_HANGUP_DELAY_MS).unref()
-        },
+        // The ban itself is the penalties' (`bad-proof`), after the refusal is written.
+        onOffence: (peer, reason, detail) => logger.child('prover').warn(`prover ${peer} returned a bad proof (${reason}, ${detail}): disconnected and refused for ${BAN_MS / 60_000} min`),
         logger: logger.child('prover'),
       })
     } else if (opts.peers && opts.peers.length > 0) {
       const verifier = createNodeVerifierPool(spec.vk, 1)
       cleanup.push(() => verifier.close())
-      follower = new Follower({ chain, host, peers: opts.peers, verifier, clock: systemClock, logger: logger.child('follower'), onBan: opts.onPeerBanned })
+      follower = new Follower({ chain, host, peers: opts.peers, verifier, clock, logger: logger.child('follower'), onBan: opts.onPeerBanned })
       cleanup.push(() => (follower as Follower).stop())
       submit = (t) => (follower as Follower).forward(t)
     }
 
-    await serveWire(host, { chain, submit, penalties })
+    // Validators relay each transfer they accept to each other: those relays are not limited.
+    const relays = new Set((opts.validator?.peers ?? []).map((a) => peerIdStringOf(parseMultiaddr(a))).filter((p): p is string => p !== undefined))
+    await serveWire(host, { chain, submit, penalties, limiter: new SubmitLimiter(clock, undefined, relays) })
     await serveBlocksAndEvidence(host, chain, evidence, penalties)
     const unsubscribe = subscribeHeads(
       host,

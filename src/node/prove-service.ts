@@ -1,7 +1,7 @@
 // The producing node's side of the proving protocols (docs/protocol.md#proving): info
 // for anyone, jobs and proof submission only for the provers on its allow-list. A prover
-// whose proof does not check out is banned (hung up on, refused for BAN_MS) and its
-// leases go back to the board at once.
+// whose proof does not check out is reported (`bad-proof`: answered, then hung up on and
+// banned like any proven offender) and its leases go back to the board at once.
 import { equalBytes } from '../core/bytes.ts'
 import type { Logger } from '../core/logger.ts'
 import type { LeaseResponse, ProofRefusal, ProofSubmitResponse, ProveInfoResponse } from '../net/prove-messages.ts'
@@ -20,9 +20,8 @@ export interface ProveServiceDeps {
    */
   allowed: ReadonlySet<string>
   penalties: PeerPenalties
-  isBanned: (peer: string) => boolean
-  /** Refuses `peer` for the ban period and hangs up on it. */
-  ban: (peer: string, reason: ProofRefusal, detail: string) => void
+  /** Told of each prover reported for a bad proof (for the node's log). */
+  onOffence: (peer: string, reason: ProofRefusal, detail: string) => void
   logger: Logger
 }
 
@@ -36,7 +35,7 @@ export async function serveProving(host: RpcHost, deps: ProveServiceDeps): Promi
     host,
     PROVE_LEASE,
     async ({ workers, vkHash }, ctx): Promise<LeaseResponse> => {
-      if (deps.isBanned(ctx.peer)) return { kind: 'lease-refused', reason: 'banned' }
+      if (penalties.isBanned(ctx.peer)) return { kind: 'lease-refused', reason: 'banned' }
       if (!allowed.has(ctx.peer)) return { kind: 'lease-refused', reason: 'not-allowed' }
       if (!equalBytes(vkHash, info.vkHash)) return { kind: 'lease-refused', reason: 'wrong-circuit' }
       board.noteProver(ctx.peer, Math.min(workers, MAX_PROVER_WORKERS))
@@ -53,12 +52,13 @@ export async function serveProving(host: RpcHost, deps: ProveServiceDeps): Promi
     host,
     PROVE_SUBMIT,
     async ({ height, proof, publicSignals }, ctx): Promise<ProofSubmitResponse> => {
-      if (deps.isBanned(ctx.peer) || !allowed.has(ctx.peer)) return { kind: 'proof-result', accepted: false, reason: 'not-allowed' }
+      if (penalties.isBanned(ctx.peer) || !allowed.has(ctx.peer)) return { kind: 'proof-result', accepted: false, reason: 'not-allowed' }
       const v = await board.submit(ctx.peer, height, proof, publicSignals)
       if (v.ok) return { kind: 'proof-result', accepted: true }
       if (v.offence) {
         const returned = board.releaseAll(ctx.peer)
-        deps.ban(ctx.peer, v.reason, `block ${height}${returned > 0 ? `; ${returned} more lease(s) returned` : ''}`)
+        ctx.report?.('bad-proof')
+        deps.onOffence(ctx.peer, v.reason, `block ${height}${returned > 0 ? `; ${returned} more lease(s) returned` : ''}`)
       } else deps.logger.debug(`prover ${ctx.peer}: proof of block ${height} refused (${v.reason})`)
       return { kind: 'proof-result', accepted: false, reason: v.reason }
     },

@@ -8,7 +8,7 @@ import type { ProveInfoResponse, WitnessInput } from '../net/prove-messages.ts'
 import { PROVE_INFO, PROVE_LEASE, PROVE_SUBMIT } from '../net/prove-protocols.ts'
 import type { ProveResult } from '../zk/prover.ts'
 import { PROVER_BACKOFF_MS } from './constants.ts'
-import { pause, type JobSource, type SlotJob } from './prover-slots.ts'
+import { BadProof, pause, type JobSource, type SlotJob } from './prover-slots.ts'
 
 /** The prover cannot work for this node as it is set up (wrong keys, unknown profile). */
 export class ProverSetupError extends Error {
@@ -111,6 +111,7 @@ export class NodeJobSource implements JobSource<RemoteJob> {
     } else {
       this.counts.refused++
       this.deps.logger.warn(`worker ${slot}: block ${job.height} proven in ${took}, refused (${r.reason})`)
+      if (r.reason === 'signals-mismatch' || r.reason === 'proof-invalid') throw new BadProof(`the node refused the proof of block ${job.height} (${r.reason})`)
     }
   }
 

@@ -8,7 +8,7 @@ import type { ProofVerifier } from '../zk/proof-verifier.ts'
 import type { CircuitProfile } from '../zk/profiles.ts'
 import type { ChainState } from './chain.ts'
 import { leaseMsFor, ProvingJobs, type Lease } from './proving-jobs.ts'
-import { ProverSlots, type ProverLike } from './prover-slots.ts'
+import { BadProof, ProverSlots, type ProverLike } from './prover-slots.ts'
 
 export type { ProverLike } from './prover-slots.ts'
 
@@ -51,8 +51,11 @@ export class ProvingPipeline {
         take: (slot, signal) => board.next(localHolder(slot), signal),
         give: async (slot, job, result) => {
           const v = await board.submit(localHolder(slot), job.height, result.proof, result.publicSignals)
-          // A lease that ran out and went to another prover is harmless; anything else is a bug of ours.
-          if (!v.ok) (v.offence ? logger.error : logger.warn)(`the local proof of block ${job.height} was refused (${v.reason})`)
+          if (v.ok) return
+          // A wrong proof of ours is a bug: the slot replaces the prover and backs off instead of spinning.
+          if (v.offence) throw new BadProof(`the local proof of block ${job.height} was refused (${v.reason})`)
+          // A lease that ran out and went to another prover is harmless.
+          logger.warn(`the local proof of block ${job.height} was refused (${v.reason})`)
         },
         giveBack: (slot, job) => board.release(localHolder(slot), job.height),
       },
@@ -68,6 +71,11 @@ export class ProvingPipeline {
   /** Local workers replaced after a failure. */
   get respawns(): number {
     return this.slots?.respawns ?? 0
+  }
+
+  /** The last failure that got a local worker replaced: a dead worker thread, or a proof of ours refused as wrong (a bug). */
+  get error(): Error | undefined {
+    return this.slots?.lastFailure
   }
 
   /** Queues every stored block above the proven head that still lacks its proof (after a crash or restart). */

@@ -6,6 +6,11 @@ import type { Logger } from '../core/logger.ts'
 import type { ProveResult } from '../zk/prover.ts'
 import { PROVER_BACKOFF_MS } from './constants.ts'
 
+/** A proof the slot's prover made was refused as wrong: the prover (or our witness code) is broken. */
+export class BadProof extends Error {
+  override name = 'BadProof'
+}
+
 export interface ProverLike {
   prove(input: Record<string, unknown>): Promise<ProveResult>
   close(): Promise<void>
@@ -20,7 +25,7 @@ export interface SlotJob {
 export interface JobSource<J extends SlotJob> {
   /** The next job for `slot`; waits while there is none; undefined once `signal` aborts. */
   take(slot: number, signal: AbortSignal): Promise<J | undefined>
-  /** Hands in a proof; `ms` is how long proving took. */
+  /** Hands in a proof; `ms` is how long proving took. Throws BadProof when the proof was refused as wrong. */
   give(slot: number, job: J, result: ProveResult, ms: number): Promise<void>
   /** Hands back a job the slot could not prove. */
   giveBack(slot: number, job: J): void
@@ -41,6 +46,8 @@ export class ProverSlots<J extends SlotJob> {
   private loops: Promise<void>[] = []
   /** Provers replaced after a failure, over the slots' lifetime. */
   respawns = 0
+  /** The last failure that got a prover replaced (a dead worker, a refused proof). */
+  lastFailure: Error | undefined
 
   constructor(private readonly deps: ProverSlotsDeps<J>) {}
 
@@ -79,28 +86,37 @@ export class ProverSlots<J extends SlotJob> {
         }
         if (!job) break // the source has stopped
         const t0 = performance.now()
-        let result: ProveResult
+        let failure: Error | undefined
+        let result: ProveResult | undefined
         try {
           result = await prover.prove(job.input)
         } catch (err) {
-          source.giveBack(slot, job)
-          if (signal.aborted) break
-          const wait = this.backoff(failures++)
-          logger.warn(`worker ${slot} failed on block ${job.height} (${describe(err)}); block handed back, new worker in ${wait} ms`)
-          await prover.close().catch(() => undefined)
-          await pause(wait, signal)
-          if (signal.aborted) break
-          prover = this.current[slot] = this.deps.spawn()
-          this.respawns++
-          continue
+          failure = err instanceof Error ? err : new Error(String(err))
         }
-        failures = 0
-        try {
-          await source.give(slot, job, result, performance.now() - t0)
-        } catch (err) {
-          if (signal.aborted) break
-          logger.warn(`worker ${slot}: proof of block ${job.height} not handed in (${describe(err)})`)
+        if (result) {
+          try {
+            await source.give(slot, job, result, performance.now() - t0)
+            failures = 0
+          } catch (err) {
+            if (err instanceof BadProof) failure = err
+            else if (!signal.aborted) logger.warn(`worker ${slot}: proof of block ${job.height} not handed in (${describe(err)})`)
+          }
         }
+        if (signal.aborted) {
+          if (failure) source.giveBack(slot, job)
+          break
+        }
+        if (!failure) continue
+        // The prover failed (a dead worker thread rejects every job) or made a wrong proof: replace it.
+        source.giveBack(slot, job)
+        this.lastFailure = failure
+        const wait = this.backoff(failures++)
+        logger.warn(`worker ${slot} failed on block ${job.height} (${describe(failure)}); block handed back, new worker in ${wait} ms`)
+        await prover.close().catch(() => undefined)
+        await pause(wait, signal)
+        if (signal.aborted) break
+        prover = this.current[slot] = this.deps.spawn()
+        this.respawns++
       }
     } finally {
       await prover.close().catch(() => undefined)

@@ -15,6 +15,9 @@ import type { ChainState } from './chain.ts'
 import { LEASE_PROVING_TIMES, PROVE_MS_PER_SLOT, PROVER_ACTIVE_MS } from './constants.ts'
 import { StateMismatch } from './errors.ts'
 
+/** The circuit's public inputs in order (`component main {public [...]}`, src/zk/artifacts.ts). */
+const PUBLIC_INPUT_NAMES = ['oldRoot', 'newRoot', 'txRoot', 'chainTag'] as const
+
 /** A job as handed to one prover. */
 export interface Lease {
   height: number
@@ -145,6 +148,10 @@ export class ProvingJobs {
     job.expiry.unref?.()
     try {
       job.input ??= await this.rebuildInput(job.height)
+      // Checked before any prover sees it: with a wrong input an honest prover's proof would
+      // not match the block, and the node would blame (and ban) the prover for its own bug.
+      const expected = await this.publicInputs(job.height)
+      if (PUBLIC_INPUT_NAMES.some((name, i) => job.input?.[name] !== expected[i]?.toString())) throw new StateMismatch(`the witness input of block ${job.height} does not match its header`)
     } catch (err) {
       this.release(holder, job.height)
       throw err
@@ -205,16 +212,12 @@ export class ProvingJobs {
     if (job.holder !== holder || job.checking) return { ok: false, reason: 'not-leased', offence: false }
     job.checking = true
     try {
-      const { chain } = this.deps
-      const header = await chain.store.getHeader(height)
-      const parent = await chain.store.getHeader(height - 1)
-      if (!header || !parent) throw new StateMismatch(`block ${height} or its parent is missing`)
-      const expected = blockPublicInputs(parent, header, chain.identity.chainTag)
+      const expected = await this.publicInputs(height)
       if (signals.length !== expected.length || signals.some((s, i) => s !== expected[i])) return this.refuse(job, 'signals-mismatch')
       const verdict = await this.deps.verifier.verifyBatch([{ proof, signals: expected }])
       if (!verdict.ok) return this.refuse(job, 'proof-invalid')
       if (this.stopped) return { ok: false, reason: 'not-leased', offence: false }
-      await chain.putProof(height, proof)
+      await this.deps.chain.putProof(height, proof)
       clearTimeout(job.expiry)
       this.jobs.delete(height)
       this.deps.onProof?.(height, holder, this.now() - job.leasedAt)
@@ -237,6 +240,15 @@ export class ProvingJobs {
     clearTimeout(job.expiry)
     this.wake()
     return { ok: false, reason, offence: true }
+  }
+
+  /** The public inputs block `height`'s proof must have (blockPublicInputs). */
+  private async publicInputs(height: number): Promise<bigint[]> {
+    const { chain } = this.deps
+    const header = await chain.store.getHeader(height)
+    const parent = await chain.store.getHeader(height - 1)
+    if (!header || !parent) throw new StateMismatch(`block ${height} or its parent is missing`)
+    return blockPublicInputs(parent, header, chain.identity.chainTag)
   }
 
   private async isProven(height: number): Promise<boolean> {

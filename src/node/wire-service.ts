@@ -1,21 +1,26 @@
 // The node's side of the wire protocol (docs/protocol.md): status, headers, proofs,
 // account proofs and transfer submission, all served only up to the proven head.
-// Caps, timeouts and penalties for malformed or oversized requests come from src/net.
+// Caps, timeouts and penalties for malformed or oversized requests come from src/net;
+// submits are rate-limited per peer here, and bad signatures counted against their sender.
 import type { Transfer } from '../core/types.ts'
 import type { BlockEntry } from '../core/types.ts'
-import type { ErrorResponse, HeaderEntry, SubmitResponse } from '../net/messages.ts'
+import type { ErrorResponse, HeaderEntry, SubmitRefusal, SubmitResponse } from '../net/messages.ts'
 import { ACCOUNT, HEADERS, PROOFS, STATUS, SUBMIT } from '../net/protocols.ts'
 import { serve, type PeerPenalties, type RpcHost } from '../net/rpc.ts'
 import type { ChainState } from './chain.ts'
+import type { SubmitLimiter } from './submit-limiter.ts'
 
 export interface WireServiceDeps {
   chain: ChainState
-  /** Queues (or forwards) a transfer; a refusal carries the rule or node condition that refused it. */
-  submit: (t: Transfer) => Promise<{ ok: true } | { ok: false; reason: string }>
+  /** Queues (or forwards) a transfer; a refusal carries the rule or node condition that refused it (an upstream's, verbatim). */
+  submit: (t: Transfer) => Promise<{ ok: true } | { ok: false; reason: SubmitRefusal | string }>
   penalties: PeerPenalties
+  /** Each submit takes a token of its peer's bucket first. */
+  limiter: SubmitLimiter
 }
 
 const notFound = (message: string): ErrorResponse => ({ kind: 'error', code: 'not-found', message })
+const refused = (reason: string): SubmitResponse => ({ kind: 'submit', accepted: false, reason })
 
 export async function serveWire(host: RpcHost, deps: WireServiceDeps): Promise<void> {
   const { chain, penalties } = deps
@@ -51,6 +56,8 @@ export async function serveWire(host: RpcHost, deps: WireServiceDeps): Promise<v
         if (!header) break
         headers.push({ header, qc: (await chain.store.getQc(h)) ?? null })
       }
+      // An answer holds at least one entry (docs/protocol.md#range-requests).
+      if (headers.length === 0) return notFound(`no proven header at ${from}`)
       return { kind: 'headers', headers }
     },
     opts,
@@ -70,6 +77,7 @@ export async function serveWire(host: RpcHost, deps: WireServiceDeps): Promise<v
         if (block.transfers.length > 0 && !proof) break
         entries.push({ block, proof: proof ?? null, qc: (await chain.store.getQc(h)) ?? null })
       }
+      if (entries.length === 0) return notFound(`no proven block at ${from}`)
       return { kind: 'proofs', entries }
     },
     opts,
@@ -90,9 +98,14 @@ export async function serveWire(host: RpcHost, deps: WireServiceDeps): Promise<v
   await serve(
     host,
     SUBMIT,
-    async ({ transfer }): Promise<SubmitResponse> => {
+    async ({ transfer }, ctx): Promise<SubmitResponse> => {
+      // Before any work: a flood costs the node one map lookup per submit, not a signature check.
+      if (!deps.limiter.take(ctx.peer)) return refused('rate-limited')
       const r = await deps.submit(transfer)
-      return r.ok ? { kind: 'submit', accepted: true } : { kind: 'submit', accepted: false, reason: r.reason }
+      if (r.ok) return { kind: 'submit', accepted: true }
+      // An honest signer never sends one: counted, and the peer is hung up on and banned after a few.
+      if (r.reason === 'bad-signature') ctx.report?.('bad-signature')
+      return refused(r.reason)
     },
     opts,
   )

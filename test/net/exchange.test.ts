@@ -1,7 +1,7 @@
 // Protocol handlers over in-memory stream pairs: a typed status exchange, range
 // checks, oversized / malformed / silent requests, and client timeouts.
 import { describe, expect, it } from 'vitest'
-import { encodeFrame } from '../../src/net/framing.ts'
+import { encodeFrame, readFrame } from '../../src/net/framing.ts'
 import { clientExchange, serverExchange, timeoutSignal, type BytesHandler } from '../../src/net/exchange.ts'
 import { memoryDuplexPair } from '../../src/net/memory-duplex.ts'
 import { decodeAnswer, HEADERS, STATUS, toBytesHandler } from '../../src/net/protocols.ts'
@@ -88,6 +88,15 @@ describe('request/response over an in-memory pair', () => {
     const served = serverExchange(server, statusHandler(), { maxRequestBytes: 64, timeoutMs: 50 })
     await client.write(encodeFrame(STATUS.encodeRequest({})).subarray(0, 2))
     expect((await served).kind).toBe('silent')
+  })
+
+  it('resets an empty stream (closed before any byte) without an answer or blame', async () => {
+    const [client, server] = memoryDuplexPair()
+    const served = serverExchange(server, statusHandler(), { maxRequestBytes: 64, timeoutMs: 2000 })
+    await client.closeWrite()
+    expect(await served).toMatchObject({ kind: 'closed', error: { name: 'StreamClosed' } })
+    expect(server.aborted).toBe(true)
+    await expect(readFrame(client.source, 1024)).rejects.toMatchObject({ name: 'StreamClosed' })
   })
 
   it('times the client out on a slow handler, and the handler sees its deadline', async () => {

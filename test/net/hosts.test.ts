@@ -1,21 +1,20 @@
 // Real libp2p hosts on 127.0.0.1: the rpc layer over TCP, WebSockets,
 // WebRTC-Direct and WebRTC via a relay; penalties, timeouts, gossip, and an
 // identity and certhash that survive a restart.
-import type { Multiaddr } from '@multiformats/multiaddr'
 import { execFile } from 'node:child_process'
 import { createSocket } from 'node:dgram'
 import { fileURLToPath } from 'node:url'
 import { bytesToHex } from '../../src/core/bytes.ts'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { generateWebRTCDirectCertificate } from '../../src/net/certificate.ts'
 import { dialWithRetry } from '../../src/net/dial.ts'
 import { subscribeHeads, publishHead, type HeadEvent } from '../../src/net/gossip.ts'
-import { createNodeHost, type NodeHost, type NodeHostOptions } from '../../src/net/host.ts'
 import { generateHostKey, hostKeyFromBytes, hostKeyToBytes, peerIdOf } from '../../src/net/keys.ts'
 import type { StatusResponse } from '../../src/net/messages.ts'
 import { STATUS } from '../../src/net/protocols.ts'
 import { call, PeerPenalties, request, serve, type Misbehaviour } from '../../src/net/rpc.ts'
 import { header, qc } from './fixtures.ts'
+import { addr, until, useHosts } from './loopback.ts'
 
 const status: StatusResponse = {
   kind: 'status',
@@ -26,29 +25,7 @@ const status: StatusResponse = {
   headQc: qc(4),
 }
 
-let hosts: NodeHost[] = []
-afterEach(async () => {
-  await Promise.all(hosts.map((h) => h.stop()))
-  hosts = []
-})
-
-async function host(opts: NodeHostOptions = {}): Promise<NodeHost> {
-  const h = await createNodeHost(opts)
-  hosts.push(h)
-  return h
-}
-
-function addr(h: NodeHost, kind: 'tcp' | 'ws' | 'webrtc-direct' | 'webrtc'): Multiaddr {
-  const found = h.getMultiaddrs().find((m) => {
-    const s = m.toString()
-    if (kind === 'tcp') return /\/tcp\/\d+\/p2p\//.test(s) && !s.includes('p2p-circuit')
-    if (kind === 'ws') return s.includes('/ws/')
-    if (kind === 'webrtc-direct') return s.includes('/webrtc-direct/')
-    return s.includes('/p2p-circuit/webrtc/')
-  })
-  if (!found) throw new Error(`no ${kind} address in ${h.getMultiaddrs().join(' ')}`)
-  return found
-}
+const host = useHosts()
 
 async function freeUdpPort(): Promise<number> {
   const socket = createSocket('udp4')
@@ -67,14 +44,6 @@ function printHostAddrs(args: string[]): Promise<string[]> {
       else resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '[]') as string[])
     })
   })
-}
-
-async function until(ok: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms
-  while (!ok()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 20))
-  }
 }
 
 describe('request/response between Node hosts on loopback', () => {

@@ -1,9 +1,14 @@
 // Wire messages: round trips, one rejection per rule, caps that hold for the
-// largest legal messages, and list answers trimmed to the byte cap.
+// largest legal messages, list answers trimmed to the byte cap, and the object
+// encodings a peer needs (list maximums, account proofs, the transfer layout).
 import { describe, expect, it } from 'vitest'
+import { bytesToBigInt, fieldToBytes } from '../../src/core/bytes.ts'
+import { decodeAccountProof, decodeBlock, decodeQuorumCertificate, decodeValidatorSet, encodeAccountProof, encodeHeader, encodeTransfer } from '../../src/core/codec.ts'
+import { BABYJUB_SUBORDER, MAX_BLOCK_TRANSFERS, MAX_TREE_DEPTH, MAX_VALIDATORS, TAG } from '../../src/core/constants.ts'
+import { verifyAccountProof } from '../../src/core/smt.ts'
 import * as C from '../../src/net/constants.ts'
 import * as M from '../../src/net/messages.ts'
-import { ACCOUNT, HEADERS, PROOFS, STATUS, SUBMIT } from '../../src/net/protocols.ts'
+import { ACCOUNT, HEADERS, PROOFS, STATUS, SUBMIT, toBytesHandler } from '../../src/net/protocols.ts'
 import { accountProof, block, header, proof, qc, transfer } from './fixtures.ts'
 
 describe('round trips', () => {
@@ -119,5 +124,72 @@ describe('caps', () => {
     expect(d.value.entries.length).toBeGreaterThan(10)
     expect(d.value.entries.length).toBeLessThan(64)
     expect(d.value.entries.map((e) => e.block.header.height)).toEqual(entries.slice(0, d.value.entries.length).map((e) => e.block.header.height))
+  })
+})
+
+describe('list maximums (spec.md#canonical-binary-encoding, docs/protocol.md#lists-and-their-maximums)', () => {
+  // Each list's bytes up to and including its count: a count above the maximum is refused
+  // before any item is read (too-long); the maximum itself passes the count check (the
+  // missing items then make it truncated).
+  const u16 = (n: number) => [n >> 8, n & 0xff]
+  const lists: [string, number, (n: number) => Uint8Array, (b: Uint8Array) => { ok: boolean; reason?: string }][] = [
+    ['transfers of a block', MAX_BLOCK_TRANSFERS, (n) => Uint8Array.from([TAG.block, 1, ...encodeHeader(header(1)), ...u16(n)]), decodeBlock],
+    ['keys of a validator set', MAX_VALIDATORS, (n) => Uint8Array.from([TAG.validatorSet, 1, ...u16(n)]), decodeValidatorSet],
+    ['signatures of a quorum certificate', MAX_VALIDATORS, (n) => Uint8Array.from([TAG.quorumCertificate, 1, ...new Uint8Array(32), ...u16(n)]), decodeQuorumCertificate],
+    ['siblings of an account proof', MAX_TREE_DEPTH, (n) => Uint8Array.from([TAG.accountProof, 1, 0, 0, 0, 3, 0, ...u16(n)]), decodeAccountProof],
+    ['entries of a headers-response', C.MAX_HEADERS_PER_REQUEST, (n) => Uint8Array.from([C.MSG.headersResponse, 1, ...u16(n)]), M.decodeHeadersResponse],
+    ['entries of a proofs-response', C.MAX_PROOFS_PER_REQUEST, (n) => Uint8Array.from([C.MSG.proofsResponse, 1, ...u16(n)]), M.decodeProofsResponse],
+  ]
+  for (const [what, max, withCount, decode] of lists) {
+    it(`${what}: at most ${max}`, () => {
+      expect(decode(withCount(max + 1))).toEqual({ ok: false, reason: 'too-long' })
+      expect(decode(withCount(max))).toEqual({ ok: false, reason: 'truncated' })
+    })
+  }
+
+  it('account proof siblings are a counted list, level 0 first, and must number the chain depth', () => {
+    const p = accountProof(8)
+    const b = encodeAccountProof(p)
+    const siblingsAt = 2 + 4 + 1 + 78
+    expect(Array.from(b.subarray(siblingsAt, siblingsAt + 2))).toEqual([0, 8])
+    expect(b.length).toBe(siblingsAt + 2 + 8 * 32)
+    expect(bytesToBigInt(b.subarray(siblingsAt + 2, siblingsAt + 34))).toBe(p.siblings[0])
+    // The codec takes any count up to 32; the verifier takes exactly D.
+    const short = { ...p, siblings: p.siblings.slice(1) }
+    expect(decodeAccountProof(encodeAccountProof(short))).toEqual({ ok: true, value: short })
+    expect(verifyAccountProof(0n, short, 8)).toEqual({ ok: false, reason: 'bad-proof-length' })
+  })
+})
+
+describe('transfers and their signature (spec.md#transfers, docs/protocol.md#transfers-and-their-signature)', () => {
+  it('is laid out field by field, the signature as R8.x, R8.y, S', () => {
+    const t = { from: 0x01020304, to: 0x05060708, toPubKey: [11n, 12n] as const, amount: 13n, nonce: 14, sig: { R8: [15n, 16n] as const, S: 17n } }
+    const b = encodeTransfer(t)
+    expect(b.length).toBe(182)
+    const field = (at: number) => bytesToBigInt(b.subarray(at, at + 32))
+    expect(Array.from(b.subarray(0, 10))).toEqual([TAG.transfer, 1, 1, 2, 3, 4, 5, 6, 7, 8])
+    expect([field(10), field(42)]).toEqual([11n, 12n])
+    expect(bytesToBigInt(b.subarray(74, 82))).toBe(13n)
+    expect(bytesToBigInt(b.subarray(82, 86))).toBe(14n)
+    expect([field(86), field(118), field(150)]).toEqual([15n, 16n, 17n])
+  })
+
+  it('S >= l is a decode failure, so a submit carrying it is a malformed request', async () => {
+    const good = M.encodeSubmitRequest({ transfer: transfer() })
+    const withS = (s: bigint) => {
+      const b = good.slice()
+      b.set(fieldToBytes(s), 2 + 150)
+      return b
+    }
+    expect(M.decodeSubmitRequest(withS(BABYJUB_SUBORDER - 1n)).ok).toBe(true)
+    expect(M.decodeSubmitRequest(withS(BABYJUB_SUBORDER))).toEqual({ ok: false, reason: 'out-of-range' })
+    // Served: the server never reaches the ledger rules and blames the sender.
+    let called = false
+    const handler = toBytesHandler(SUBMIT, () => {
+      called = true
+      return { kind: 'submit' as const, accepted: true as const }
+    })
+    await expect(handler(withS(BABYJUB_SUBORDER), { peer: 'p', signal: new AbortController().signal })).rejects.toMatchObject({ name: 'BadMessage', reason: 'out-of-range' })
+    expect(called).toBe(false)
   })
 })

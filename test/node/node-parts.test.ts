@@ -1,6 +1,7 @@
 // The node's parts in-process, without libp2p or real proofs: mempool rejection reasons,
 // validator refusals, and block production through chain state and the proving pipeline
-// (served head held back until proofs exist, recovery of unproven blocks after a restart).
+// (served head held back until proofs exist, recovery of unproven blocks after a restart,
+// no proof stored whose public signals are not the block's).
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,6 +21,7 @@ import { ProvingPipeline } from '../../src/node/prover-pipeline.ts'
 import { Validator } from '../../src/node/validator.ts'
 import { transfer, type TestAccount } from '../helpers/fixture.ts'
 import { acceptAllVerifier, FakeProver, makeSpec, P, type NodeFixture } from './helpers/spec.ts'
+import { until } from './helpers/wire.ts'
 
 let fx: NodeFixture
 let dir: string
@@ -178,6 +180,44 @@ describe('producer, chain state and proving pipeline', () => {
     expect(await pipeline.recover()).toBe(1)
     await done
     expect(chain.provenHeight).toBe(4)
+    await pipeline.stop()
+    await chain.close()
+  })
+
+  it("stores no proof whose public signals are not the block's: the worker is replaced and backs off instead", async () => {
+    const chain = await ChainState.open(join(dir, 'lying-prover'), fx.spec)
+    // A prover (or worker) that answers for another state transition.
+    const honest = new FakeProver()
+    const liar = {
+      prove: async (input: Record<string, unknown>) => {
+        const r = await honest.prove(input)
+        return { ...r, publicSignals: r.publicSignals.map((s, i) => (i === 1 ? s + 1n : s)) }
+      },
+      close: async () => {},
+    }
+    const pipeline = new ProvingPipeline({ chain, prover: liar, profile: P, verifier: acceptAllVerifier, logger: silentLogger })
+    const { chainId, chainTag, genesisHash } = chainIdentity(fx.spec)
+    const validators = fx.validatorKeys.map((k, i) => new Validator(i, k, { chainId, chainTag, genesisHash, batch: P.batch, validatorCount: 4 }))
+    const mempool = new Mempool(chain.ledger)
+    const producer = new BlockProducer({
+      chain,
+      mempool,
+      validators,
+      blockTimeMs: 1000,
+      unproven: () => pipeline.pending,
+      onBlock: (b, steps, root) => pipeline.enqueue(b.header.height, steps, root),
+      logger: silentLogger,
+      now: () => fx.spec.genesisTime + 1000,
+    })
+    expect(mempool.add(tx(0, 1, 100n, 0)).ok).toBe(true)
+    const b1 = await producer.produce()
+    expect(b1?.transfers.length).toBe(1)
+    await until(async () => pipeline.error, 5000, 'the proof to be refused')
+    expect(pipeline.error).toMatchObject({ name: 'BadProof' })
+    expect(await chain.store.getProof(1)).toBeUndefined()
+    expect(chain.provenHeight).toBe(0)
+    expect(chain.servedHead.header.height).toBe(0)
+    await producer.stop()
     await pipeline.stop()
     await chain.close()
   })

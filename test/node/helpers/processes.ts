@@ -27,8 +27,8 @@ function exited(child: ChildProcess): Promise<void> {
   })
 }
 
-export async function startCli(args: string[], timeoutMs = 600_000): Promise<CliProcess> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+export async function startCli(args: string[], timeoutMs = 600_000, env: Record<string, string> = {}): Promise<CliProcess> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
   running.add(child)
   child.once('exit', () => running.delete(child))
   let stderr = ''
