@@ -176,13 +176,14 @@ export const nodeCommand: CommandSpec = {
     let validator: Parameters<typeof startLedgerNode>[0]['validator']
     if (keyFile !== undefined) {
       const secretKey = await loadValidatorKey(keyFile)
-      let prover: Prover | undefined
+      let prover: (() => Prover) | undefined
       if (values.prove) {
         const ceremony = str(values, 'ceremony')
         const log = (m: string) => logger.child('circuits').info(m)
         const artifacts = ceremony !== undefined ? await (await import('./ceremony.ts')).loadCeremonyArtifacts(ceremony, log) : await ensureCircuitArtifacts(spec.profile, { log })
         if (JSON.stringify(artifacts.vk) !== JSON.stringify(spec.vk)) throw new ChainMismatch("these circuit keys are not the chain spec's (pass the ceremony the chain was made with)")
-        prover = new Prover(artifacts)
+        // A fresh worker thread for each that dies.
+        prover = () => new Prover(artifacts)
       }
       const fault = process.env.ZKLIGHT_FAULT_CRASH_AFTER_PROPOSALS
       validator = {

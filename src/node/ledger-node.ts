@@ -70,7 +70,8 @@ export interface LedgerNodeOptions {
     secretKey: Uint8Array
     peers: string[]
     blockTimeMs: number
-    prover?: ProverLike
+    /** A prover (called again to replace a failed one), or one instance (tests). */
+    prover?: ProverLike | (() => ProverLike)
     /** Checks every proof before it is stored (default: a worker-thread pool on the chain's key). */
     verifier?: ProofVerifier
     /** Fault injection for tests: see ConsensusDeps.crashAfterProposals. */
