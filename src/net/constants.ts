@@ -154,3 +154,47 @@ export const MAX_TRACKED_PEERS = 4096
 export const DIAL_ATTEMPTS = 3
 /** Time for one dial attempt; WebRTC via relay signalling took ~830 ms to a first round trip on loopback. */
 export const DIAL_TIMEOUT_MS = 10_000
+
+// Proving protocols (docs/protocol.md#proving): a producing node leases the witness
+// input of an unproven block to one of its own provers and takes the proof back.
+// Type bytes 0x30..0x3f are theirs.
+
+export const PROVE_PROTOCOL = {
+  info: '/zklight/prove/info/1.0.0',
+  lease: '/zklight/prove/lease/1.0.0',
+  submit: '/zklight/prove/submit/1.0.0',
+} as const
+
+export const PROVE_MSG = {
+  infoRequest: 0x30,
+  infoResponse: 0x31,
+  leaseRequest: 0x32,
+  leaseResponse: 0x33,
+  submitRequest: 0x34,
+  submitResponse: 0x35,
+} as const
+
+/** Info: 2 + 4 + 32 + 256 (profile name) + 2 + 1 + 32 + 4 B at most. */
+export const MAX_PROVE_INFO_RESPONSE_BYTES = 512
+/**
+ * Lease: a job is 2 + 1 + 8 + 4 B plus the witness input, 32 B a field element: a
+ * devnet-profile block (B=4, D=16: 196 elements) is about 6.6 KiB, a B=8, D=20 one about
+ * 15 KiB; 64 KiB leaves room for bigger profiles and refuses floods early.
+ */
+export const MAX_PROVE_LEASE_RESPONSE_BYTES = 64 * 1024
+/** Submit: 2 + 8 + 258 (proof) + 1 + 32 per public signal (4 today, at most 16). */
+export const MAX_PROVE_SUBMIT_REQUEST_BYTES = 1024
+/** Submit result: the same shape and cap as the transfer submit result. */
+export const MAX_PROVE_SUBMIT_RESPONSE_BYTES = 512
+/** Public signals a submitted proof may carry (the circuit has PUBLIC_SIGNAL_COUNT). */
+export const MAX_PROVE_SIGNALS = 16
+/** Named arrays in a witness input (the state-transition circuit has 22). */
+export const MAX_INPUT_SIGNALS = 64
+/** Length of one array dimension in a witness input (B or D: 8 and 20 at the largest profile). */
+export const MAX_INPUT_DIMENSION = 1024
+
+export const PROVE_INFO_TIMEOUT_MS = 5_000
+/** The node may rebuild a block's witness input from its store (blocks left unproven by a restart). */
+export const PROVE_LEASE_TIMEOUT_MS = 10_000
+/** The node verifies the proof before answering; its verifier may be busy with other proofs. */
+export const PROVE_SUBMIT_TIMEOUT_MS = 30_000

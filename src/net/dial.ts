@@ -101,3 +101,13 @@ export function parsePeerId(id: string): PeerId {
 export function peerIdStringOf(addr: Multiaddr): string | undefined {
   return peerOf(addr)?.toString()
 }
+
+/** Whether `s` is a libp2p peer id (base58btc or CID form), for checking peer ids given on a command line. */
+export function isPeerIdString(s: string): boolean {
+  try {
+    peerIdFromString(s)
+    return true
+  } catch {
+    return false
+  }
+}

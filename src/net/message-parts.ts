@@ -3,9 +3,9 @@
 import { ByteReader, ByteWriter, DecodeError } from '../core/bytes.ts'
 import { decodeWith } from '../core/codec.ts'
 import type { Decoded } from '../core/types.ts'
-import { ERROR_CODE, MAX_TEXT_BYTES, MESSAGE_VERSION, MSG } from './constants.ts'
+import { ERROR_CODE, MAX_TEXT_BYTES, MESSAGE_VERSION, MSG, PROVE_MSG } from './constants.ts'
 
-export type MessageType = (typeof MSG)[keyof typeof MSG]
+export type MessageType = (typeof MSG)[keyof typeof MSG] | (typeof PROVE_MSG)[keyof typeof PROVE_MSG]
 export type ErrorCode = keyof typeof ERROR_CODE
 
 /** A peer's refusal to answer; a valid answer, not a protocol violation. */

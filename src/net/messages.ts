@@ -73,7 +73,7 @@ export type SubmitResponse = { kind: 'submit'; accepted: true } | { kind: 'submi
  * The reasons a zklight node refuses a submit with (docs/protocol.md#submit-refusals): a
  * ledger rule, or a node condition. The wire carries free text, so a peer may see others.
  */
-export type SubmitRefusal = TransferReason | 'duplicate' | 'mempool-full' | 'no-upstream' | 'rate-limited'
+export type SubmitRefusal = TransferReason | 'duplicate' | 'mempool-full' | 'busy' | 'no-upstream' | 'rate-limited'
 /** A message without its `kind` discriminant (what encoders need), kept distributive over unions. */
 export type Body<T> = T extends unknown ? Omit<T, 'kind'> : never
 /** Gossiped on HEADS_TOPIC: a head with the certificate that makes it canonical. */

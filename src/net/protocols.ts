@@ -110,8 +110,8 @@ export interface ServeContext {
   peer: string
   /** Aborts at the exchange's deadline; a handler doing slow work should watch it. */
   signal: AbortSignal
-  /** Counts proven misbehaviour the handler found in a well-formed request (a transfer whose signature fails) against the peer; absent where nothing counts. */
-  report?(kind: 'bad-signature'): void
+  /** Counts proven misbehaviour the handler found in a well-formed request (a transfer whose signature fails, a proof that does not check out) against the peer; absent where nothing counts. */
+  report?(kind: 'bad-signature' | 'bad-proof'): void
 }
 
 export type TypedHandler<Req, Res> = (q: Req, ctx: ServeContext) => Promise<Res | ErrorResponse> | Res | ErrorResponse

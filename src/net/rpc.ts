@@ -18,18 +18,19 @@ export type DialTarget = PeerId | Multiaddr | Multiaddr[]
 
 /**
  * Peer misbehaviour seen by a server: proven (oversized, malformed, a submitted transfer
- * whose signature fails) or suspicious (silent). The exchange finds the first three; a
- * handler reports a bad signature (ServeContext.report).
+ * whose signature fails, a submitted proof that does not check out) or suspicious
+ * (silent). The exchange finds the first three; a handler reports a bad signature or a
+ * bad proof (ServeContext.report).
  */
-export type Misbehaviour = 'oversized' | 'malformed' | 'silent' | 'bad-signature'
+export type Misbehaviour = 'oversized' | 'malformed' | 'silent' | 'bad-signature' | 'bad-proof'
 
 /** How many of each a peer may send before the server hangs up on it (docs/protocol.md#penalties). */
-const TOLERATED: Record<Misbehaviour, number> = { oversized: 1, malformed: 1, silent: MAX_SILENT_REQUESTS, 'bad-signature': MAX_BAD_SIGNATURES }
+const TOLERATED: Record<Misbehaviour, number> = { oversized: 1, malformed: 1, silent: MAX_SILENT_REQUESTS, 'bad-signature': MAX_BAD_SIGNATURES, 'bad-proof': 1 }
 
 /** Proven misbehaviour also bans the peer (refused on reconnect); silence may be a slow link, so it only costs the connection. */
-const PROVEN: Record<Misbehaviour, boolean> = { oversized: true, malformed: true, silent: false, 'bad-signature': true }
+const PROVEN: Record<Misbehaviour, boolean> = { oversized: true, malformed: true, silent: false, 'bad-signature': true, 'bad-proof': true }
 
-const NONE: Record<Misbehaviour, number> = { oversized: 0, malformed: 0, silent: 0, 'bad-signature': 0 }
+const NONE: Record<Misbehaviour, number> = { oversized: 0, malformed: 0, silent: 0, 'bad-signature': 0, 'bad-proof': 0 }
 
 export interface PeerPenaltiesOptions {
   /** Overrides MAX_SILENT_REQUESTS. */

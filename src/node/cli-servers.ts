@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { equalBytes } from '../core/bytes.ts'
-import { parseMultiaddr, peerIdStringOf } from '../net/dial.ts'
+import { isPeerIdString, parseMultiaddr, peerIdStringOf } from '../net/dial.ts'
 import { writeFileAtomic } from '../store/atomic-file.ts'
 import { readManifest } from './ceremony-files.ts'
 import { chainIdentity, chainSpecToJson, genesisHash, parseChainSpec, type ChainSpec } from './chain-spec.ts'
@@ -51,7 +51,8 @@ function ports(values: Parameters<CommandSpec['run']>[0]) {
 
 export const devnetCommand: CommandSpec = {
   brief: 'run a local network: validators, prover, transfer generator, web app',
-  usage: 'devnet [--dir DIR] [--validators 4] [--accounts N] [--block-time-ms MS] [--tx-rate PER_S] [--profile test|devnet] [--http-port P] [--ceremony DIR]',
+  usage:
+    'devnet [--dir DIR] [--validators 4] [--accounts N] [--block-time-ms MS] [--tx-rate PER_S] [--profile test|devnet] [--http-port P] [--ceremony DIR] [--prove-workers N] [--prover-peer PEERID]…',
   summary:
     'Runs a local zklight network: builds the circuit artifacts if needed, creates genesis (funded demo accounts and\n' +
     'validator keys under DIR; reused on restart), runs the proposer, validators, prover and a transfer generator, and\n' +
@@ -68,6 +69,9 @@ export const devnetCommand: CommandSpec = {
     ptau: { type: 'string', arg: 'FILE', help: 'powers-of-tau ceremony file (default: INSECURE dev setup)' },
     ceremony: { type: 'string', arg: 'DIR', help: 'use the keys of a finalized `zklight ceremony` folder (its profile)' },
     'listen-host': portOptions['listen-host'],
+    'prove-workers': { type: 'string', arg: 'N', help: 'in-process prover worker threads (0: only `zklight prover` processes prove)', default: '1' },
+    'prover-peer': { type: 'string', multiple: true, arg: 'PEERID', help: 'peer id of a `zklight prover` allowed to take proving jobs' },
+    'prove-lease-ms': { type: 'string', arg: 'MS', help: "how long a proving job is leased (default: 4 expected proving times of the profile's block)" },
   },
   async run(values) {
     const ceremony = str(values, 'ceremony')
@@ -86,6 +90,9 @@ export const devnetCommand: CommandSpec = {
       ptau: str(values, 'ptau'),
       ceremony,
       listenHost: str(values, 'listen-host'),
+      proveWorkers: int(values, 'prove-workers', 1, 0, 64),
+      proverPeers: proverPeers(values),
+      leaseMs: str(values, 'prove-lease-ms') === undefined ? undefined : int(values, 'prove-lease-ms', 0, 1_000, 3_600_000),
       logger: logger.child('devnet'),
     })
     process.stdout.write(`${JSON.stringify({ event: 'ready', url: devnet.url, multiaddrs: devnet.multiaddrs, accounts: devnet.accounts })}\n`)
@@ -95,6 +102,13 @@ export const devnetCommand: CommandSpec = {
     await devnet.stop()
     return 0
   },
+}
+
+/** The --prover-peer values, each a libp2p peer id. */
+function proverPeers(values: Parameters<CommandSpec['run']>[0]): string[] {
+  const ids = list(values, 'prover-peer')
+  for (const id of ids) if (!isPeerIdString(id)) throw new UsageError(`--prover-peer "${id}" is not a libp2p peer id`)
+  return ids
 }
 
 async function loadSpecFrom(source: string): Promise<ChainSpec> {
@@ -169,13 +183,14 @@ export const nodeCommand: CommandSpec = {
     let validator: Parameters<typeof startLedgerNode>[0]['validator']
     if (keyFile !== undefined) {
       const secretKey = await loadValidatorKey(keyFile)
-      let prover: Prover | undefined
+      let prover: (() => Prover) | undefined
       if (values.prove) {
         const ceremony = str(values, 'ceremony')
         const log = (m: string) => logger.child('circuits').info(m)
         const artifacts = ceremony !== undefined ? await (await import('./ceremony.ts')).loadCeremonyArtifacts(ceremony, log) : await ensureCircuitArtifacts(spec.profile, { log })
         if (JSON.stringify(artifacts.vk) !== JSON.stringify(spec.vk)) throw new ChainMismatch("these circuit keys are not the chain spec's (pass the ceremony the chain was made with)")
-        prover = new Prover(artifacts)
+        // A fresh worker thread for each that dies.
+        prover = () => new Prover(artifacts)
       }
       const fault = process.env.ZKLIGHT_FAULT_CRASH_AFTER_PROPOSALS
       validator = {

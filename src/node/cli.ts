@@ -1,10 +1,11 @@
 // The zklight command line: dispatches to devnet, node, keygen, transfer, balance,
-// status and the ceremony subcommands. Exit codes: 0 success, 1 failure (named error on
+// status, the ceremony subcommands and prover. Exit codes: 0 success, 1 failure (named error on
 // stderr), 2 usage error. Run as `zklight …` (bin/zklight.js) or `node --import tsx src/node/cli.ts …`.
 import '../polyfill.ts'
 import { ceremonyCommands } from './cli-ceremony.ts'
 import { balanceCommand, keygenCommand, statusCommand, transferCommand } from './cli-client.ts'
 import { groupHelpText, helpText, parseCommand, type CommandGroup, type CommandSpec } from './cli-options.ts'
+import { proverCommand } from './cli-prover.ts'
 import { devnetCommand, nodeCommand } from './cli-servers.ts'
 import { genesisCommand, nodeIdCommand, validatorKeyCommand } from './cli-network.ts'
 import { UsageError } from './errors.ts'
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, CommandSpec | CommandGroup> = {
   balance: balanceCommand,
   status: statusCommand,
   ceremony: ceremonyCommands,
+  prover: proverCommand,
 }
 
 const OVERVIEW = `usage: zklight <command> [options]

@@ -84,3 +84,31 @@ export const SNAPSHOT_MAX_PEER_FAULTS = 2
 
 /** A join that has not completed after this long fails (SnapshotJoinFailed); rounds are retried until then. */
 export const SNAPSHOT_JOIN_TIMEOUT_MS = 120_000
+
+// Proving by leased jobs (docs/node.md, "Proving and serving"): in-process workers and
+// `zklight prover` processes take jobs from the node's job board.
+
+/** Expected proving time per transfer slot: 3.0 s (test profile) to 3.9 s (devnet) measured on 2 idle cores (docs/performance.md). */
+export const PROVE_MS_PER_SLOT = 4_000
+
+/** A lease lasts this many expected proving times: room for a busy machine before the job goes to another prover. */
+export const LEASE_PROVING_TIMES = 4
+
+/**
+ * Unproven blocks with transfers allowed per prover worker before the proposer cuts only
+ * empty blocks: one being proven and one waiting, so a worker that finishes finds the
+ * next job at once. MAX_UNPROVEN_BLOCKS stays the floor (no prover connected).
+ */
+export const BACKLOG_BLOCKS_PER_WORKER = 2
+
+/** A remote prover counts towards the proving capacity this long after its last lease request (it asks every NO_JOB_RETRY_MS when idle). */
+export const PROVER_ACTIVE_MS = 10_000
+
+/** Workers one remote prover may declare: an allowed prover cannot raise the backlog limit without bound. */
+export const MAX_PROVER_WORKERS = 16
+
+/** When the board is empty a prover asks again after this long: about one block interval, when the next job can appear. */
+export const NO_JOB_RETRY_MS = 1_000
+
+/** Back-off of a respawned worker or a prover that lost its node: doubling from the first to the second. */
+export const PROVER_BACKOFF_MS = { first: 500, max: 30_000 } as const

@@ -38,6 +38,12 @@ export interface DevnetOptions {
   /** A finalized `zklight ceremony` folder whose keys replace the built ones. */
   ceremony?: string
   listenHost?: string
+  /** In-process prover worker threads (default 1; 0: only `zklight prover` processes prove). */
+  proveWorkers?: number
+  /** Peer ids of `zklight prover` processes allowed to take proving jobs. */
+  proverPeers?: string[]
+  /** Proving lease (default: leaseMsFor(profile)). */
+  leaseMs?: number
   logger: Logger
 }
 
@@ -71,20 +77,21 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
     `profile ${profile.name} (B=${profile.batch}, D=${profile.depth}), chain ${identity.chainId} (genesis ${bytesToHex(identity.genesisHash).slice(0, 16)}…), setup ${spec.setup.setupClass}, ` +
       `${spec.validators.length} validators, ${files.demo.length} demo accounts, block every ${opts.blockTimeMs} ms, ${opts.txRate} generated transfers/s`,
   )
-  const prover = new Prover(artifacts)
-  let node: LedgerNode
-  try {
-    node = await startLedgerNode({
-      dir: join(dir, 'node'),
-      spec,
-      listenHost: opts.listenHost,
-      producer: { validatorKeys: files.validatorKeys, blockTimeMs: opts.blockTimeMs, prover },
-      logger: opts.logger,
-    })
-  } catch (err) {
-    await prover.close()
-    throw err
-  }
+  const node = await startLedgerNode({
+    dir: join(dir, 'node'),
+    spec,
+    listenHost: opts.listenHost,
+    producer: {
+      validatorKeys: files.validatorKeys,
+      blockTimeMs: opts.blockTimeMs,
+      // One worker thread per local worker, and a fresh one for each that dies.
+      prover: () => new Prover(artifacts),
+      proveWorkers: opts.proveWorkers,
+      proverPeers: opts.proverPeers,
+      leaseMs: opts.leaseMs,
+    },
+    logger: opts.logger,
+  })
   const generator = new TransferGenerator({
     mempool: node.mempool as NonNullable<LedgerNode['mempool']>,
     submit: (t) => node.submit(t),
@@ -92,7 +99,8 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
     senders: files.traffic,
     receivers: [...files.demo.map((d) => d.key), ...files.traffic],
     ratePerSecond: opts.txRate,
-    proverBusy: () => node.unproven() > 0,
+    // Fills idle prover workers only, so a user's transfer never waits behind generated ones.
+    proverBusy: () => node.unproven() >= Math.max(1, node.proverWorkers()),
     logger: opts.logger.child('generator'),
   })
   const anchorHex = bytesToHex(encodeTrustAnchor(identity.anchor))

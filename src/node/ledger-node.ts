@@ -4,6 +4,7 @@
 import type { Logger } from '../core/logger.ts'
 import type { Clock } from '../core/platform.ts'
 import type { Block, Header, QuorumCertificate, Transfer } from '../core/types.ts'
+import { vkHashHex } from '../core/vk-hash.ts'
 import { verifyQuorumCertificate } from '../core/quorum.ts'
 import { BanList, refuseBanned } from '../net/ban-list.ts'
 import type { Offence } from '../net/peer-judgement.ts'
@@ -12,9 +13,11 @@ import { publishHead, subscribeHeads } from '../net/gossip.ts'
 import { createNodeHost, type NodeHost } from '../net/host.ts'
 import { PeerPenalties } from '../net/rpc.ts'
 import { createNodeVerifierPool } from '../zk/node-verifier.ts'
+import type { ProofVerifier } from '../zk/proof-verifier.ts'
 import { systemClock } from '../client/deps.ts'
 import { ChainState } from './chain.ts'
 import type { ChainSpec } from './chain-spec.ts'
+import { backlogLimit, mempoolBusyAt } from './backlog-policy.ts'
 import { BAN_MS } from './constants.ts'
 import { ChainSpecError } from './errors.ts'
 import { Follower } from './follower.ts'
@@ -22,11 +25,12 @@ import { loadOrCreateIdentity, loadPorts, nodePaths, portsOf, savePorts, type Li
 import { Mempool } from './mempool.ts'
 import { BlockProducer } from './producer.ts'
 import { ProvingPipeline, type ProverLike } from './prover-pipeline.ts'
+import { serveProving } from './prove-service.ts'
 import { Validator } from './validator.ts'
 import { ConsensusEngine, serveBlocksAndEvidence } from './consensus.ts'
 import { EvidenceBook } from './evidence.ts'
 import { VoteLog } from '../store/vote-log.ts'
-import { equalBytes } from '../core/bytes.ts'
+import { equalBytes, hexToBytes } from '../core/bytes.ts'
 import type { TransferStep } from '../core/ledger.ts'
 import { validatorPublicKey } from '../core/quorum.ts'
 import { SubmitLimiter } from './submit-limiter.ts'
@@ -45,7 +49,20 @@ export interface LedgerNodeOptions {
   announce?: string[]
   rtcConfiguration?: RTCConfiguration
   /** Run the block-producing side with these validator secret keys (index = position in the set). */
-  producer?: { validatorKeys: Uint8Array[]; blockTimeMs: number; prover: ProverLike }
+  producer?: {
+    validatorKeys: Uint8Array[]
+    blockTimeMs: number
+    /** A prover per local worker (called again to replace a failed one), or one instance for all (tests). */
+    prover: ProverLike | (() => ProverLike)
+    /** Local prover workers (default 1; 0: only remote provers). */
+    proveWorkers?: number
+    /** Peer ids of the `zklight prover` processes this node hands jobs to. */
+    proverPeers?: string[]
+    /** How long a proving job is leased (default: leaseMsFor(profile)). */
+    leaseMs?: number
+    /** Checks every proof before it is stored (default: a worker-thread pool on the chain's key). */
+    verifier?: ProofVerifier
+  }
   /**
    * Run as one validator of the chain spec's set, voting with `secretKey` (docs/protocol.md#consensus)
    * together with the other validators at `peers`. With a prover it proves every block itself;
@@ -55,7 +72,10 @@ export interface LedgerNodeOptions {
     secretKey: Uint8Array
     peers: string[]
     blockTimeMs: number
-    prover?: ProverLike
+    /** A prover (called again to replace a failed one), or one instance (tests). */
+    prover?: ProverLike | (() => ProverLike)
+    /** Checks every proof before it is stored (default: a worker-thread pool on the chain's key). */
+    verifier?: ProofVerifier
     /** Fault injection for tests: see ConsensusDeps.crashAfterProposals. */
     crashAfterProposals?: number
   }
@@ -92,6 +112,10 @@ export interface LedgerNode {
   follower?: Follower
   /** Blocks waiting for their proof (producing nodes). */
   unproven(): number
+  /** Prover workers proving for this node: local ones and remote ones active lately (producing nodes). */
+  proverWorkers(): number
+  /** The job board and local workers (producing nodes). */
+  proving?: ProvingPipeline
   multiaddrs(): string[]
   submit(t: Transfer): Promise<{ ok: true } | { ok: false; reason: string }>
   stop(): Promise<void>
@@ -141,6 +165,8 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
     let follower: Follower | undefined
     let consensus: ConsensusEngine | undefined
     let unproven = () => 0
+    let proverWorkers = () => 0
+    let proving: ProvingPipeline | undefined
     const evidence = await EvidenceBook.open(paths.evidence, chain.genesisHash, spec.validators, logger.child('evidence'))
     if (opts.validator) {
       const v = opts.validator
@@ -150,16 +176,21 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
       const votes = await VoteLog.open(paths.votes)
       let onBlock: (block: Block, steps: TransferStep[], parentRoot: bigint) => void = () => {}
       if (v.prover) {
+        const verifier = v.verifier ?? createNodeVerifierPool(spec.vk, 1)
+        if (!v.verifier) cleanup.push(() => verifier.close())
         const pipeline = new ProvingPipeline({
           chain,
           prover: v.prover,
           profile: spec.profile,
+          verifier,
           logger: logger.child('prover'),
-          onProof: (h, ms) => logger.child('prover').info(`block ${h} proven in ${(ms / 1000).toFixed(1)} s (head ${chain.head.height}, proven ${chain.provenHeight})`),
+          onProof: (h, by, ms) => logger.child('prover').info(`block ${h} proven in ${(ms / 1000).toFixed(1)} s by ${by} (head ${chain.head.height}, proven ${chain.provenHeight})`),
         })
         cleanup.push(() => pipeline.stop())
         await pipeline.recover()
+        proving = pipeline
         unproven = () => pipeline.pending
+        proverWorkers = () => pipeline.board.capacity()
         onBlock = (block, steps, parentRoot) => {
           if (block.transfers.length > 0) pipeline.enqueue(block.header.height, steps, parentRoot)
         }
@@ -201,15 +232,22 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
           throw new ChainSpecError(`validator key ${i} is not validator ${i} of the chain spec`)
         }
       })
+      const verifier = p.verifier ?? createNodeVerifierPool(spec.vk, 1)
+      if (!p.verifier) cleanup.push(() => verifier.close())
       const pipeline = new ProvingPipeline({
         chain,
         prover: p.prover,
         profile: spec.profile,
+        verifier,
+        workers: p.proveWorkers,
+        leaseMs: p.leaseMs,
         logger: logger.child('prover'),
-        onProof: (h, ms) => logger.child('prover').info(`block ${h} proven in ${(ms / 1000).toFixed(1)} s (head ${chain.head.height}, proven ${chain.provenHeight})`),
+        onProof: (h, by, ms) => logger.child('prover').info(`block ${h} proven in ${(ms / 1000).toFixed(1)} s by ${by} (head ${chain.head.height}, proven ${chain.provenHeight})`),
       })
       cleanup.push(() => pipeline.stop())
+      proving = pipeline
       unproven = () => pipeline.pending
+      proverWorkers = () => pipeline.board.capacity()
       const recovered = await pipeline.recover()
       if (recovered > 0) logger.child('prover').info(`re-proving ${recovered} block(s) left unproven by the last run`)
       const pool = new Mempool(chain.ledger)
@@ -220,6 +258,7 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
         validators,
         blockTimeMs: p.blockTimeMs,
         unproven: () => pipeline.pending,
+        backlogLimit: () => backlogLimit(pipeline.board.capacity()),
         onBlock: (block, steps, parentRoot) => {
           if (block.transfers.length > 0) logger.child('producer').info(`block ${block.header.height}: ${block.transfers.length} transfer(s), queued for proving`)
           pipeline.enqueue(block.header.height, steps, parentRoot)
@@ -227,7 +266,19 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
         logger: logger.child('producer'),
       })
       cleanup.push(() => (producer as BlockProducer).stop())
-      submit = async (t) => pool.add(t)
+      // Bounded staleness (backlog-policy.ts): refuse what the provers cannot drain soon.
+      submit = async (t) => (pool.size >= mempoolBusyAt(pipeline.board.capacity(), spec.profile.batch) ? { ok: false, reason: 'busy' } : pool.add(t))
+      const vkHash = vkHashHex(spec.vk)
+      if (vkHash === undefined) throw new ChainSpecError('the chain spec has a malformed verification key')
+      await serveProving(host, {
+        board: pipeline.board,
+        info: { chainId, genesisHash, profile: spec.profile.name, batch: spec.profile.batch, depth: spec.profile.depth, vkHash: hexToBytes(vkHash), leaseMs: pipeline.board.leaseMs },
+        allowed: new Set(p.proverPeers ?? []),
+        penalties,
+        // The ban itself is the penalties' (`bad-proof`), after the refusal is written.
+        onOffence: (peer, reason, detail) => logger.child('prover').warn(`prover ${peer} returned a bad proof (${reason}, ${detail}): disconnected and refused for ${BAN_MS / 60_000} min`),
+        logger: logger.child('prover'),
+      })
     } else if (opts.peers && opts.peers.length > 0) {
       const verifier = createNodeVerifierPool(spec.vk, 1)
       cleanup.push(() => verifier.close())
@@ -280,6 +331,8 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
       snapshot,
       follower,
       unproven: () => unproven(),
+      proverWorkers: () => proverWorkers(),
+      proving,
       multiaddrs: () => host.getMultiaddrs().map(String),
       submit,
       stop: stopAll,

@@ -1,5 +1,5 @@
 // The proposer: every block interval it cuts a block from the mempool (up to the
-// circuit batch B; none while the prover is MAX_UNPROVEN_BLOCKS behind), has every
+// circuit batch B; none while the provers are a backlog limit behind), has every
 // validator review it, and commits it once more than 2/3 signed. An interval with no
 // transfers still yields an empty block (no proof needed: same state root, txRoot 0),
 // so light clients can tell a live chain from a stalled one by the head's timestamp.
@@ -21,6 +21,8 @@ export interface ProducerDeps {
   blockTimeMs: number
   /** Blocks with transfers still waiting for their proof. */
   unproven: () => number
+  /** Unproven blocks at which only empty blocks are cut (backlog-policy.ts; default MAX_UNPROVEN_BLOCKS). */
+  backlogLimit?: () => number
   /** Called after each committed block with the steps its transfers made. */
   onBlock: (block: Block, steps: TransferStep[], parentRoot: bigint) => void
   logger: Logger
@@ -72,7 +74,7 @@ export class BlockProducer {
     const parent = chain.head
     const parentState = chain.ledger
     const batch = chain.spec.profile.batch
-    const transfers = this.deps.unproven() >= MAX_UNPROVEN_BLOCKS ? [] : mempool.peek(batch)
+    const transfers = this.deps.unproven() >= (this.deps.backlogLimit?.() ?? MAX_UNPROVEN_BLOCKS) ? [] : mempool.peek(batch)
     const scratch = cloneLedger(parentState)
     applyBlockTransfers(scratch, transfers)
     const height = parent.height + 1

@@ -1,138 +1,96 @@
-// The proving pipeline: blocks with transfers are proven one at a time, in height
-// order, by a prover in a worker thread (so networking never waits on it); each proof
-// is checked against the block's public inputs and stored, which advances the served head.
-import { blockPublicInputs } from '../core/block.ts'
-import { createLedger, applyBlockTransfers, type TransferStep } from '../core/ledger.ts'
+// The in-process proving pipeline: the node's job board (proving-jobs.ts) with N local
+// prover workers consuming it (prover-slots.ts): the one-command devnet's prover. Remote
+// provers (`zklight prover`) lease from the same board over the wire (prove-service.ts),
+// so several blocks are proven at once and every proof is checked the same way.
+import type { TransferStep } from '../core/ledger.ts'
 import type { Logger } from '../core/logger.ts'
-import type { ProveResult } from '../zk/prover.ts'
+import type { ProofVerifier } from '../zk/proof-verifier.ts'
 import type { CircuitProfile } from '../zk/profiles.ts'
-import { buildWitnessInput, type CircuitInput } from '../zk/witness.ts'
 import type { ChainState } from './chain.ts'
-import { StateMismatch } from './errors.ts'
+import { leaseMsFor, ProvingJobs, type Lease } from './proving-jobs.ts'
+import { BadProof, ProverSlots, type ProverLike } from './prover-slots.ts'
 
-export interface ProverLike {
-  prove(input: Record<string, unknown>): Promise<ProveResult>
-  close(): Promise<void>
-}
-
-interface Job {
-  height: number
-  /** Built when the block was made; rebuilt from the store for blocks found unproven at start. */
-  input?: CircuitInput
-}
+export type { ProverLike } from './prover-slots.ts'
 
 export interface ProvingDeps {
   chain: ChainState
-  prover: ProverLike
+  /** A prover for each local worker, called again to replace one that failed; an instance is shared by every worker (tests). */
+  prover: ProverLike | (() => ProverLike)
   profile: CircuitProfile
+  /** Checks every proof before it is stored, local ones included. */
+  verifier: ProofVerifier
   logger: Logger
-  /** Called after each stored proof, with the time the prover took. */
-  onProof?: (height: number, ms: number) => void
+  /** Local worker threads (default 1; 0 leaves proving to remote provers). */
+  workers?: number
+  /** Default: leaseMsFor(profile). */
+  leaseMs?: number
+  /** Called after each stored proof: who proved it, and how long after it was leased. */
+  onProof?: (height: number, holder: string, ms: number) => void
 }
 
+/** The name a local worker holds leases under. */
+export const localHolder = (slot: number): string => `local-${slot}`
+
 export class ProvingPipeline {
-  private readonly queue: Job[] = []
-  private busy = false
-  private stopped = false
-  private failure: Error | undefined
-  private drained: Promise<void> = Promise.resolve()
+  readonly board: ProvingJobs
+  private readonly slots: ProverSlots<Lease> | undefined
 
-  constructor(private readonly deps: ProvingDeps) {}
-
-  /** Blocks waiting for a proof, the one being proven included. */
-  get pending(): number {
-    return this.queue.length + (this.busy ? 1 : 0)
+  constructor(deps: ProvingDeps) {
+    const { logger } = deps
+    this.board = new ProvingJobs({ chain: deps.chain, profile: deps.profile, verifier: deps.verifier, leaseMs: deps.leaseMs ?? leaseMsFor(deps.profile), logger, onProof: deps.onProof })
+    const workers = deps.workers ?? 1
+    if (workers === 0) return
+    const board = this.board
+    for (let i = 0; i < workers; i++) board.noteProver(localHolder(i), 1, Infinity)
+    const p = deps.prover
+    this.slots = new ProverSlots<Lease>({
+      workers,
+      spawn: typeof p === 'function' ? p : () => p,
+      logger,
+      source: {
+        take: (slot, signal) => board.next(localHolder(slot), signal),
+        give: async (slot, job, result) => {
+          const v = await board.submit(localHolder(slot), job.height, result.proof, result.publicSignals)
+          if (v.ok) return
+          // A wrong proof of ours is a bug: the slot replaces the prover and backs off instead of spinning.
+          if (v.offence) throw new BadProof(`the local proof of block ${job.height} was refused (${v.reason})`)
+          // A lease that ran out and went to another prover is harmless.
+          logger.warn(`the local proof of block ${job.height} was refused (${v.reason})`)
+        },
+        giveBack: (slot, job) => board.release(localHolder(slot), job.height),
+      },
+    })
+    this.slots.start()
   }
 
-  /** The error that stopped proving, if any (the node keeps serving up to its proven head). */
+  /** Blocks with transfers waiting for a proof, leased or not. */
+  get pending(): number {
+    return this.board.pending
+  }
+
+  /** Local workers replaced after a failure. */
+  get respawns(): number {
+    return this.slots?.respawns ?? 0
+  }
+
+  /** The last failure that got a local worker replaced: a dead worker thread, or a proof of ours refused as wrong (a bug). */
   get error(): Error | undefined {
-    return this.failure
+    return this.slots?.lastFailure
   }
 
   /** Queues every stored block above the proven head that still lacks its proof (after a crash or restart). */
-  async recover(): Promise<number> {
-    const { store } = this.deps.chain
-    const head = store.head() ?? 0
-    let found = 0
-    for (let h = this.deps.chain.provenHeight + 1; h <= head; h++) {
-      const block = await store.getBlock(h)
-      if (block && block.transfers.length > 0 && (await store.getProof(h)) === undefined) {
-        this.queue.push({ height: h })
-        found++
-      }
-    }
-    this.kick()
-    return found
+  recover(): Promise<number> {
+    return this.board.recover()
   }
 
   /** Queues a freshly committed block with the steps its transfers made. */
   enqueue(height: number, steps: readonly TransferStep[], oldRoot: bigint): void {
-    if (steps.length === 0) return
-    this.queue.push({ height, input: buildWitnessInput(steps, this.deps.profile, oldRoot, this.deps.chain.identity.chainTag) })
-    this.kick()
+    this.board.add(height, steps, oldRoot)
   }
 
-  /** Stops taking jobs and closes the prover; a proof in flight is abandoned (re-proven on restart). */
+  /** Stops handing out jobs and closes the local workers; a proof in flight is abandoned (re-proven on restart). */
   async stop(): Promise<void> {
-    this.stopped = true
-    this.queue.length = 0
-    await this.deps.prover.close()
-    await this.drained
-  }
-
-  private kick(): void {
-    if (this.busy || this.stopped || this.failure || this.queue.length === 0) return
-    this.busy = true
-    this.drained = this.run().finally(() => {
-      this.busy = false
-    })
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopped && this.queue.length > 0) {
-      const job = this.queue.shift() as Job
-      try {
-        await this.proveOne(job)
-      } catch (err) {
-        if (this.stopped) return
-        this.failure = err instanceof Error ? err : new Error(String(err))
-        this.deps.logger.error(`proving stopped at block ${job.height}`, this.failure)
-        return
-      }
-    }
-  }
-
-  private async proveOne(job: Job): Promise<void> {
-    const { chain, prover } = this.deps
-    const header = await chain.store.getHeader(job.height)
-    const parent = await chain.store.getHeader(job.height - 1)
-    if (!header || !parent) throw new StateMismatch(`block ${job.height} or its parent is missing`)
-    const input = job.input ?? (await this.rebuildInput(job.height, parent.stateRoot))
-    const t0 = performance.now()
-    const { proof, publicSignals } = await prover.prove(input)
-    const ms = performance.now() - t0
-    const expected = blockPublicInputs(parent, header, chain.identity.chainTag)
-    if (publicSignals.length !== expected.length || publicSignals.some((s, i) => s !== expected[i])) {
-      throw new StateMismatch(`the proof of block ${job.height} has other public inputs than its header`)
-    }
-    if (this.stopped) return
-    await chain.putProof(job.height, proof)
-    this.deps.onProof?.(job.height, ms)
-  }
-
-  /** Re-executes block `height` on the state after its parent, read back from the store. */
-  private async rebuildInput(height: number, parentRoot: bigint): Promise<CircuitInput> {
-    const { chain, profile } = this.deps
-    const block = await chain.store.getBlock(height)
-    if (!block) throw new StateMismatch(`block ${height} is missing`)
-    const accounts = await chain.store.loadAccounts(height - 1)
-    const { chainTag } = chain.identity
-    const state = createLedger(
-      chainTag,
-      profile.depth,
-      [...accounts].map(([index, account]) => ({ index, account })),
-    )
-    if (state.tree.root !== parentRoot) throw new StateMismatch(`stored state at ${height - 1} does not match its header`)
-    return buildWitnessInput(applyBlockTransfers(state, block.transfers), profile, parentRoot, chainTag)
+    this.board.stop()
+    await this.slots?.stop()
   }
 }

@@ -22,6 +22,8 @@ export class Prover {
   private readonly jobs = new Map<number, Job>()
   private nextId = 1
   private closed = false
+  /** Set when the worker thread errs or exits: it will never answer again. */
+  private dead: ProverError | undefined
 
   constructor(artifacts: { wasm: string; zkey: string }) {
     this.worker = startTsWorker(new URL('./prove-worker.ts', import.meta.url), { wasm: artifacts.wasm, zkey: artifacts.zkey })
@@ -32,13 +34,15 @@ export class Prover {
       if (m.error !== undefined || !m.proof || !m.publicSignals) job.reject(new ProverError(m.error ?? 'no proof'))
       else job.resolve({ proof: new Uint8Array(m.proof), publicSignals: m.publicSignals.map((s) => BigInt(s)) })
     })
-    this.worker.on('error', (err: Error) => this.failAll(new ProverError(`prover worker failed: ${err.message}`)))
-    this.worker.on('exit', (code) => this.failAll(new ProverError(`prover worker exited (${code})`)))
+    this.worker.on('error', (err: Error) => this.die(new ProverError(`prover worker failed: ${err.message}`)))
+    this.worker.on('exit', (code) => this.die(new ProverError(`prover worker exited (${code})`)))
   }
 
   /** Proves one circuit input; jobs run in the order they were submitted. */
   prove(input: Record<string, unknown>): Promise<ProveResult> {
     if (this.closed) return Promise.reject(new ProverError('prover is closed'))
+    // A job posted to a dead worker would wait forever: the caller replaces the prover instead.
+    if (this.dead) return Promise.reject(this.dead)
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.jobs.set(id, { resolve, reject })
@@ -54,6 +58,11 @@ export class Prover {
     this.closed = true
     await this.worker.terminate()
     this.failAll(new ProverError('prover closed'))
+  }
+
+  private die(err: ProverError): void {
+    this.dead ??= err
+    this.failAll(err)
   }
 
   private failAll(err: Error): void {

@@ -23,7 +23,7 @@ import { loadOrCreateIdentity } from '../../src/node/identity.ts'
 import { startLedgerNode, type LedgerNode } from '../../src/node/ledger-node.ts'
 import { peerIdOf } from '../../src/net/keys.ts'
 import { transfer, type TestAccount } from '../helpers/fixture.ts'
-import { FakeProver, makeSpec, type NodeFixture } from './helpers/spec.ts'
+import { acceptAllVerifier, FakeProver, makeSpec, type NodeFixture } from './helpers/spec.ts'
 
 const BLOCK_MS = 1000
 let fx: NodeFixture
@@ -64,6 +64,8 @@ async function startValidator(i: number, dirs: string[], addrs: string[], extraP
       peers: [...addrs.filter((_, j) => j !== i), ...extraPeers],
       blockTimeMs: BLOCK_MS,
       prover: new FakeProver(),
+      // FakeProver's proofs are not Groth16 proofs, and a node checks every proof before storing it.
+      verifier: acceptAllVerifier,
     },
   })
   nodes[i] = node

@@ -15,7 +15,7 @@ import { startLedgerNode, type LedgerNode } from '../../src/node/ledger-node.ts'
 import { ensureCircuitArtifacts } from '../../src/zk/artifacts.ts'
 import { terminateCurve } from '../../src/zk/curve.ts'
 import { transfer, type TestAccount } from '../helpers/fixture.ts'
-import { FakeProver, makeSpec, P, type NodeFixture } from './helpers/spec.ts'
+import { acceptAllVerifier, FakeProver, makeSpec, P, type NodeFixture } from './helpers/spec.ts'
 import { tcpAddr } from './helpers/processes.ts'
 import { startWireClient, until, type WireClient } from './helpers/wire.ts'
 
@@ -43,7 +43,7 @@ it('refuses a block whose proof does not verify, bans the peer and keeps the val
   const producer = await startLedgerNode({
     dir: join(dir, 'producer'),
     spec: fx.spec,
-    producer: { validatorKeys: fx.validatorKeys, blockTimeMs: 100, prover: new FakeProver() },
+    producer: { validatorKeys: fx.validatorKeys, blockTimeMs: 100, prover: new FakeProver(), verifier: acceptAllVerifier },
     logger: silentLogger,
   })
   nodes.push(producer)

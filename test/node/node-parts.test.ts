@@ -20,7 +20,7 @@ import { BlockProducer } from '../../src/node/producer.ts'
 import { ProvingPipeline } from '../../src/node/prover-pipeline.ts'
 import { Validator } from '../../src/node/validator.ts'
 import { transfer, type TestAccount } from '../helpers/fixture.ts'
-import { FakeProver, makeSpec, P, type NodeFixture } from './helpers/spec.ts'
+import { acceptAllVerifier, FakeProver, makeSpec, P, type NodeFixture } from './helpers/spec.ts'
 import { until } from './helpers/wire.ts'
 
 let fx: NodeFixture
@@ -113,7 +113,7 @@ describe('producer, chain state and proving pipeline', () => {
     let chain = await ChainState.open(blocks, fx.spec)
     const prover = new FakeProver()
     prover.hold()
-    let pipeline = new ProvingPipeline({ chain, prover, profile: P, logger: silentLogger })
+    let pipeline = new ProvingPipeline({ chain, prover, profile: P, verifier: acceptAllVerifier, logger: silentLogger })
     const validators = fx.validatorKeys.map(
       (k, i) =>
         new Validator(i, k, { chainId: chainIdentity(fx.spec).chainId, chainTag: chainIdentity(fx.spec).chainTag, genesisHash: chainIdentity(fx.spec).genesisHash, batch: P.batch, validatorCount: 4 }),
@@ -175,7 +175,7 @@ describe('producer, chain state and proving pipeline', () => {
     expect(chain.servedHead.header.height).toBe(3)
     expect(chain.ledger.tree.root).toBe(b4!.header.stateRoot)
     const again = new FakeProver()
-    pipeline = new ProvingPipeline({ chain, prover: again, profile: P, logger: silentLogger })
+    pipeline = new ProvingPipeline({ chain, prover: again, profile: P, verifier: acceptAllVerifier, logger: silentLogger })
     const done = new Promise<void>((resolve) => chain.onServed((s) => s.header.height === 4 && resolve()))
     expect(await pipeline.recover()).toBe(1)
     await done
@@ -184,7 +184,7 @@ describe('producer, chain state and proving pipeline', () => {
     await chain.close()
   })
 
-  it("stores no proof whose public signals are not the block's: proving stops instead", async () => {
+  it("stores no proof whose public signals are not the block's: the worker is replaced and backs off instead", async () => {
     const chain = await ChainState.open(join(dir, 'lying-prover'), fx.spec)
     // A prover (or worker) that answers for another state transition.
     const honest = new FakeProver()
@@ -195,7 +195,7 @@ describe('producer, chain state and proving pipeline', () => {
       },
       close: async () => {},
     }
-    const pipeline = new ProvingPipeline({ chain, prover: liar, profile: P, logger: silentLogger })
+    const pipeline = new ProvingPipeline({ chain, prover: liar, profile: P, verifier: acceptAllVerifier, logger: silentLogger })
     const { chainId, chainTag, genesisHash } = chainIdentity(fx.spec)
     const validators = fx.validatorKeys.map((k, i) => new Validator(i, k, { chainId, chainTag, genesisHash, batch: P.batch, validatorCount: 4 }))
     const mempool = new Mempool(chain.ledger)
@@ -212,8 +212,8 @@ describe('producer, chain state and proving pipeline', () => {
     expect(mempool.add(tx(0, 1, 100n, 0)).ok).toBe(true)
     const b1 = await producer.produce()
     expect(b1?.transfers.length).toBe(1)
-    await until(async () => pipeline.error, 5000, 'proving to stop')
-    expect(pipeline.error).toMatchObject({ name: 'StateMismatch' })
+    await until(async () => pipeline.error, 5000, 'the proof to be refused')
+    expect(pipeline.error).toMatchObject({ name: 'BadProof' })
     expect(await chain.store.getProof(1)).toBeUndefined()
     expect(chain.provenHeight).toBe(0)
     expect(chain.servedHead.header.height).toBe(0)

@@ -5,6 +5,7 @@ import { PUBLIC_SIGNAL_COUNT } from '../../../src/core/constants.ts'
 import { validatorPublicKey } from '../../../src/core/quorum.ts'
 import type { ChainSpec } from '../../../src/node/chain-spec.ts'
 import type { ProverLike } from '../../../src/node/prover-pipeline.ts'
+import type { ProofVerifier } from '../../../src/zk/proof-verifier.ts'
 import { PROFILES } from '../../../src/zk/profiles.ts'
 import { makeAccounts, seedKey, type TestAccount } from '../../helpers/fixture.ts'
 import { makeProof } from '../../store/fixtures.ts'
@@ -93,4 +94,13 @@ export class FakeProver implements ProverLike {
     this.closed = true
     this.open()
   }
+}
+
+/**
+ * WARNING: accepts every proof. For nodes whose FakeProver "proofs" are not Groth16 proofs
+ * (a node checks every proof before storing it), and for a producer made dishonest on purpose.
+ */
+export const acceptAllVerifier: ProofVerifier = {
+  verifyBatch: async () => ({ ok: true }),
+  close: async () => {},
 }
