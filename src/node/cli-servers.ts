@@ -24,16 +24,15 @@ import { stderrLogger } from './log.ts'
 
 const logger = stderrLogger()
 
-/** Resolves when the process is asked to stop (SIGINT or SIGTERM). */
+/**
+ * Resolves when the process is asked to stop (SIGINT or SIGTERM). Later signals are
+ * ignored while it shuts down (a devnet and its process group can both send one); a
+ * stuck shutdown is the sender's to SIGKILL.
+ */
 function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
-    const on = (sig: string) => {
-      process.off('SIGINT', on)
-      process.off('SIGTERM', on)
-      resolve(sig)
-    }
-    process.on('SIGINT', on)
-    process.on('SIGTERM', on)
+    process.on('SIGINT', resolve)
+    process.on('SIGTERM', resolve)
   })
 }
 
@@ -50,13 +49,15 @@ function ports(values: Parameters<CommandSpec['run']>[0]) {
 }
 
 export const devnetCommand: CommandSpec = {
-  brief: 'run a local network: validators, prover, transfer generator, web app',
+  brief: 'run a local network: validator and prover processes, transfer generator, web app',
   usage:
-    'devnet [--dir DIR] [--validators 4] [--accounts N] [--block-time-ms MS] [--tx-rate PER_S] [--profile test|devnet] [--http-port P] [--ceremony DIR] [--prove-workers N] [--prover-peer PEERID]…',
+    'devnet [--dir DIR] [--validators 4] [--provers 1] [--accounts N] [--block-time-ms MS] [--tx-rate PER_S] [--profile test|devnet] [--http-port P] [--ceremony DIR] [--prove-workers N] [--prover-peer PEERID]… [--single-process]',
   summary:
     'Runs a local zklight network: builds the circuit artifacts if needed, creates genesis (funded demo accounts and\n' +
-    'validator keys under DIR; reused on restart), runs the proposer, validators, prover and a transfer generator, and\n' +
-    'serves the web app, /bootstrap.json and /vk.json on 127.0.0.1. Prints one JSON line on stdout when ready.\n' +
+    'validator keys under DIR; reused on restart), starts each validator as a `zklight node --validator-key` process and\n' +
+    'each prover as a `zklight prover` process (validator 0 hands out proving jobs and generates transfers), and serves\n' +
+    'the web app, /bootstrap.json and /vk.json on 127.0.0.1. Prints one JSON line on stdout when ready, listing every\n' +
+    'process (role, pid, multiaddrs). --single-process runs one node holding every validator key instead.\n' +
     'The circuit keys come from an INSECURE dev setup unless --ceremony names a finalized ceremony folder.',
   options: {
     dir: { type: 'string', arg: 'DIR', help: 'data folder (genesis, keys, blocks)', default: DEVNET_DEFAULTS.dir },
@@ -69,8 +70,10 @@ export const devnetCommand: CommandSpec = {
     ptau: { type: 'string', arg: 'FILE', help: 'powers-of-tau ceremony file (default: INSECURE dev setup)' },
     ceremony: { type: 'string', arg: 'DIR', help: 'use the keys of a finalized `zklight ceremony` folder (its profile)' },
     'listen-host': portOptions['listen-host'],
-    'prove-workers': { type: 'string', arg: 'N', help: 'in-process prover worker threads (0: only `zklight prover` processes prove)', default: '1' },
-    'prover-peer': { type: 'string', multiple: true, arg: 'PEERID', help: 'peer id of a `zklight prover` allowed to take proving jobs' },
+    provers: { type: 'string', arg: 'N', help: 'prover processes (not with --single-process)', default: '1' },
+    'prove-workers': { type: 'string', arg: 'N', help: 'worker threads per prover process (--single-process: in-process workers, 0 = only `zklight prover` processes prove)', default: '1' },
+    'single-process': { type: 'boolean', help: 'one process holding every validator key and proving in worker threads (tests)' },
+    'prover-peer': { type: 'string', multiple: true, arg: 'PEERID', help: 'peer id of another `zklight prover` allowed to take proving jobs' },
     'prove-lease-ms': { type: 'string', arg: 'MS', help: "how long a proving job is leased (default: 4 expected proving times of the profile's block)" },
   },
   async run(values) {
@@ -90,12 +93,15 @@ export const devnetCommand: CommandSpec = {
       ptau: str(values, 'ptau'),
       ceremony,
       listenHost: str(values, 'listen-host'),
+      singleProcess: values['single-process'] === true,
+      provers: int(values, 'provers', 1, 0, 16),
       proveWorkers: int(values, 'prove-workers', 1, 0, 64),
       proverPeers: proverPeers(values),
       leaseMs: str(values, 'prove-lease-ms') === undefined ? undefined : int(values, 'prove-lease-ms', 0, 1_000, 3_600_000),
       logger: logger.child('devnet'),
     })
-    process.stdout.write(`${JSON.stringify({ event: 'ready', url: devnet.url, multiaddrs: devnet.multiaddrs, accounts: devnet.accounts })}\n`)
+    const processes = devnet.processes.map((p) => ({ role: p.role, pid: p.pid, multiaddrs: p.multiaddrs }))
+    process.stdout.write(`${JSON.stringify({ event: 'ready', url: devnet.url, multiaddrs: devnet.multiaddrs, accounts: devnet.accounts, processes })}\n`)
     logger.info(`devnet ready at ${devnet.url}`)
     const sig = await untilSignal()
     logger.info(`${sig}: stopping`)
@@ -129,16 +135,17 @@ async function loadSpecFrom(source: string): Promise<ChainSpec> {
 
 export const nodeCommand: CommandSpec = {
   brief: 'run a validator, or a node that follows and verifies others; both serve light clients',
-  usage: 'node --dir DIR [--peer MULTIADDR]… [--genesis FILE|URL] [--sync snapshot|replay] [--validator-key FILE [--block-time-ms MS] [--prove]]',
+  usage: 'node --dir DIR [--peer MULTIADDR]… [--genesis FILE|URL] [--sync snapshot|replay] [--validator-key FILE [--block-time-ms MS] [--prove [--prove-workers N]] [--prover-peer PEERID]…]',
   summary:
     'Runs a ledger node. Without --validator-key it follows the --peer nodes: it checks every block (certificate,\n' +
     'transfers, proof), keeps the full state in DIR, and serves light clients. On first start it joins by snapshot: it\n' +
     "proves a recent head's state root from genesis (certificate, header links, proofs), fetches the state there in\n" +
     'verified chunks and replays only the blocks after it (--sync replay: every block from genesis). With\n' +
     '--validator-key it is one validator of the chain spec: it votes with the other validators (--peer: their\n' +
-    'multiaddrs), proposes in its turn, and proves blocks itself with --prove, else fetches their proofs from its peers\n' +
-    '(docs/deploy.md). --genesis (a chain spec: genesis.json or a /genesis.json URL) is needed on first start; it is\n' +
-    'kept in DIR. Prints one JSON line on stdout when ready.',
+    'multiaddrs), proposes in its turn, and proves blocks itself (--prove: worker threads here; --prover-peer: `zklight\n' +
+    'prover` processes take its jobs), else fetches their proofs from its peers (docs/deploy.md). --genesis (a\n' +
+    'chain spec: genesis.json or a /genesis.json URL) is needed on first start; it is kept in DIR. Prints one JSON\n' +
+    'line on stdout when ready.',
   options: {
     dir: { type: 'string', arg: 'DIR', help: 'data folder (required)' },
     peer: { type: 'string', multiple: true, arg: 'MULTIADDR', help: 'upstream node, or (validators) another validator, ending in /p2p/<peer id>' },
@@ -149,6 +156,8 @@ export const nodeCommand: CommandSpec = {
     'tx-rate': { type: 'string', arg: 'PER_S', help: 'with --traffic: generated transfers per second', default: '0' },
     prove: { type: 'boolean', help: 'validators: prove every block in this process (needs the circuit keys of the chain spec)' },
     ceremony: { type: 'string', arg: 'DIR', help: 'with --prove: the finalized ceremony folder whose keys the chain uses' },
+    'prove-workers': { type: 'string', arg: 'N', help: 'with --prove: prover worker threads', default: '1' },
+    'prover-peer': { type: 'string', multiple: true, arg: 'PEERID', help: 'validators: peer id of a `zklight prover` allowed to take proving jobs' },
     sync: { type: 'string', arg: 'MODE', help: 'first start on an empty DIR: snapshot (state at a recent proven height) or replay (every block)', default: 'snapshot' },
     ...portOptions,
   },
@@ -198,6 +207,8 @@ export const nodeCommand: CommandSpec = {
         peers,
         blockTimeMs: int(values, 'block-time-ms', DEFAULT_BLOCK_TIME_MS, 50, 3_600_000),
         prover,
+        proveWorkers: prover ? int(values, 'prove-workers', 1, 1, 64) : 0,
+        proverPeers: proverPeers(values),
         crashAfterProposals: fault === undefined ? undefined : Number(fault),
       }
     }

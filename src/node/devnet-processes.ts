@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type { Logger } from '../core/logger.ts'
 import { ROOT } from '../zk/artifacts.ts'
 
-export type ProcessRole = 'validator' | 'prover'
+export type ProcessRole = 'validator' | 'prover' | 'producer'
 
 export interface ChildInfo {
   role: ProcessRole
@@ -65,12 +65,17 @@ export async function spawnZklight(role: ProcessRole, index: number, args: strin
       resolve(msg)
     })
   })
-  child.once('exit', (code, signal) => logger.warn(`${label} (pid ${child.pid}) exited (${signal ?? code})`))
+  let stopping = false
+  child.once('exit', (code, signal) => {
+    if (stopping) logger.info(`${label} stopped (${signal ?? code})`)
+    else logger.warn(`${label} (pid ${child.pid}) exited (${signal ?? code})`)
+  })
   const info: ChildInfo = { role, index, pid: child.pid as number, multiaddrs: Array.isArray(ready.multiaddrs) ? (ready.multiaddrs as string[]) : [] }
   return {
     info,
     child,
     async stop(graceMs = 10_000) {
+      stopping = true
       if (child.exitCode !== null || child.signalCode !== null) return
       const t = setTimeout(() => child.kill('SIGKILL'), graceMs)
       child.kill('SIGTERM')
