@@ -38,7 +38,7 @@ let keys: AccountKey[]
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'zklight-devnet-test-'))
-  devnet = await startCli(['devnet', '--profile', 'test', '--http-port', '0', '--dir', join(dir, 'devnet'), '--block-time-ms', '500', '--tx-rate', '2'])
+  devnet = await startCli(['devnet', '--single-process', '--profile', 'test', '--http-port', '0', '--dir', join(dir, 'devnet'), '--block-time-ms', '500', '--tx-rate', '2'])
   addr = tcpAddr(devnet.ready.multiaddrs)
   spec = parseChainSpec(await readFile(join(dir, 'devnet', 'genesis.json'), 'utf8'))
   vk = await loadVerificationKey(spec.vk)
