@@ -1,12 +1,14 @@
 // `zklight devnet` (test profile) as a child process, checked over real libp2p on
 // loopback: it produces certified, proven blocks; a transfer submitted over the wire
 // lands with a proof; a follower node syncs and serves the chain; malformed and
-// oversized requests are refused without harm; the CLI's light-client commands work.
+// oversized requests are refused without harm; the CLI's light-client commands work, and
+// refuse a verification key other than the one the genesis commits to.
 import '../../src/polyfill.ts'
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { bn254 } from '@noble/curves/bn254.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { blockPublicInputs } from '../../src/core/block.ts'
 import { bytesToHex, equalBytes, hexToBytes } from '../../src/core/bytes.ts'
@@ -220,4 +222,36 @@ describe('zklight devnet', () => {
     expect(missing.code).toBe(1)
     expect(missing.stderr).toContain('BadKeyFile')
   }, 300_000)
+
+  it('refuses a verification key other than the one the genesis commits to, naming both hashes', async () => {
+    // δ = 2·G2, a point whose discrete log everyone knows: with it anyone can forge a proof
+    // of any state root. Every other point is the devnet's own.
+    const two = bn254.G2.Point.BASE.double().toAffine()
+    const tampered = {
+      ...spec.vk,
+      vk_delta_2: [
+        [String(two.x.c0), String(two.x.c1)],
+        [String(two.y.c0), String(two.y.c1)],
+        ['1', '0'],
+      ],
+    }
+    const expected = vkHashHex(spec.vk) as string
+    const given = vkHashHex(tampered) as string
+    expect(given).not.toBe(expected)
+    await writeFile(join(dir, 'tampered.json'), JSON.stringify(tampered))
+    const refused = (r: { code: number | null; stdout: string; stderr: string }) => {
+      expect(r.code, r.stderr).toBe(1)
+      expect(r.stderr).toContain('VerificationKeyMismatch')
+      expect(r.stderr).toContain(expected)
+      expect(r.stderr).toContain(given)
+      expect(r.stdout).toBe('')
+    }
+    // Given on the command line, next to the devnet's genesis.json (the test above: the same command without --vk answers).
+    const flag = ['balance', keys[1]!.address, '--peer', addr, '--checkpoint', join(dir, 'devnet', 'genesis.json'), '--timeout-ms', '30000']
+    refused(await runCli([...flag, '--vk', join(dir, 'tampered.json')]))
+    // Named by a bootstrap document, as the web app gets it: the devnet's own, with vkUrl pointing at the other key.
+    const boot = (await (await fetch(`${devnet.ready.url}bootstrap.json`)).json()) as Record<string, unknown>
+    await writeFile(join(dir, 'bootstrap.json'), JSON.stringify({ ...boot, vkUrl: 'tampered.json' }))
+    refused(await runCli(['balance', keys[1]!.address, '--peer', addr, '--checkpoint', join(dir, 'bootstrap.json'), '--timeout-ms', '30000']))
+  }, 180_000)
 })
