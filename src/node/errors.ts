@@ -6,9 +6,15 @@ export class UsageError extends Error {
   override name = 'UsageError'
 }
 
-/** A genesis file (chain spec) that does not parse or is inconsistent. */
+/** A genesis file (chain spec) that does not parse or is inconsistent; `reason` names the rule where there is one. */
 export class ChainSpecError extends Error {
   override name = 'ChainSpecError'
+  constructor(
+    message: string,
+    readonly reason?: string,
+  ) {
+    super(message)
+  }
 }
 
 /** The node's folder holds another chain than the one it was asked to run. */
