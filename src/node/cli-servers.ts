@@ -214,7 +214,16 @@ export const nodeCommand: CommandSpec = {
     }
     const sync = str(values, 'sync') ?? 'snapshot'
     if (sync !== 'snapshot' && sync !== 'replay') throw new UsageError(`--sync must be snapshot or replay, got "${sync}"`)
-    const node = await startLedgerNode({ dir, spec, peers: validator ? undefined : peers, sync: validator ? undefined : sync, validator, listenHost: str(values, 'listen-host'), ports: ports(values), logger: logger.child('node') })
+    const node = await startLedgerNode({
+      dir,
+      spec,
+      peers: validator ? undefined : peers,
+      sync: validator ? undefined : sync,
+      validator,
+      listenHost: str(values, 'listen-host'),
+      ports: ports(values),
+      logger: logger.child('node'),
+    })
     const head = node.chain.servedHead.header.height
     const role = validator ? 'validator' : 'follower'
     const s = node.snapshot

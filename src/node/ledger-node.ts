@@ -174,7 +174,13 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
     let proving: ProvingPipeline | undefined
     const evidence = await EvidenceBook.open(paths.evidence, chain.genesisHash, spec.validators, logger.child('evidence'))
     /** The job board with local workers and/or remote provers, its proving protocols served; every proof checked before it is stored. */
-    const startProving = async (p: { prover?: ProverLike | (() => ProverLike); proveWorkers?: number; proverPeers?: string[]; leaseMs?: number; verifier?: ProofVerifier }): Promise<ProvingPipeline> => {
+    const startProving = async (p: {
+      prover?: ProverLike | (() => ProverLike)
+      proveWorkers?: number
+      proverPeers?: string[]
+      leaseMs?: number
+      verifier?: ProofVerifier
+    }): Promise<ProvingPipeline> => {
       const { chainId, genesisHash } = chain.identity
       const verifier = p.verifier ?? createNodeVerifierPool(spec.vk, 1)
       if (!p.verifier) cleanup.push(() => verifier.close())
