@@ -13,6 +13,7 @@ import { verifyBatch } from '../../src/zk/batch-verify.ts'
 import { proofFromBytes, proofToBytes } from '../../src/zk/proof-codec.ts'
 import { createNodeVerifierPool } from '../../src/zk/node-verifier.ts'
 import { applyAll, makeAccounts, makeLedger, transfer, type TestAccount } from '../helpers/fixture.ts'
+import { offCurveA, shiftedA } from '../helpers/tamper.ts'
 
 const P = PROFILES.test
 const random = (n: number) => new Uint8Array(randomBytes(n))
@@ -73,9 +74,14 @@ describe('verifyProof', () => {
     if (json.ok) expect(await snarkjs.groth16.verify(art.vk, publicSignals.map(String), json.value)).toBe(true)
     if (json.ok) expect(proofToBytes(json.value)).toEqual(proof)
   })
-  it('rejects a tampered proof', async () => {
-    const r = await verifyProof(key, tamper(first().proof, 31), first().publicSignals)
-    expect(r.ok).toBe(false)
+  it('rejects a proof whose A is moved off the curve, before any pairing', async () => {
+    expect(await verifyProof(key, offCurveA(first().proof), first().publicSignals)).toEqual({ ok: false, reason: 'not-on-curve' })
+  })
+  it('rejects a proof whose A is replaced by another point of G1: the pairing fails', async () => {
+    expect(await verifyProof(key, shiftedA(first().proof), first().publicSignals)).toEqual({ ok: false, reason: 'proof-invalid' })
+  })
+  it('rejects a valid proof of another block', async () => {
+    expect(await verifyProof(key, (proofs[1] as ProveResult).proof, first().publicSignals)).toEqual({ ok: false, reason: 'proof-invalid' })
   })
   it('rejects swapped public inputs', async () => {
     const [a, b, c, tag] = first().publicSignals as [bigint, bigint, bigint, bigint]
@@ -119,24 +125,28 @@ describe('verifyBatch', () => {
   it('accepts 8 valid proofs', async () => {
     expect(await verifyBatch(key, items(8), random)).toEqual({ ok: true })
   })
-  it('names the one bad proof', async () => {
+  it('names the one bad proof and why', async () => {
     const batch = items(8)
-    batch[5] = { ...(batch[5] as any), proof: tamper((batch[5] as any).proof, 100) }
-    expect(await verifyBatch(key, batch, random)).toEqual({ ok: false, bad: [5] })
+    batch[5] = { ...(batch[5] as any), proof: tamper((batch[5] as any).proof, 100) } // B.x.c1: off the twist
+    expect(await verifyBatch(key, batch, random)).toEqual({ ok: false, bad: [5], reasons: ['not-on-curve'] })
+    batch[5] = { ...(batch[5] as any), proof: shiftedA((items(8)[5] as any).proof) }
+    expect(await verifyBatch(key, batch, random)).toEqual({ ok: false, bad: [5], reasons: ['proof-invalid'] })
   })
   it('names two bad proofs, one caught before pairing', async () => {
     const batch = items(8)
     batch[1] = { ...(batch[1] as any), signals: [...(batch[1] as any).signals].reverse() }
     batch[6] = { ...(batch[6] as any), signals: (batch[6] as any).signals.slice(0, 2) }
-    expect(await verifyBatch(key, batch, random)).toEqual({ ok: false, bad: [1, 6] })
+    expect(await verifyBatch(key, batch, random)).toEqual({ ok: false, bad: [1, 6], reasons: ['proof-invalid', 'signal-count'] })
   })
   it('verifies through the worker pool and shuts down', async () => {
     const pool = createNodeVerifierPool(art.vk, 2)
     try {
       expect(await pool.verifyBatch(items(6))).toEqual({ ok: true })
       const batch = items(6)
-      batch[4] = { ...(batch[4] as any), proof: tamper((batch[4] as any).proof, 200) }
-      expect(await pool.verifyBatch(batch)).toEqual({ ok: false, bad: [4] })
+      batch[1] = { ...(batch[1] as any), proof: shiftedA((batch[1] as any).proof) }
+      batch[4] = { ...(batch[4] as any), proof: tamper((batch[4] as any).proof, 200) } // C.x: off the curve
+      // Each worker checks half the batch; the verdicts come back merged, reasons with them.
+      expect(await pool.verifyBatch(batch)).toEqual({ ok: false, bad: [1, 4], reasons: ['proof-invalid', 'not-on-curve'] })
     } finally {
       await pool.close()
     }
