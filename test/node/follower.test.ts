@@ -1,7 +1,8 @@
 // A follower in front of a dishonest producer, in-process over real libp2p: the producer
 // certifies its blocks properly but "proves" them with bytes that are not a valid Groth16
 // proof. The follower keeps the valid prefix (empty blocks), refuses the first block whose
-// proof fails, ignores that peer from then on, and keeps serving what it has.
+// proof fails (proof-malformed: its points are off the curve), ignores that peer from then
+// on, and keeps serving what it has.
 import '../../src/polyfill.ts'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -74,7 +75,7 @@ it('refuses a block whose proof does not verify, bans the peer and keeps the val
   await until(async () => (bans.length > 0 ? true : undefined), 30_000, 'the follower to refuse the block')
   expect(follower.chain.head.height).toBe(bad - 1)
   expect(hashHeader(follower.chain.head)).toEqual(hashHeader((await producer.chain.store.getHeader(bad - 1))!))
-  expect(bans).toEqual([{ peer: tcpAddr(producer.multiaddrs()), offence: 'proof-invalid', detail: `block ${bad}` }])
+  expect(bans).toEqual([{ peer: tcpAddr(producer.multiaddrs()), offence: 'proof-malformed', detail: `block ${bad}` }])
   // It stays up and serves its own valid chain; it does not come back for more.
   const s = await wire.ask(tcpAddr(follower.multiaddrs()), STATUS, {})
   expect(s.headHeight).toBe(bad - 1)
