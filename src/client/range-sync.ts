@@ -7,7 +7,8 @@ import { isLinkReason } from '../core/header.ts'
 import { verifyQuorumCertificate } from '../core/quorum.ts'
 import type { Clock } from '../core/platform.ts'
 import type { BlockEntry, Header, QuorumCertificate } from '../core/types.ts'
-import { reportRequestError, type Fault, type Offence } from '../net/peer-judgement.ts'
+import { proofOffence, reportRequestError, type Fault, type Offence } from '../net/peer-judgement.ts'
+import type { ProofReason } from '../zk/proof-input.ts'
 import type { BatchItem, BatchResult, ProofVerifier } from '../zk/proof-verifier.ts'
 import type { PeerWire } from './network.ts'
 import type { PeerManager } from './peer-manager.ts'
@@ -113,8 +114,10 @@ export async function syncRound(ctx: SyncContext, target: number, signal: AbortS
       if ('error' in r) throw r.error // the verifier itself failed: not the peer's fault
       if (!r.ok) {
         const bad = c.entries[c.entryOf[r.bad[0] as number] as number] as CheckedEntry
-        ctx.hooks.offence(c.job.peer, 'proof-invalid', `height ${bad.block.header.height}`)
-        ctx.hooks.rejected(bad.block.header, c.job.peer, 'proof-invalid')
+        const reason = r.reasons[0] as ProofReason
+        const offence = proofOffence(reason)
+        ctx.hooks.offence(c.job.peer, offence, `height ${bad.block.header.height}: ${reason}`)
+        ctx.hooks.rejected(bad.block.header, c.job.peer, offence)
         break
       }
       ctx.peers.reward(c.job.peer)

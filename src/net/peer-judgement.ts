@@ -2,8 +2,18 @@
 // follower node): proven offences cost the peer at once, faults only lower its score.
 // One function turns a failed request into one or the other.
 
-/** Proven misbehaviour: the bytes themselves show the peer lied or broke the protocol. */
-export type Offence = 'proof-invalid' | 'broken-link' | 'bad-block' | 'bad-certificate' | 'malformed' | 'bad-account-proof' | 'foreign-chain' | 'bad-snapshot-chunk'
+/**
+ * Proven misbehaviour: the bytes themselves show the peer lied or broke the protocol.
+ * A served Groth16 proof is `proof-malformed` when its points fail the checks made before
+ * any pairing (encoding, on the curve, B in G2) and `proof-invalid` when they are points
+ * of the right groups that fail the pairing equation for the block's public inputs.
+ */
+export type Offence = 'proof-invalid' | 'proof-malformed' | 'broken-link' | 'bad-block' | 'bad-certificate' | 'malformed' | 'bad-account-proof' | 'foreign-chain' | 'bad-snapshot-chunk'
+
+/** The offence of serving a proof the verifier rejected for `reason` (src/zk/proof-input.ts ProofReason). */
+export function proofOffence(reason: string): 'proof-invalid' | 'proof-malformed' {
+  return reason === 'proof-invalid' ? 'proof-invalid' : 'proof-malformed'
+}
 
 /** Unproven trouble: could be the network or a busy peer; costs score, not an immediate ban. `stale`: an answer from an older state than asked for. */
 export type Fault = 'timeout' | 'unavailable' | 'error' | 'stale'

@@ -13,7 +13,7 @@ import { verifyQuorumCertificate } from '../core/quorum.ts'
 import type { BlockEntry, Header, Transfer, TransferReason } from '../core/types.ts'
 import { MAX_PROOFS_PER_REQUEST } from '../net/constants.ts'
 import { parseMultiaddr } from '../net/dial.ts'
-import type { Offence } from '../net/peer-judgement.ts'
+import { proofOffence, type Offence } from '../net/peer-judgement.ts'
 import { PROOFS, STATUS, SUBMIT } from '../net/protocols.ts'
 import { call, type RpcHost } from '../net/rpc.ts'
 import type { BatchItem, ProofVerifier } from '../zk/proof-verifier.ts'
@@ -158,7 +158,7 @@ export class Follower {
         if (!c.repair) await chain.append(block, qc as NonNullable<typeof qc>)
         if (proof && c.signals) await chain.putProof(block.header.height, proof)
       }
-      if (!verdict.ok) return this.ban(addr, { offence: 'proof-invalid', detail: `block ${checked[firstBad]?.entry.block.header.height}` })
+      if (!verdict.ok) return this.ban(addr, { offence: proofOffence(verdict.reasons[0] as string), detail: `block ${checked[firstBad]?.entry.block.header.height}` })
       if (refusal) return this.ban(addr, refusal)
       if (checked.length === 0) return
     }

@@ -11,6 +11,7 @@ import type { BlockEntry, Header, QuorumCertificate } from '../core/types.ts'
 import { checkRange } from '../client/rules/range.ts'
 import { MAX_PROOFS_PER_REQUEST } from '../net/constants.ts'
 import type { ProofsResponse } from '../net/messages.ts'
+import { proofOffence } from '../net/peer-judgement.ts'
 import { PROOFS, STATUS } from '../net/protocols.ts'
 import type { BatchResult, ProofVerifier } from '../zk/proof-verifier.ts'
 import type { ChainIdentity, ChainSpec } from './chain-spec.ts'
@@ -183,7 +184,7 @@ export async function proveHead(ctx: HeadContext, anchor: Header, target: Certif
     if ('error' in r) throw r.error // the verifier failed, not the peer
     if (!r.ok) {
       const at = heights[r.bad[0] as number]
-      peers.ban(peer, 'proof-invalid', `block ${at}`)
+      peers.ban(peer, proofOffence(r.reasons[0] as string), `block ${at}`)
       throw new SnapshotJoinFailed('proof-invalid', `the proof of block ${at} does not verify`)
     }
   }

@@ -14,10 +14,7 @@ import { checkProof, linearCombination, type CheckedProof, type PreparedKey } fr
 export async function verifyBatch(key: PreparedKey, items: readonly BatchItem[], random: RandomBytes): Promise<BatchResult> {
   return verifyInGroups(
     items,
-    (item) => {
-      const c = checkProof(key, item.proof, item.signals)
-      return c.ok ? c.value : undefined
-    },
+    (item) => checkProof(key, item.proof, item.signals),
     (group) => combinedCheck(key, group, random),
   )
 }

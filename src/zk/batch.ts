@@ -2,6 +2,7 @@
 // structural checks, one combined pairing check per group, bisection to name the bad ones.
 import { bytesToBigInt } from '../core/bytes.ts'
 import type { RandomBytes } from '../core/platform.ts'
+import type { ProofReason } from './proof-input.ts'
 import type { BatchItem, BatchResult } from './proof-verifier.ts'
 
 /**
@@ -20,22 +21,28 @@ export function drawWeights(n: number, random: RandomBytes): bigint[] {
 }
 
 /**
- * Runs `check` on every item (a rejected item is bad at once), then `combined` on the rest;
- * a failing group is split in halves until each bad proof stands alone. Returns every bad index.
+ * Runs `check` on every item (an item it rejects is bad at once, for the reason it gives),
+ * then `combined` on the rest; a failing group is split in halves until each bad proof
+ * stands alone ('proof-invalid': a lone proof's check is the single verification). Returns
+ * every bad index, in order, with its reason.
  */
-export async function verifyInGroups<T>(items: readonly BatchItem[], check: (item: BatchItem) => T | undefined, combined: (group: T[]) => Promise<boolean>): Promise<BatchResult> {
-  const bad: number[] = []
+export async function verifyInGroups<T>(
+  items: readonly BatchItem[],
+  check: (item: BatchItem) => { ok: true; value: T } | { ok: false; reason: ProofReason },
+  combined: (group: T[]) => Promise<boolean>,
+): Promise<BatchResult> {
+  const bad = new Map<number, ProofReason>()
   const good: { index: number; value: T }[] = []
   items.forEach((item, index) => {
-    const value = check(item)
-    if (value === undefined) bad.push(index)
-    else good.push({ index, value })
+    const c = check(item)
+    if (c.ok) good.push({ index, value: c.value })
+    else bad.set(index, c.reason)
   })
   const bisect = async (group: { index: number; value: T }[]): Promise<void> => {
     if (group.length === 0) return
     if (await combined(group.map((g) => g.value))) return
     if (group.length === 1) {
-      bad.push((group[0] as { index: number }).index)
+      bad.set((group[0] as { index: number }).index, 'proof-invalid')
       return
     }
     const mid = Math.ceil(group.length / 2)
@@ -43,6 +50,7 @@ export async function verifyInGroups<T>(items: readonly BatchItem[], check: (ite
     await bisect(group.slice(mid))
   }
   await bisect(good)
-  bad.sort((x, y) => x - y)
-  return bad.length === 0 ? { ok: true } : { ok: false, bad }
+  if (bad.size === 0) return { ok: true }
+  const indices = [...bad.keys()].sort((x, y) => x - y)
+  return { ok: false, bad: indices, reasons: indices.map((i) => bad.get(i) as ProofReason) }
 }

@@ -85,10 +85,7 @@ class MclVerifier implements Groth16Verifier {
   async verifyBatch(items: readonly BatchItem[], random: RandomBytes): Promise<BatchResult> {
     return verifyInGroups(
       items,
-      (item) => {
-        const c = this.check(item.proof, item.signals)
-        return c.ok ? c.value : undefined
-      },
+      (item) => this.check(item.proof, item.signals),
       async (group) => this.combinedCheck(group, drawWeights(group.length, random)),
     )
   }

@@ -1,5 +1,6 @@
 // A pool of verification workers: a batch is split across them and each part is
-// checked with one multi-pairing; the bad proofs' indices come back merged.
+// checked with one multi-pairing; the bad proofs' indices and reasons come back merged.
+import type { ProofReason } from './proof-input.ts'
 import type { BatchItem, BatchResult, ProofVerifier } from './proof-verifier.ts'
 import type { VerifyRequest, VerifyResponse } from './verify-handler.ts'
 import { DEFAULT_BACKEND, isVerifierBackend, type VerifierBackend } from './verifier-backend.ts'
@@ -101,10 +102,13 @@ export class VerifierPool implements ProofVerifier {
       }),
     )
     const bad: number[] = []
+    const reasons: ProofReason[] = []
     for (const { offset, r } of parts) {
-      if (r.ok && r.result && !r.result.ok) bad.push(...r.result.bad.map((i) => i + offset))
+      if (!r.ok || !r.result || r.result.ok) continue
+      bad.push(...r.result.bad.map((i) => i + offset))
+      reasons.push(...r.result.reasons)
     }
-    return bad.length === 0 ? { ok: true } : { ok: false, bad }
+    return bad.length === 0 ? { ok: true } : { ok: false, bad, reasons }
   }
 
   async close(): Promise<void> {

@@ -17,6 +17,7 @@ import { until, untilHeight, useClientFixture } from './helpers/harness.ts'
 import { MemoryHub } from './helpers/memory-net.ts'
 import { CHAIN_PLAN } from './helpers/plan.ts'
 import { certify, nextHeader, type TestChain } from './helpers/test-chain.ts'
+import { offCurveA, shiftedA } from '../helpers/tamper.ts'
 
 const fx = useClientFixture()
 const TIP = CHAIN_PLAN.length
@@ -43,7 +44,10 @@ async function syncNextToEvil(evil: FakeNodeOptions, tuning = {}) {
 }
 
 const cases: [string, FakeNodeOptions, string][] = [
-  ['tampered proof', { proofs: (es) => es.map((e, i) => (i === firstProven(es) ? { ...e, proof: flip(e.proof as Uint8Array, 31) } : e)) }, 'proof-invalid'],
+  // Caught by the point checks, before any pairing.
+  ['tampered proof: A off the curve', { proofs: (es) => es.map((e, i) => (i === firstProven(es) ? { ...e, proof: offCurveA(e.proof as Uint8Array) } : e)) }, 'proof-malformed'],
+  // Valid points of the right groups: only the pairing check can catch these.
+  ['tampered proof: A replaced by another point of G1', { proofs: (es) => es.map((e, i) => (i === firstProven(es) ? { ...e, proof: shiftedA(e.proof as Uint8Array) } : e)) }, 'proof-invalid'],
   [
     'valid proof for the wrong public inputs',
     {
@@ -77,7 +81,9 @@ describe('hostile peers are banned while sync completes from an honest peer', ()
   for (const [name, evil, why] of cases) {
     it(name, async () => {
       const { client, banned, heads, headEvents } = await syncNextToEvil(evil)
-      expect(banned.filter((b) => b.peer === 'evil').map((b) => b.why)).toContain(why)
+      const whys = banned.filter((b) => b.peer === 'evil').map((b) => b.why)
+      expect(whys).toContain(why)
+      expect(whys.filter((w) => w !== why)).toEqual([]) // one offence per case: reasons are not folded together
       expect(banned.filter((b) => b.peer === 'honest')).toEqual([])
       expect(heads.at(-1)).toBe(TIP)
       expect(client.health().verifiedHeight).toBe(TIP)
@@ -124,7 +130,9 @@ describe('equivocation', () => {
     hub.publish('node', announce(fx.chain, TIP))
     hub.publish('node', encodeHeadAnnouncement({ header: other, qc: certify(other, fx.chain.validators, fx.chain.genesisHash) }))
     expect((await halted).reason).toBe('equivocation')
-    expect(s.client.health().verifiedHeight).toBeLessThan(TIP + 1)
+    // Neither head is adopted and the verified view stays where it was.
+    expect(s.client.health().verifiedHeight).toBe(TIP - 1)
+    expect(s.heads).not.toContain(TIP)
   })
 
   it('a certificate signed by too few validators is not equivocation: the peer is banned instead', async () => {

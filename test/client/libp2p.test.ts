@@ -1,6 +1,7 @@
 // The light client over real libp2p on loopback: a Node host serving a real chain
-// through the zklight protocols (TCP), gossiping a new head, and a hostile host
-// whose tampered proofs get it banned while the client syncs from the honest one.
+// through the zklight protocols (TCP), gossiping a new head (the only way the client can
+// learn of it: it polls status once an hour), and a hostile host whose tampered proofs
+// (valid points, a failing pairing) get it banned before an honest host has anything to serve.
 import '../../src/polyfill.ts'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { encodeAddress } from '../../src/core/address.ts'
@@ -8,22 +9,24 @@ import type { QuorumCertificate } from '../../src/core/types.ts'
 import { createLightClient } from '../../src/client/create.ts'
 import type { LightClient } from '../../src/client/light-client.ts'
 import type { BannedEvent } from '../../src/client/options.ts'
-import type { StatusEvent } from '../../src/client/rules/live-status.ts'
 import type { BlockEntry } from '../../src/core/types.ts'
 import { publishHead } from '../../src/net/gossip.ts'
 import { createNodeHost, type NodeHost } from '../../src/net/host.ts'
 import { handle } from '../../src/net/rpc.ts'
-import { ALL_PROTOCOLS } from '../../src/net/protocols.ts'
+import { ALL_PROTOCOLS, PROOFS } from '../../src/net/protocols.ts'
 import { MemoryCheckpointStore } from '../../src/store/checkpoint-store.ts'
 import { createFakeNode, type FakeNode, type FakeNodeOptions } from './helpers/fake-node.ts'
-import { FAST, untilHeight } from './helpers/harness.ts'
+import { FAST, until, untilHeight } from './helpers/harness.ts'
 import { CHAIN_PLAN } from './helpers/plan.ts'
 import { buildTestChain, type TestChain } from './helpers/test-chain.ts'
+import { shiftedA } from '../helpers/tamper.ts'
 
 let chain: TestChain
 const hosts: NodeHost[] = []
 const clients: LightClient[] = []
 const TIP = CHAIN_PLAN.length
+/** A status poll period no test outlasts: after the first answers, a head can come only by gossip. */
+const GOSSIP_ONLY = 3_600_000
 
 beforeAll(async () => {
   chain = await buildTestChain(CHAIN_PLAN)
@@ -49,8 +52,8 @@ async function serveNode(options: FakeNodeOptions = {}): Promise<{ host: NodeHos
   return { host, node, addrs: host.getMultiaddrs().map(String) }
 }
 
-async function client(bootstrap: string[], store = new MemoryCheckpointStore({ chainId: chain.chainId, genesisHash: chain.genesisHash })) {
-  const c = await createLightClient({ bootstrap, anchor: chain.anchor, store, verificationKey: chain.vk, rtc: { iceServers: [] }, tuning: { ...FAST, statusIntervalMs: 200 } })
+async function client(bootstrap: string[], store = new MemoryCheckpointStore({ chainId: chain.chainId, genesisHash: chain.genesisHash }), statusIntervalMs = 200) {
+  const c = await createLightClient({ bootstrap, anchor: chain.anchor, store, verificationKey: chain.vk, rtc: { iceServers: [] }, tuning: { ...FAST, statusIntervalMs } })
   clients.push(c)
   return c
 }
@@ -59,7 +62,7 @@ describe('light client over libp2p (TCP, loopback)', () => {
   it('cold sync, verified balance, resume from the stored checkpoint, gossiped head', async () => {
     const { host, node, addrs } = await serveNode({ height: TIP - 1 })
     const store = new MemoryCheckpointStore({ chainId: chain.chainId, genesisHash: chain.genesisHash })
-    const c = await client(addrs, store)
+    const c = await client(addrs, store, GOSSIP_ONLY)
     const t0 = performance.now()
     await c.start()
     await untilHeight(c, TIP - 1)
@@ -68,13 +71,18 @@ describe('light client over libp2p (TCP, loopback)', () => {
     const b = await c.getBalance(addr)
     expect(b).toMatchObject({ balance: chain.states[TIP - 1]?.accounts.get(3)?.balance, height: TIP - 1, verified: true })
 
-    // A new head over gossipsub.
-    node.options.height = TIP
+    // A new head over gossipsub. The node serves it only once the client shows it pending,
+    // which only the announcement can do: its status still says TIP - 1 and the client does
+    // not poll again on its own. The client then asks the announcer what it can serve.
     const tip = chain.entries[TIP] as BlockEntry
-    const heard = new Promise<void>((resolve) => c.on('head', (h) => h.height === TIP && resolve()))
+    const pending = until(c, 'pending', (p: { height: number }) => p.height === TIP)
+    c.on('pending', (p) => {
+      if (p.height === TIP) node.options.height = TIP
+    })
+    const heard = until(c, 'head', (h: { height: number }) => h.height === TIP)
     // gossipsub needs the mesh to form; re-publish until the client has it.
     const timer = setInterval(() => void publishHead(host, { header: tip.block.header, qc: tip.qc as QuorumCertificate }).catch(() => {}), 200)
-    await heard.finally(() => clearInterval(timer))
+    await Promise.all([pending, heard]).finally(() => clearInterval(timer))
     await c.stop()
 
     const resumed = await client(addrs, store)
@@ -89,21 +97,23 @@ describe('light client over libp2p (TCP, loopback)', () => {
   })
 
   it('bans a host serving tampered proofs and syncs from the honest one', async () => {
-    const evil = await serveNode({
-      proofs: (es) => es.map((e) => (e.proof ? { ...e, proof: e.proof.map((x, i) => (i === 31 ? x ^ 1 : x)) } : e)),
-    })
-    const honest = await serveNode()
+    // Every proof the evil host serves has another point of G1 as A: only the pairing fails.
+    const evil = await serveNode({ proofs: (es) => es.map((e) => (e.proof ? { ...e, proof: shiftedA(e.proof) } : e)) })
+    // The honest host serves only the genesis until the evil one is banned, so the evil one
+    // is asked for every range first, whatever order the client picks peers in.
+    const honest = await serveNode({ height: 0 })
     const c = await client([...evil.addrs, ...honest.addrs])
     const banned: BannedEvent[] = []
-    const statuses: StatusEvent[] = []
     c.on('banned', (x) => banned.push(x))
-    c.on('status', (s) => statuses.push(s))
-    await c.start()
-    await untilHeight(c, TIP)
     const evilId = evil.host.peerId.toString()
-    // The evil host may be asked late (its range can come second): wait for its ban if needed.
-    if (!banned.some((x) => x.peer === evilId)) await new Promise<void>((resolve) => c.on('banned', (x) => x.peer === evilId && resolve()))
-    expect(banned.find((x) => x.peer === evilId)).toMatchObject({ kind: 'offence', why: 'proof-invalid' })
+    const evilBanned = until(c, 'banned', (x: BannedEvent) => x.peer === evilId)
+    await c.start()
+    expect(await evilBanned).toMatchObject({ kind: 'offence', why: 'proof-invalid' })
+    expect(evil.node.served.get(PROOFS.id)).toBeGreaterThan(0)
+    expect(honest.node.served.get(PROOFS.id) ?? 0).toBe(0)
+    expect(c.health().verifiedHeight).toBe(0) // nothing of the evil host's was adopted
+    honest.node.options.height = TIP
+    await untilHeight(c, TIP)
     expect(banned.some((x) => x.peer === honest.host.peerId.toString())).toBe(false)
     expect(evil.host.getConnections().some((conn) => conn.remotePeer.toString() !== honest.host.peerId.toString() && conn.status === 'open')).toBe(false)
   })

@@ -148,13 +148,18 @@ describe('following gossiped heads', () => {
     const hub = new MemoryHub()
     const node = createFakeNode(fx.chain, { height: TIP - 2 })
     hub.setHandlers('node', node.handlers)
-    const { client } = await start({ hub, peers: ['node'] })
+    // Status is polled once an hour: after the first answers, only gossip can bring a head.
+    const { client } = await start({ hub, peers: ['node'], tuning: { statusIntervalMs: 3_600_000 } })
     await untilHeight(client, TIP - 2)
     const order: string[] = []
     client.on('pending', (p) => order.push(`pending:${p.height}`))
     client.on('head', (h) => order.push(`head:${h.height}`))
     const pending = until<PendingHead>(client, 'pending')
-    node.options.height = TIP
+    // The node serves the new head only once the announcement made it pending; the client
+    // then asks the announcer what it can serve.
+    client.on('pending', (p) => {
+      if (p.height === TIP) node.options.height = TIP
+    })
     hub.publish('node', announce(fx.chain, TIP))
     const p = await pending
     expect(p).toMatchObject({ height: TIP, verified: false })

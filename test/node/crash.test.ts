@@ -1,7 +1,8 @@
 // Crash safety of a producing node: `zklight devnet` (test profile, busy prover) is killed
-// with SIGKILL at an arbitrary moment, twice. After each kill its store must hold a whole,
-// valid chain (links, certificates, proofs up to the proven height, accounts matching the
-// head's state root) that keeps every block seen before; a restart re-proves what was left.
+// with SIGKILL, twice, right after it stored a block with transfers that its prover has not
+// reached (the producer is at work and proofs are owed). After each kill its store must hold
+// a whole, valid chain (links, certificates, proofs up to the proven height, accounts matching
+// the head's state root) that keeps every block seen before; a restart re-proves what was left.
 import '../../src/polyfill.ts'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -42,6 +43,12 @@ afterAll(async () => {
 
 const provenLines = (log: string) => (log.match(/proven in/g) ?? []).length
 const loggedBlocks = (log: string) => [...log.matchAll(/block (\d+): \d+ transfer/g)].map((m) => Number(m[1]))
+const provenBlocks = (log: string) => [...log.matchAll(/block (\d+) proven in/g)].map((m) => Number(m[1]))
+/** The newest stored block with transfers, when no proof of it or above it has been logged yet. */
+const unprovenBlock = (log: string) => {
+  const newest = Math.max(0, ...loggedBlocks(log))
+  return newest > Math.max(0, ...provenBlocks(log)) ? newest : undefined
+}
 
 /** Reads the whole store of a stopped node and checks it block by block. */
 async function checkStore(spec: ChainSpec, vk: PreparedKey): Promise<{ head: number; proven: number }> {
@@ -89,7 +96,8 @@ describe('a producing node killed with SIGKILL', () => {
       vk ??= await loadVerificationKey(spec.vk)
       const addr = tcpAddr(devnet.ready.multiaddrs)
       await until(async () => (provenLines(devnet.log()) >= round + 1 ? true : undefined), 120_000, 'proofs')
-      // Remember what the node served, then kill it at an arbitrary point of its work.
+      // Remember what the node served, then kill it as soon as it stored a block it owes a
+      // proof for (a proof takes seconds: the kill comes long before the prover gets there).
       const status = await wire.ask(addr, STATUS, {})
       const served = await wire.ask(addr, HEADERS, { from: 0, count: status.headHeight + 1 })
       served.headers.forEach((e, h) => {
@@ -97,12 +105,12 @@ describe('a producing node killed with SIGKILL', () => {
         if (known[h] !== undefined) expect(hash).toBe(known[h])
         known[h] = hash
       })
-      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 1500)))
-      const committed = Math.max(0, ...loggedBlocks(devnet.log()))
+      const owed = await until(async () => unprovenBlock(devnet.log()), 120_000, 'a stored block with transfers not yet proven', 20)
       await devnet.kill9()
       const { head, proven } = await checkStore(spec, vk)
-      expect(head).toBeGreaterThanOrEqual(Math.max(committed, status.headHeight))
-      console.log(`crash round ${round}: killed at head ${head}, proven ${proven}`)
+      expect(head).toBeGreaterThanOrEqual(Math.max(owed, status.headHeight))
+      expect(proven, 'the kill left proving work').toBeLessThan(owed)
+      console.log(`crash round ${round}: killed at head ${head}, proven ${proven}, block ${owed} owed a proof`)
     }, 240_000)
   }
 
@@ -125,7 +133,8 @@ describe('a producing node killed with SIGKILL', () => {
       const headers = await wire.ask(addr, HEADERS, { from: 0, count: head + 1 })
       expect(headers.headers.map((e) => bytesToHex(hashHeader(e.header)))).toEqual(known.slice(0, head + 1))
       console.log(`crash restart: proven head ${wasProven} -> ${s.headHeight} (stored head was ${head})`)
-      if (wasProven < head) expect(devnet.log()).toMatch(/re-proving \d+ block/)
+      expect(wasProven).toBeLessThan(head)
+      expect(devnet.log()).toMatch(/re-proving \d+ block/)
     } finally {
       await devnet.stop()
     }

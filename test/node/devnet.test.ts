@@ -191,19 +191,23 @@ describe('zklight devnet', () => {
     const { parseMultiaddr } = await import('../../src/net/dial.ts')
     const ma = parseMultiaddr(addr)
     const opts = { maxResponseBytes: 1024, timeoutMs: 5_000 }
-    for (const bytes of [new Uint8Array([0x10, 0x07]), new Uint8Array(5_000).fill(0x41)]) {
+    // Malformed, oversized, and a garbage transfer on the submit protocol (right size, wrong
+    // bytes): each stream is reset unanswered (StreamClosed, not a timeout or an error answer)
+    // and the connection hung up on.
+    const requests: [string, Uint8Array][] = [
+      [STATUS.id, new Uint8Array([0x10, 0x07])],
+      [STATUS.id, new Uint8Array(5_000).fill(0x41)],
+      [SUBMIT.id, new Uint8Array(184).fill(0xff)],
+    ]
+    for (const [protocol, bytes] of requests) {
       const bad = await startWireClient()
       try {
-        await expect(request(bad.host, ma, STATUS.id, bytes, opts)).rejects.toThrow()
+        await expect(request(bad.host, ma, protocol, bytes, opts)).rejects.toMatchObject({ name: 'StreamClosed' })
         await until(async () => (bad.host.getConnections().length === 0 ? true : undefined), 5_000, 'the node to hang up')
       } finally {
         await bad.stop()
       }
     }
-    // A garbage transfer on the submit protocol (right size, wrong bytes).
-    const bad = await startWireClient()
-    await expect(request(bad.host, ma, SUBMIT.id, new Uint8Array(184).fill(0xff), opts)).rejects.toThrow()
-    await bad.stop()
     const s = await wire.ask(addr, STATUS, {})
     expect(s.chainId).toBe(chainIdentity(spec).chainId)
     expect(devnet.child.exitCode).toBeNull()

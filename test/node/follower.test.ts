@@ -1,7 +1,8 @@
 // A follower in front of a dishonest producer, in-process over real libp2p: the producer
 // certifies its blocks properly but "proves" them with bytes that are not a valid Groth16
 // proof. The follower keeps the valid prefix (empty blocks), refuses the first block whose
-// proof fails, ignores that peer from then on, and keeps serving what it has.
+// proof fails (proof-malformed: its points are off the curve), ignores that peer from then
+// on, and keeps serving what it has.
 import '../../src/polyfill.ts'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -9,7 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { hashHeader } from '../../src/core/header.ts'
 import { silentLogger } from '../../src/core/logger.ts'
-import { STATUS } from '../../src/net/protocols.ts'
+import { STATUS, SUBMIT } from '../../src/net/protocols.ts'
 import { chainIdentity } from '../../src/node/chain-spec.ts'
 import { startLedgerNode, type LedgerNode } from '../../src/node/ledger-node.ts'
 import { ensureCircuitArtifacts } from '../../src/zk/artifacts.ts'
@@ -74,10 +75,16 @@ it('refuses a block whose proof does not verify, bans the peer and keeps the val
   await until(async () => (bans.length > 0 ? true : undefined), 30_000, 'the follower to refuse the block')
   expect(follower.chain.head.height).toBe(bad - 1)
   expect(hashHeader(follower.chain.head)).toEqual(hashHeader((await producer.chain.store.getHeader(bad - 1))!))
-  expect(bans).toEqual([{ peer: tcpAddr(producer.multiaddrs()), offence: 'proof-invalid', detail: `block ${bad}` }])
-  // It stays up and serves its own valid chain; it does not come back for more.
+  // The fake proof's points are not on the curve: refused before any pairing.
+  expect(bans).toEqual([{ peer: tcpAddr(producer.multiaddrs()), offence: 'proof-malformed', detail: `block ${bad}` }])
+  // It stays up and serves its own valid chain.
   const s = await wire.ask(tcpAddr(follower.multiaddrs()), STATUS, {})
   expect(s.headHeight).toBe(bad - 1)
-  await new Promise((r) => setTimeout(r, 1500))
+  // It does not come back for more: the producer is no upstream of it any longer, not even
+  // for a valid transfer it would otherwise forward there.
+  expect(follower.follower?.isBanned(tcpAddr(producer.multiaddrs()))).toBe(true)
+  const next = transfer(chainIdentity(fx.spec).chainTag, b, a, 1n, 0)
+  expect(await wire.ask(tcpAddr(follower.multiaddrs()), SUBMIT, { transfer: next })).toEqual({ kind: 'submit', accepted: false, reason: 'no-upstream' })
   expect(follower.chain.head.height).toBe(bad - 1)
+  expect(bans).toHaveLength(1)
 }, 120_000)

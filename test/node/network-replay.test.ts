@@ -232,7 +232,10 @@ describe('a vote and a certificate made on A, replayed on B', () => {
     const dialer = await createNodeHost({ tcpPort: null, wsPort: null, webrtcDirectPort: null, relayServer: false })
     hosts.push(dialer)
     // No transfers on B here, so no block needs a proof: a proof reaching the verifier is a test bug.
-    const noProofs: ProofVerifier = { verifyBatch: async (items) => (items.length === 0 ? { ok: true } : { ok: false, bad: items.map((_, i) => i) }), close: async () => {} }
+    const noProofs: ProofVerifier = {
+      verifyBatch: async (items) => (items.length === 0 ? { ok: true } : { ok: false, bad: items.map((_, i) => i), reasons: items.map(() => 'proof-invalid' as const) }),
+      close: async () => {},
+    }
     const bans: { peer: string; offence: string; detail: string }[] = []
     const liarAddr = liar
       .getMultiaddrs()

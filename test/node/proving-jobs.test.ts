@@ -43,7 +43,7 @@ function testVerifier() {
     verifyBatch: async (items) => {
       seen.push(...items)
       const refused = items.flatMap((it, i) => (bad.has(bytesToHex(it.proof)) ? [i] : []))
-      return refused.length === 0 ? { ok: true } : { ok: false, bad: refused }
+      return refused.length === 0 ? { ok: true } : { ok: false, bad: refused, reasons: refused.map(() => 'proof-invalid' as const) }
     },
     close: async () => {},
   }

@@ -176,7 +176,7 @@ describe('joining by snapshot', () => {
   }, 120_000)
 
   it('bans a peer whose proofs do not verify while it proves the head, and joins without it; with no honest peer the join fails', async () => {
-    const bad = await startTamperingProxy(pAddr) // flips a bit of every proof in proofs-by-range answers
+    const bad = await startTamperingProxy(pAddr) // every proof in proofs-by-range answers has another point of G1 as A
     proxies.push({ stop: async () => bad.host.stop() })
     const xAddr = tcpAddr(bad.addrs)
     const node = await startLedgerNode({ dir: join(dir, 'x'), spec: fx.spec, peers: [xAddr, pAddr], sync: 'snapshot', logger: silentLogger })

@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { acquireBuildLock } from '../../src/zk/artifacts.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'zklight-lock-'))
@@ -11,22 +11,30 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('circuit build lock', () => {
   it('makes a second taker wait until the first releases', async () => {
-    const path = join(dir, 'a.lock')
-    const order: string[] = []
-    const release1 = await acquireBuildLock(path, () => {}, 'test')
-    const second = acquireBuildLock(path, (m) => order.push(m), 'test').then((r) => {
-      order.push('second acquired')
-      return r
-    })
-    await new Promise((r) => setTimeout(r, 700))
-    expect(order.some((m) => m.includes('waiting for process'))).toBe(true)
-    expect(order).not.toContain('second acquired')
-    order.push('first released')
-    release1()
-    const release2 = await second
-    expect(order.slice(-2)).toEqual(['first released', 'second acquired'])
-    release2()
-    expect(existsSync(path)).toBe(false)
+    // The waiting taker looks again every 500 ms: on a simulated clock, many looks pass at once.
+    vi.useFakeTimers({ toFake: ['setTimeout'] })
+    try {
+      const path = join(dir, 'a.lock')
+      const order: string[] = []
+      const release1 = await acquireBuildLock(path, () => {}, 'test')
+      const second = acquireBuildLock(path, (m) => order.push(m), 'test').then((r) => {
+        order.push('second acquired')
+        return r
+      })
+      expect(order.filter((m) => m.includes('waiting for process'))).toHaveLength(1)
+      await vi.advanceTimersByTimeAsync(10_000)
+      expect(vi.getTimerCount()).toBe(1) // still looking
+      expect(order).not.toContain('second acquired')
+      order.push('first released')
+      release1()
+      await vi.advanceTimersByTimeAsync(500)
+      const release2 = await second
+      expect(order).toEqual([expect.stringContaining('waiting for process'), 'first released', 'second acquired'])
+      release2()
+      expect(existsSync(path)).toBe(false)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('creates the folder the lock lives in (a clean checkout has no cache yet)', async () => {

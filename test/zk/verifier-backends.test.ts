@@ -1,5 +1,5 @@
 // Differential test of the two verifier backends, mcl-wasm and the ffjavascript reference:
-// the same verdicts (reasons equal), single and batched (bad lists equal), on real test-profile
+// the same verdicts (reasons equal), single and batched (bad lists and their reasons equal), on real test-profile
 // proofs and on crafted bad ones; the same verdict on bad keys; any public-signal count.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
@@ -144,14 +144,15 @@ describe('mcl and reference backends on the same inputs', () => {
   it('name the same bad proofs in one batch of every case', async () => {
     const batch = cases.map((c) => ({ proof: c.proof, signals: c.signals }))
     const expected = cases.flatMap((c, i) => (c.expected.ok ? [] : [i]))
-    for (const b of VERIFIER_BACKENDS) expect({ backend: b, result: await verifiers[b].verifyBatch(batch, random) }).toEqual({ backend: b, result: { ok: false, bad: expected } })
+    const reasons = cases.flatMap((c) => (c.expected.ok ? [] : [c.expected.reason]))
+    for (const b of VERIFIER_BACKENDS) expect({ backend: b, result: await verifiers[b].verifyBatch(batch, random) }).toEqual({ backend: b, result: { ok: false, bad: expected, reasons } })
   })
 
   it('accept a batch of valid proofs and find a lone bad one among 16', async () => {
     const batch = Array.from({ length: 16 }, (_, i) => items[i % items.length] as BatchItem)
     for (const b of VERIFIER_BACKENDS) expect(await verifiers[b].verifyBatch(batch, random)).toEqual({ ok: true })
     const one = batch.map((it, i) => (i === 11 ? { ...it, signals: [...it.signals].reverse() } : it))
-    for (const b of VERIFIER_BACKENDS) expect(await verifiers[b].verifyBatch(one, random)).toEqual({ ok: false, bad: [11] })
+    for (const b of VERIFIER_BACKENDS) expect(await verifiers[b].verifyBatch(one, random)).toEqual({ ok: false, bad: [11], reasons: ['proof-invalid'] })
   })
 
   it('draw the weights from the random source: errors that cancel under equal weights are caught', async () => {
@@ -170,7 +171,7 @@ describe('mcl and reference backends on the same inputs', () => {
     ]
     const constant = (n: number) => new Uint8Array(n).fill(7)
     for (const b of VERIFIER_BACKENDS) {
-      expect(await verifiers[b].verifyBatch(pair, random)).toEqual({ ok: false, bad: [0, 1] })
+      expect(await verifiers[b].verifyBatch(pair, random)).toEqual({ ok: false, bad: [0, 1], reasons: ['proof-invalid', 'proof-invalid'] })
       expect(await verifiers[b].verifyBatch(pair, constant)).toEqual({ ok: true }) // why the source must be a CSPRNG
     }
   })
@@ -237,7 +238,8 @@ describe('any number of public signals (a simulated setup with a known trapdoor)
       for (const c of list) got.push({ name: c.name, mcl: await vs.mcl.verifyProof(c.proof, c.signals), reference: await vs.reference.verifyProof(c.proof, c.signals) })
       expect(got).toEqual(list.map((c) => ({ name: c.name, mcl: c.expected, reference: c.expected })))
       const expected = list.flatMap((c, i) => (c.expected.ok ? [] : [i]))
-      for (const b of VERIFIER_BACKENDS) expect(await vs[b].verifyBatch(list, random)).toEqual({ ok: false, bad: expected })
+      const reasons = list.flatMap((c) => (c.expected.ok ? [] : [c.expected.reason]))
+      for (const b of VERIFIER_BACKENDS) expect(await vs[b].verifyBatch(list, random)).toEqual({ ok: false, bad: expected, reasons })
     })
   }
 })
@@ -250,7 +252,7 @@ describe('backend selection in the workers', () => {
       const pool = createNodeVerifierPool(vk, 2, b)
       try {
         expect(pool.backend).toBe(b)
-        expect(await pool.verifyBatch(batch)).toEqual({ ok: false, bad: [4] })
+        expect(await pool.verifyBatch(batch)).toEqual({ ok: false, bad: [4], reasons: ['proof-invalid'] })
       } finally {
         await pool.close()
       }

@@ -105,11 +105,17 @@ export function untilHeight(client: LightClient, height: number): Promise<void> 
   })
 }
 
-export function until<T>(client: LightClient, event: 'pending' | 'dropped' | 'banned' | 'status', pred: (x: any) => boolean = () => true): Promise<T> {
-  return new Promise((resolve) => {
+/** Resolves with the first `event` that satisfies `pred`; rejects, naming it, after `timeoutMs`. */
+export function until<T>(client: LightClient, event: 'pending' | 'dropped' | 'banned' | 'status' | 'head', pred: (x: any) => boolean = () => true, timeoutMs = 45_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off()
+      reject(new Error(`no matching '${event}' event within ${timeoutMs} ms`))
+    }, timeoutMs)
     const off = client.on(event, (x: unknown) => {
       if (pred(x)) {
         off()
+        clearTimeout(timer)
         resolve(x as T)
       }
     })

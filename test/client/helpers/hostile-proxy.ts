@@ -1,13 +1,17 @@
-// A hostile libp2p peer in front of a real node: forwards every zklight request
-// to the node and flips one bit of each proof in proofs-by-range answers.
+// A hostile libp2p peer in front of a real node: forwards every zklight request to the
+// node and tampers with each proof in proofs-by-range answers. By default A is replaced by
+// another point of G1 (every point check passes, only the pairing fails: proof-invalid);
+// 'off-curve' flips a bit of A.x instead (refused before any pairing: proof-malformed).
 import { decodeProofsResponse, encodeProofsResponse } from '../../../src/net/messages.ts'
 import { ALL_PROTOCOLS, PROOFS } from '../../../src/net/protocols.ts'
 import { dialWithRetry, parseMultiaddr } from '../../../src/net/dial.ts'
 import { createNodeHost, type NodeHost } from '../../../src/net/host.ts'
 import { handle, request } from '../../../src/net/rpc.ts'
 import { MAX_PROOFS_RESPONSE_BYTES } from '../../../src/net/constants.ts'
+import { offCurveA, shiftedA } from '../../helpers/tamper.ts'
 
-export async function startTamperingProxy(target: string): Promise<{ host: NodeHost; addrs: string[]; tampered: () => number }> {
+export async function startTamperingProxy(target: string, how: 'on-curve' | 'off-curve' = 'on-curve'): Promise<{ host: NodeHost; addrs: string[]; tampered: () => number }> {
+  const tamper = how === 'on-curve' ? shiftedA : offCurveA
   const host = await createNodeHost({ wsPort: null, webrtcDirectPort: null, relayServer: false })
   const conn = await dialWithRetry(host, parseMultiaddr(target))
   let tampered = 0
@@ -23,9 +27,7 @@ export async function startTamperingProxy(target: string): Promise<{ host: NodeH
         const entries = d.value.entries.map((e) => {
           if (!e.proof) return e
           tampered++
-          const proof = e.proof.slice()
-          proof[31] = (proof[31] as number) ^ 1
-          return { ...e, proof }
+          return { ...e, proof: tamper(e.proof) }
         })
         return encodeProofsResponse({ entries }, MAX_PROOFS_RESPONSE_BYTES)
       },
