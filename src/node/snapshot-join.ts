@@ -97,6 +97,8 @@ async function joinRound(deps: SnapshotJoinDeps, peers: JoinPeers, t0: number): 
   const identity = chainIdentity(spec)
   const anchor = deps.anchor ?? identity.genesis
   const ctx = { peers, spec, identity, verifier: deps.verifier, logger }
+  // What an earlier round kept belongs to another H, perhaps to blocks it banned a peer for.
+  await deps.store.clearStaged()
   const { target, heads } = await chooseHead(ctx, anchor.height)
   if (!target) {
     logger.info(`no peer is past height ${anchor.height}: nothing to fetch, starting from genesis`)
@@ -104,8 +106,6 @@ async function joinRound(deps: SnapshotJoinDeps, peers: JoinPeers, t0: number): 
   }
   const H = target.header.height
   logger.info(`joining by snapshot at height ${H} (${heads.size} peer(s) answered); checking ${H - anchor.height} block(s) from height ${anchor.height}`)
-  // What an earlier round kept belongs to another H, perhaps to blocks it banned a peer for.
-  await deps.store.clearStaged()
   const history = new HistoryWriter(deps.store, H, clock)
   const proven = await proveHead(ctx, anchor, target, heads, clock, (entries) => history.add(entries))
   await history.flush()
