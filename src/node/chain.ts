@@ -92,9 +92,14 @@ export class ChainState {
     return this.store.provenHeight() ?? 0
   }
 
-  /** The lowest height with a block and state: 0, or the snapshot height the node joined at (it has nothing older). */
+  /** The lowest height with state (account proofs, snapshot chunks): 0, or the snapshot height the node joined at. */
   get baseHeight(): number {
     return this.store.baseHeight()
+  }
+
+  /** The lowest height with a block, certificate and proof: 0, or above a pinned snapshot anchor (BlockStore.historyHeight). */
+  get historyHeight(): number {
+    return this.store.historyHeight()
   }
 
   onServed(fn: (s: ServedHead) => void): void {

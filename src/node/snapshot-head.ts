@@ -2,13 +2,15 @@
 // The root counts as proven the way a light client proves it: the certificate on H checks
 // against the validator set, every block from the trust anchor up to H is hash-linked, and
 // every non-empty block's Groth16 proof verifies (in batches). No transfer is re-executed.
+// What the node keeps of those blocks and serves again is checked as a replaying node would
+// have it: every block's certificate, and every body against its header's txRoot.
 import { equalBytes } from '../core/bytes.ts'
 import { hashHeader, isLinkReason } from '../core/header.ts'
 import type { Logger } from '../core/logger.ts'
 import type { Clock } from '../core/platform.ts'
 import { verifyQuorumCertificate } from '../core/quorum.ts'
 import type { BlockEntry, Header, QuorumCertificate } from '../core/types.ts'
-import { checkRange } from '../client/rules/range.ts'
+import { checkRange, type CheckedEntry } from '../client/rules/range.ts'
 import { MAX_PROOFS_PER_REQUEST } from '../net/constants.ts'
 import type { ProofsResponse } from '../net/messages.ts'
 import { proofOffence } from '../net/peer-judgement.ts'
@@ -17,6 +19,7 @@ import type { BatchResult, ProofVerifier } from '../zk/proof-verifier.ts'
 import type { ChainIdentity, ChainSpec } from './chain-spec.ts'
 import { SNAPSHOT_HEAD_WINDOW, SNAPSHOT_RANGES_IN_FLIGHT } from './constants.ts'
 import { SnapshotJoinFailed } from './errors.ts'
+import { checkSignatureFast } from './signature-check.ts'
 import type { Asked, JoinPeers } from './snapshot-peers.ts'
 
 export interface HeadContext {
@@ -95,16 +98,20 @@ interface RangeJob {
   fetched: Promise<Asked<ProofsResponse>>
 }
 
+/** A range whose links, bodies and certificates passed, in height order; its proofs' verdicts may still be pending. */
+export type KeepRange = (entries: readonly CheckedEntry[]) => Promise<void>
+
 /**
  * Proves the state root of `target` from the trusted `anchor`: proofs-by-range from the
  * peers whose head reaches each range (SNAPSHOT_RANGES_IN_FLIGHT in flight), each range
- * checked against the header before it (src/client/rules/range.ts) and the certificate on
- * its last block, as it arrives, and its proofs sent to the verifier while the next range
- * comes in. A range that fails is an
- * offence (the peer is banned) and is asked of another peer; a failed proof bans the
- * peer and fails the round, which the caller retries without it.
+ * checked against the header before it (src/client/rules/range.ts: links, every body
+ * against its txRoot) and the certificate on every block, its last block's first, as it
+ * arrives, and its proofs sent to the verifier while the next range comes in; then
+ * handed to `keep`. A range that fails is an offence (the peer is banned) and is asked of
+ * another peer; a range without a certificate on every block is asked of another peer; a
+ * failed proof bans the peer and fails the round, which the caller retries without it.
  */
-export async function proveHead(ctx: HeadContext, anchor: Header, target: CertifiedHead, heads: ReadonlyMap<string, number>, clock: Clock): Promise<ProvenHead> {
+export async function proveHead(ctx: HeadContext, anchor: Header, target: CertifiedHead, heads: ReadonlyMap<string, number>, clock: Clock, keep?: KeepRange): Promise<ProvenHead> {
   const { peers, identity, spec } = ctx
   const H = target.header.height
   const targetHash = hashHeader(target.header)
@@ -145,7 +152,8 @@ export async function proveHead(ctx: HeadContext, anchor: Header, target: Certif
       peers.ban(job.peer, 'malformed', `asked ${job.end - job.from + 1} blocks from ${job.from}, got ${entries.length}`)
       continue
     }
-    const v = checkRange(parent, entries, { chainTag: identity.chainTag, validatorCount: spec.validators.length, maxTransfers: spec.profile.batch, bodiesFrom: H })
+    // Every body is checked against its txRoot: the node keeps and serves them.
+    const v = checkRange(parent, entries, { chainTag: identity.chainTag, validatorCount: spec.validators.length, maxTransfers: spec.profile.batch, bodiesFrom: first })
     if (!v.ok) {
       const at = (entries[v.index] as BlockEntry).block.header.height
       peers.ban(job.peer, isLinkReason(v.reason) || v.reason === 'wrong-start' ? 'broken-link' : 'bad-block', `${v.reason} at height ${at}`)
@@ -155,9 +163,18 @@ export async function proveHead(ctx: HeadContext, anchor: Header, target: Certif
     // The certificate on each range's last block pins every header in it, so a forged tail
     // is blamed on the peer that sent it, not on whoever serves the next range.
     if (!last.qc) continue // not provably malicious: it may not have the votes yet; another peer is asked
-    const q = verifyQuorumCertificate(last.block.header, last.qc, spec.validators, identity.genesisHash)
+    const q = verifyQuorumCertificate(last.block.header, last.qc, spec.validators, identity.genesisHash, checkSignatureFast)
     if (!q.ok) {
       peers.ban(job.peer, 'bad-certificate', `${q.reason} at height ${last.block.header.height}`)
+      continue
+    }
+    // The others too: the node serves them again, to validators and followers that need a
+    // certificate on every block. A missing one is not an offence (a peer may keep fewer).
+    const inner = v.value.entries.slice(0, -1)
+    if (!inner.every((e) => e.qc)) continue
+    const forged = firstBadCertificate(ctx, inner)
+    if (forged) {
+      peers.ban(job.peer, 'bad-certificate', forged)
       continue
     }
     if (last.block.header.height === H) {
@@ -174,6 +191,7 @@ export async function proveHead(ctx: HeadContext, anchor: Header, target: Certif
       const result = ctx.verifier.verifyBatch(items).catch((error: unknown) => ({ error }))
       verdicts.push({ peer: job.peer, heights, result })
     }
+    if (keep) await keep(v.value.entries)
     blocks += entries.length
     proofs += items.length
     parent = last.block.header
@@ -190,4 +208,13 @@ export async function proveHead(ctx: HeadContext, anchor: Header, target: Certif
   }
   if (!entry) throw new SnapshotJoinFailed('no-range-source', `block ${H} never arrived`)
   return { entry, blocks, proofs, bytes, verifyWaitMs: clock.now() - waitFrom }
+}
+
+/** The first certificate of `entries` that fails, as `reason at height h`. */
+function firstBadCertificate(ctx: HeadContext, entries: readonly CheckedEntry[]): string | undefined {
+  for (const e of entries) {
+    const q = verifyQuorumCertificate(e.block.header, e.qc as QuorumCertificate, ctx.spec.validators, ctx.identity.genesisHash, checkSignatureFast)
+    if (!q.ok) return `${q.reason} at height ${e.block.header.height}`
+  }
+  return undefined
 }

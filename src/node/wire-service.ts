@@ -50,16 +50,15 @@ export async function serveWire(host: RpcHost, deps: WireServiceDeps): Promise<v
     async ({ from, count }) => {
       const last = Math.min(from + count - 1, top())
       if (from > last) return notFound(`no proven header at ${from}`)
-      // A node that joined by snapshot at its base height has the genesis header and nothing else below it.
-      if (from > 0 && from < chain.baseHeight) return notFound(`no header below ${chain.baseHeight} (joined by snapshot)`)
       const headers: HeaderEntry[] = []
       for (let h = from; h <= last; h++) {
         const header = await chain.store.getHeader(h)
         if (!header) break
         headers.push({ header, qc: (await chain.store.getQc(h)) ?? null })
       }
-      // An answer holds at least one entry (docs/protocol.md#range-requests).
-      if (headers.length === 0) return notFound(`no proven header at ${from}`)
+      // An answer holds at least one entry (docs/protocol.md#range-requests). Below its history
+      // (a snapshot proven from a pinned header) a node has the genesis header, and that header alone.
+      if (headers.length === 0) return notFound(from < chain.historyHeight ? `no header below ${chain.historyHeight} (joined by snapshot)` : `no proven header at ${from}`)
       return { kind: 'headers', headers }
     },
     opts,
@@ -71,7 +70,7 @@ export async function serveWire(host: RpcHost, deps: WireServiceDeps): Promise<v
     async ({ from, count }, ctx) => {
       const last = Math.min(from + count - 1, top())
       if (from > last) return notFound(`no proven block at ${from}`)
-      if (from < chain.baseHeight) return notFound(`no block below ${chain.baseHeight} (joined by snapshot)`)
+      if (from < chain.historyHeight) return notFound(`no block below ${chain.historyHeight} (joined by snapshot)`)
       const entries: BlockEntry[] = []
       for (let h = from; h <= last && !ctx.signal.aborted; h++) {
         const block = await chain.store.getBlock(h)

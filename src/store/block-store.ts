@@ -1,6 +1,9 @@
 // Durable storage of a ledger node (Node only, LevelDB via classic-level). Everything
 // one block changes — block, header, certificate, accounts, undo list, head pointer —
 // goes in one atomic batch, so a crash at any instant leaves a whole prefix of the chain.
+// A store started from a snapshot gets its history below the snapshot (blocks,
+// certificates, proofs) in batches before the head pointer exists, and the head pointer
+// in the last one: until then the store counts as empty and is cleared when opened.
 import { mkdir } from 'node:fs/promises'
 import { ClassicLevel } from 'classic-level'
 import { equalBytes } from '../core/bytes.ts'
@@ -31,6 +34,21 @@ export interface SnapshotInput {
   proof: ProofBytes | null
   /** Every account of the state after block H. */
   accounts: Map<number, Account>
+  /**
+   * The trusted header the history below H starts from (the genesis header, or a pinned
+   * checkpoint's): putHistory must have written every block from anchor + 1 to H − 1, linked
+   * to it. The genesis block (no transfers) is stored with it; another anchor's header is
+   * stored alone (no body, no certificate). Without it the store keeps nothing below H but
+   * the genesis header.
+   */
+  anchor?: Header
+}
+
+/** A block below the snapshot height, checked by the caller: its certificate, and its proof (null when it has no transfers). */
+export interface HistoryEntry {
+  block: Block
+  qc: QuorumCertificate
+  proof: ProofBytes | null
 }
 
 export interface BlockStoreOptions {
@@ -40,6 +58,8 @@ export interface BlockStoreOptions {
 
 export class BlockStore {
   private queue: Promise<unknown> = Promise.resolve()
+  /** History putHistory wrote into this head-less store: its first height and parent, and its last block. */
+  private staged: { from: number; parentHash: Uint8Array; last: number; lastHash: Uint8Array } | undefined
 
   private constructor(
     private readonly db: Db,
@@ -48,6 +68,7 @@ export class BlockStore {
     private headHash: Uint8Array | undefined,
     private proven: number | undefined,
     private base: number,
+    private history: number,
   ) {}
 
   /** Opens (creating if needed) the store in `dir`. LevelDB locks the folder: one process at a time. */
@@ -67,7 +88,13 @@ export class BlockStore {
       if (proven !== undefined && (head === undefined || proven > head)) throw new StoreCorrupt('proven', 'above head')
       const base = (await readPointer(db, K.BASE_KEY, 'base')) ?? 0
       if (base > 0 && (head === undefined || proven === undefined || base > proven)) throw new StoreCorrupt('base', 'above the proven head')
-      return new BlockStore(db, options.sync ?? true, head, headHash, proven, base)
+      // Absent in a store that started at genesis (0) and in one a snapshot started before history was kept (base).
+      const history = (await readPointer(db, K.HISTORY_KEY, 'history')) ?? base
+      if (history > base) throw new StoreCorrupt('history', 'above the base')
+      // Without a head pointer the store holds nothing: what is there is the history of a
+      // snapshot join that stopped before its last batch.
+      if (head === undefined) await db.clear()
+      return new BlockStore(db, options.sync ?? true, head, headHash, proven, base, history)
     } catch (err) {
       await db.close()
       throw err
@@ -93,35 +120,116 @@ export class BlockStore {
   }
 
   /**
+   * The lowest height with a stored block, certificate and proof: 0 for a store that started
+   * at genesis or from a snapshot whose history reaches genesis, A + 1 for a snapshot proven
+   * from a pinned header at A (stored alone), H for a snapshot without history.
+   */
+  historyHeight(): number {
+    return this.history
+  }
+
+  /**
+   * Writes checked blocks below a snapshot height into a store that has no head yet, one
+   * atomic batch per call: block, header, hash index, certificate, proof. Calls must extend
+   * one another (heights consecutive, parent hashes linked); initFromSnapshot names them. Until
+   * it does they are not part of the store: a reopen, or clearStaged, drops them.
+   */
+  putHistory(entries: readonly HistoryEntry[]): Promise<void> {
+    return this.serialise(async () => {
+      if (this.headHeight !== undefined) throw new StoreMisuse('history goes into a store before its snapshot only')
+      if (entries.length === 0) return
+      let staged = this.staged
+      const ops: Op[] = []
+      for (const { block, qc, proof } of entries) {
+        const { header } = block
+        const height = header.height
+        if (staged && (height !== staged.last + 1 || !equalBytes(header.parentHash, staged.lastHash))) throw new StoreMisuse(`history block ${height} does not extend block ${staged.last}`)
+        if (height < 1) throw new StoreMisuse('history starts above genesis')
+        const hash = hashHeader(header)
+        if (!equalBytes(qc.headerHash, hash)) throw new StoreMisuse(`certificate does not name block ${height}`)
+        if (needsProof(block) !== (proof !== null)) throw new StoreMisuse(`block ${height} ${proof === null ? 'needs' : 'takes no'} proof`)
+        ops.push(
+          put(K.heightKey('block', height), encodeBlock(block)),
+          put(K.heightKey('header', height), encodeHeader(header)),
+          put(K.hashKey(hash), K.encodeHeight(height)),
+          put(K.heightKey('qc', height), encodeQuorumCertificate(qc)),
+        )
+        if (proof !== null) ops.push(put(K.heightKey('proof', height), encodeProof(proof)))
+        staged = { from: staged?.from ?? height, parentHash: staged?.parentHash ?? header.parentHash, last: height, lastHash: hash }
+      }
+      await this.db.batch(ops, { sync: this.sync })
+      this.staged = staged
+    })
+  }
+
+  /** Drops everything from a store that has no head (history of a join that is starting over). */
+  clearStaged(): Promise<void> {
+    return this.serialise(async () => {
+      if (this.headHeight !== undefined) throw new StoreMisuse('only a store without a head is cleared')
+      await this.db.clear()
+      this.staged = undefined
+    })
+  }
+
+  /**
    * Starts an empty store at a snapshot: genesis header, block H with its certificate and
-   * proof, every account, and the head, proven and base pointers at H, in one atomic batch
-   * (a crash leaves the store empty or whole). The caller has checked all of it.
+   * proof, every account, the anchor's header (and the genesis block when the anchor is
+   * genesis), and the head, proven, base and history pointers, in one atomic batch. With an
+   * anchor, the history putHistory wrote must run from anchor + 1 to H − 1 and link both ends;
+   * it becomes part of the store with this batch (a crash before it leaves the store empty:
+   * see open). The caller has checked all of it.
    */
   initFromSnapshot(input: SnapshotInput): Promise<void> {
     return this.serialise(async () => {
-      const { genesis, block, qc, proof, accounts } = input
+      const { genesis, block, qc, proof, accounts, anchor } = input
       const height = block.header.height
       if (this.headHeight !== undefined) throw new StoreMisuse('a snapshot starts an empty store only')
       if (genesis.height !== 0 || height < 1) throw new StoreMisuse(`snapshot at height ${height} over a genesis at ${genesis.height}`)
       const hash = hashHeader(block.header)
       if (!equalBytes(qc.headerHash, hash)) throw new StoreMisuse(`certificate does not name block ${height}`)
       if (needsProof(block) !== (proof !== null)) throw new StoreMisuse(`block ${height} ${proof === null ? 'needs' : 'takes no'} proof`)
+      const genesisHash = hashHeader(genesis)
       const ops: Op[] = [
         put(K.heightKey('header', 0), encodeHeader(genesis)),
-        put(K.hashKey(hashHeader(genesis)), K.encodeHeight(0)),
+        put(K.hashKey(genesisHash), K.encodeHeight(0)),
         put(K.heightKey('block', height), encodeBlock(block)),
         put(K.heightKey('header', height), encodeHeader(block.header)),
         put(K.hashKey(hash), K.encodeHeight(height)),
         put(K.heightKey('qc', height), encodeQuorumCertificate(qc)),
       ]
       if (proof !== null) ops.push(put(K.heightKey('proof', height), encodeProof(proof)))
+      let history = height
+      if (anchor) {
+        if (anchor.height >= height) throw new StoreMisuse(`anchor ${anchor.height} is not below the snapshot at ${height}`)
+        const anchorHash = hashHeader(anchor)
+        if (anchor.height === 0 && !equalBytes(anchorHash, genesisHash)) throw new StoreMisuse('an anchor at height 0 is the genesis header')
+        const staged = this.staged
+        // The history must fill the gap exactly: anchor → anchor + 1 … H − 1 → H.
+        const below = staged
+          ? { from: staged.from, parentHash: staged.parentHash, last: staged.last, lastHash: staged.lastHash }
+          : { from: anchor.height + 1, parentHash: anchorHash, last: anchor.height, lastHash: anchorHash }
+        if (below.from !== anchor.height + 1 || !equalBytes(below.parentHash, anchorHash)) throw new StoreMisuse(`history does not start at the anchor ${anchor.height}`)
+        if (below.last !== height - 1 || !equalBytes(below.lastHash, block.header.parentHash)) throw new StoreMisuse(`history does not reach block ${height}`)
+        if (anchor.height === 0) {
+          ops.push(put(K.heightKey('block', 0), encodeBlock({ header: genesis, transfers: [] })))
+          history = 0
+        } else {
+          ops.push(put(K.heightKey('header', anchor.height), encodeHeader(anchor)), put(K.hashKey(anchorHash), K.encodeHeight(anchor.height)))
+          history = anchor.height + 1
+        }
+      } else if (this.staged) {
+        throw new StoreMisuse('history was written, but no anchor names where it starts')
+      }
       for (const [index, account] of accounts) ops.push(put(K.accountKey(index), encodeAccount(account)))
       for (const key of [K.HEAD_KEY, K.PROVEN_KEY, K.BASE_KEY]) ops.push(put(key, K.encodeHeight(height)))
+      ops.push(put(K.HISTORY_KEY, K.encodeHeight(history)))
       await this.db.batch(ops, { sync: this.sync })
       this.headHeight = height
       this.headHash = hash
       this.proven = height
       this.base = height
+      this.history = history
+      this.staged = undefined
     })
   }
 

@@ -1,26 +1,31 @@
 // Joining by snapshot, in-process over real libp2p: a producer with real (cached) test-profile
 // proofs runs to a height of several hundred blocks; a new node proves the head's state root
-// from genesis (links, certificate, proofs), fetches the state there in verified chunks and
-// replays only the blocks after it; peers that serve tampered chunks are banned and the chunks
-// fetched from an honest one; a restart resumes from the store; a pinned anchor shortens the
-// check; the CLI joins by snapshot by default.
+// from genesis (links, certificates, proofs), keeps those blocks (serving headers, proofs and
+// blocks from genesis as the producer does, so a light client starting from genesis gets a
+// verified balance through it alone), fetches the state there in verified chunks and replays
+// only the blocks after it; peers that serve tampered chunks, certificates or bodies are banned
+// and what they lied about fetched from an honest one; a restart resumes from the store; a
+// pinned anchor shortens the check (and the history); the CLI joins by snapshot by default.
 import '../../src/polyfill.ts'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { encodeAddress } from '../../src/core/address.ts'
 import { hashHeader } from '../../src/core/header.ts'
 import { silentLogger } from '../../src/core/logger.ts'
 import { snapshotLayout, verifySnapshotChunk } from '../../src/core/snapshot.ts'
 import { verifyAccountProof } from '../../src/core/smt.ts'
 import { derivePublicKey } from '../../src/core/transfer.ts'
 import type { Header } from '../../src/core/types.ts'
+import { createLightClient } from '../../src/client/create.ts'
+import { BLOCKS } from '../../src/net/consensus-protocols.ts'
 import { HEADERS, PROOFS, ACCOUNT, STATUS } from '../../src/net/protocols.ts'
 import { SNAPSHOT } from '../../src/net/snapshot-messages.ts'
 import { ChainState } from '../../src/node/chain.ts'
 import { chainIdentity, chainSpecToJson } from '../../src/node/chain-spec.ts'
 import { startLedgerNode, type LedgerNode } from '../../src/node/ledger-node.ts'
-import { ensureCircuitArtifacts } from '../../src/zk/artifacts.ts'
+import { ensureCircuitArtifacts, type CircuitArtifacts } from '../../src/zk/artifacts.ts'
 import { terminateCurve } from '../../src/zk/curve.ts'
 import { seedKey, transfer, type TestAccount } from '../helpers/fixture.ts'
 import { CachedProver } from './helpers/cached-prover.ts'
@@ -34,6 +39,7 @@ import { startWireClient, until, type WireClient } from './helpers/wire.ts'
 const TARGET = 400
 
 let dir: string
+let artifacts: CircuitArtifacts
 let fx: NodeFixture
 let producer: LedgerNode
 let prover: CachedProver
@@ -63,8 +69,33 @@ async function header(node: LedgerNode, height: number): Promise<Header> {
   return h
 }
 
+/** What `node` stores at heights from..to, block by block. */
+async function stored(node: LedgerNode, from: number, to: number) {
+  const out = []
+  for (let h = from; h <= to; h++) {
+    const s = node.chain.store
+    out.push({ h, header: await s.getHeader(h), block: await s.getBlock(h), qc: await s.getQc(h), proof: await s.getProof(h) })
+  }
+  return out
+}
+
+/** Asks both nodes the same range requests over `from..to` and expects the same answers. */
+async function sameAnswers(a: string, b: string, from: number, to: number): Promise<void> {
+  for (let h = from; h <= to; h += 64) {
+    const q = { from: h, count: Math.min(64, to - h + 1) }
+    const [pa, pb] = await Promise.all([wire.ask(a, PROOFS, q), wire.ask(b, PROOFS, q)])
+    expect(pa.entries.map((e) => e.block.header.height)).toEqual(Array.from({ length: q.count }, (_, i) => h + i))
+    expect(pa).toEqual(pb)
+    expect(await wire.ask(a, BLOCKS, q)).toEqual(await wire.ask(b, BLOCKS, q))
+  }
+  for (let h = from; h <= to; h += 512) {
+    const q = { from: h, count: Math.min(512, to - h + 1) }
+    expect(await wire.ask(a, HEADERS, q)).toEqual(await wire.ask(b, HEADERS, q))
+  }
+}
+
 beforeAll(async () => {
-  const artifacts = await ensureCircuitArtifacts(P)
+  artifacts = await ensureCircuitArtifacts(P)
   fx = await makeSpec(4, 6, artifacts.vk)
   dir = await mkdtemp(join(tmpdir(), 'zklight-snapshot-join-'))
   wire = await startWireClient()
@@ -91,7 +122,7 @@ afterAll(async () => {
 }, 60_000)
 
 describe('joining by snapshot', () => {
-  it('proves the head from genesis, fetches every chunk, stores no block below it and serves from it', async () => {
+  it('proves the head from genesis, keeps every block below it without re-executing one, fetches every chunk, and serves like the producer', async () => {
     const t0 = Date.now()
     const node = await startLedgerNode({ dir: join(dir, 'a'), spec: fx.spec, peers: [pAddr], sync: 'snapshot', logger: silentLogger })
     const startMs = Date.now() - t0
@@ -106,8 +137,9 @@ describe('joining by snapshot', () => {
     expect(report.accounts).toBe(7) // 6 funded or created in chunk 0, one in chunk 2, one in chunk 12
     expect(report.bans).toEqual([])
     expect(report.servedBy).toEqual({ [pAddr]: 16 })
+    expect(report.history).toEqual({ blocks: H - 1, batches: 1, from: 0 })
     console.log(
-      `snapshot join at height ${H}: node started in ${startMs} ms (join ${report.ms.total} ms: head ${report.ms.head} of which waiting on the verifier ${report.ms.verifyWait}, chunks ${report.ms.chunks}, store ${report.ms.store}); ` +
+      `snapshot join at height ${H}: node started in ${startMs} ms (join ${report.ms.total} ms: head ${report.ms.head} of which waiting on the verifier ${report.ms.verifyWait} and writing history ${report.ms.history}, chunks ${report.ms.chunks}, store ${report.ms.store}); ` +
         `${report.blocks} blocks / ${report.proofs} proofs checked (${report.bytes.ranges} B), ${report.chunks} chunks (${report.bytes.chunks} B, ${report.accounts} accounts)`,
     )
 
@@ -116,18 +148,17 @@ describe('joining by snapshot', () => {
     expect(hashHeader(node.chain.head)).toEqual(hashHeader(atH))
     expect(node.chain.ledger.tree.root).toBe(atH.stateRoot)
     expect(node.chain.ledger.accounts).toEqual((await producer.chain.readState(H, (s) => new Map(s.ledger.accounts)))!)
-    expect(node.chain.baseHeight).toBe(H)
-    // No block below H was fetched into the store, let alone re-executed.
-    expect(await node.chain.store.getHeader(0)).toEqual(await header(producer, 0))
-    for (let h = 1; h < H; h++) expect(await node.chain.store.getBlock(h)).toBeUndefined()
+    expect([node.chain.baseHeight, node.chain.historyHeight]).toEqual([H, 0])
+    // Every block below H it checked is in its store as in the producer's (body, certificate,
+    // proof), and none was re-executed.
+    expect(await stored(node, 0, H)).toEqual(await stored(producer, 0, H))
     expect(appendedBy(node)).toEqual([])
 
-    // It serves from H on: status, headers (and genesis), proofs, account proofs and chunks; not-found below.
+    // It serves headers, proofs and blocks from genesis as the producer does; state (account
+    // proofs, chunks) from H on, not-found below.
     const nAddr = tcpAddr(node.multiaddrs())
     expect((await wire.ask(nAddr, STATUS, {})).headHeight).toBe(H)
-    expect((await wire.ask(nAddr, HEADERS, { from: 0, count: 5 })).headers.map((e) => e.header.height)).toEqual([0])
-    expect(await wire.askRaw(nAddr, HEADERS, { from: H - 1, count: 2 })).toMatchObject({ kind: 'error', code: 'not-found' })
-    expect(await wire.askRaw(nAddr, PROOFS, { from: H - 1, count: 2 })).toMatchObject({ kind: 'error', code: 'not-found' })
+    await sameAnswers(nAddr, pAddr, 0, H)
     expect((await wire.ask(nAddr, PROOFS, { from: H, count: 1 })).entries.map((e) => hashHeader(e.block.header))).toEqual([hashHeader(atH)])
     const a = await wire.ask(nAddr, ACCOUNT, { index: 37, height: H })
     expect(a.accountProof.account?.balance).toBe(500n)
@@ -139,6 +170,26 @@ describe('joining by snapshot', () => {
     }
     expect(await wire.askRaw(nAddr, SNAPSHOT, { height: H - 1, chunk: 0 })).toMatchObject({ kind: 'error', code: 'not-found' })
     expect(await wire.askRaw(nAddr, SNAPSHOT, { height: H, chunk: 16 })).toMatchObject({ kind: 'error', code: 'bad-request' })
+  }, 120_000)
+
+  it('gives a light client that starts from genesis a verified balance through the snapshot-joined node alone', async () => {
+    const node = nodes[0] as LedgerNode
+    const client = await createLightClient({
+      bootstrap: [tcpAddr(node.multiaddrs())],
+      anchor: chainIdentity(fx.spec).anchor,
+      verificationKey: artifacts.vk,
+      rtc: { iceServers: [] },
+      tuning: { statusIntervalMs: 200, retryMs: 100, staleAfterMs: 600_000 },
+    })
+    try {
+      await client.start()
+      await until(async () => (client.health().verifiedHeight === H ? true : undefined), 60_000, `the client verified up to ${H} from genesis`)
+      expect(client.health().peers).toBe(1)
+      expect(await client.getBalance(encodeAddress(37, far(37).pubKey))).toMatchObject({ balance: 500n, nonce: 0, height: H, verified: true })
+      expect(await client.getBalance(encodeAddress(4, acct(4).pubKey))).toMatchObject({ balance: (await producer.chain.accountProof(4, H))!.proof.account!.balance, height: H, verified: true })
+    } finally {
+      await client.stop()
+    }
   }, 120_000)
 
   it('bans peers that serve tampered chunks (a balance, a sibling) and fetches those chunks from an honest peer', async () => {
@@ -190,6 +241,30 @@ describe('joining by snapshot', () => {
     await expect(alone).rejects.toMatchObject({ name: 'SnapshotJoinFailed', reason: 'no-peers' })
   }, 120_000)
 
+  it('bans peers that forge a certificate inside a range or a transfer in a body, and keeps only what they did not touch', async () => {
+    const cert = await startHostileProxy(pAddr, 'range-certificate')
+    const body = await startHostileProxy(pAddr, 'range-body')
+    proxies.push(cert, body)
+    const [cAddr, bAddr] = [tcpAddr(cert.addrs), tcpAddr(body.addrs)]
+    const node = await startLedgerNode({ dir: join(dir, 'e'), spec: fx.spec, peers: [cAddr, bAddr, pAddr], sync: 'snapshot', logger: silentLogger })
+    try {
+      expect(cert.lies()).toBeGreaterThan(0)
+      expect(body.lies()).toBeGreaterThan(0)
+      const bans = node.snapshot!.bans
+      expect(bans.map((b) => [b.peer, b.offence]).sort()).toEqual(
+        [
+          [cAddr, 'bad-certificate'],
+          [bAddr, 'bad-block'],
+        ].sort(),
+      )
+      expect(bans.find((b) => b.peer === cAddr)!.detail).toMatch(/^bad-signature at height \d+$/)
+      expect(bans.find((b) => b.peer === bAddr)!.detail).toMatch(/^tx-root-mismatch at height \d+$/)
+      expect(await stored(node, 0, H)).toEqual(await stored(producer, 0, H))
+    } finally {
+      await node.stop() // one follower fewer in this process for the tests that follow
+    }
+  }, 120_000)
+
   it('bans a peer whose head certificate fails and one that forges the last header of a range', async () => {
     const cert = await startHostileProxy(pAddr, 'head-certificate')
     const tail = await startHostileProxy(pAddr, 'range-tail')
@@ -232,17 +307,34 @@ describe('joining by snapshot', () => {
     await until(async () => (again.chain.head.height > before ? true : undefined), 30_000, 'the restarted node to follow')
   }, 60_000)
 
-  it('proves only the blocks after a pinned anchor', async () => {
+  it('proves only the blocks after a pinned anchor, and keeps only those (and the anchor header)', async () => {
     const top = producer.chain.servedHead.header.height
-    const anchor = await header(producer, top - 10)
+    const A = top - 10
+    const anchor = await header(producer, A)
     const node = await startLedgerNode({ dir: join(dir, 'c'), spec: fx.spec, peers: [pAddr], sync: 'snapshot', snapshotAnchor: anchor, logger: silentLogger })
     nodes.push(node)
     const report = node.snapshot!
-    expect(report.anchorHeight).toBe(top - 10)
+    expect(report.anchorHeight).toBe(A)
     expect(report.blocks).toBe(report.height - anchor.height)
     expect(report.blocks).toBeLessThan(80)
+    expect(report.history).toMatchObject({ blocks: report.height - A - 1, from: A + 1 })
     expect(node.chain.ledger.tree.root).toBe((await header(producer, report.height)).stateRoot)
-  }, 60_000)
+    expect(node.chain.historyHeight).toBe(A + 1)
+    expect(await stored(node, A + 1, report.height)).toEqual(await stored(producer, A + 1, report.height))
+    expect(await node.chain.store.getHeader(A)).toEqual(anchor)
+    expect(await node.chain.store.getBlock(A)).toBeUndefined()
+    // Below the anchor: the genesis header alone, as before history was kept.
+    const nAddr = tcpAddr(node.multiaddrs())
+    await sameAnswers(nAddr, pAddr, A + 1, report.height)
+    expect((await wire.ask(nAddr, HEADERS, { from: 0, count: 5 })).headers.map((e) => e.header.height)).toEqual([0])
+    expect((await wire.ask(nAddr, HEADERS, { from: A, count: 2 })).headers.map((e) => [e.header.height, e.qc !== null])).toEqual([
+      [A, false],
+      [A + 1, true],
+    ])
+    expect(await wire.askRaw(nAddr, HEADERS, { from: A - 1, count: 1 })).toMatchObject({ kind: 'error', code: 'not-found' })
+    expect(await wire.askRaw(nAddr, PROOFS, { from: A, count: 2 })).toMatchObject({ kind: 'error', code: 'not-found' })
+    expect(await wire.ask(nAddr, BLOCKS, { from: A, count: 2 })).toEqual({ kind: 'blocks', blocks: [] })
+  }, 120_000)
 
   it('is what `zklight node` does on an empty folder', async () => {
     await producer.producer!.stop() // a fixed head again, so the time measured is the join's alone

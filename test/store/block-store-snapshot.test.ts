@@ -1,13 +1,15 @@
 // A block store started from a snapshot: genesis header, block H with certificate and proof,
 // the accounts and pointers at H in one batch; it extends from H + 1 like any store, keeps
-// its base across reopening, and refuses what a snapshot store cannot do.
+// its base across reopening, and refuses what a snapshot store cannot do. The history below
+// H (blocks, certificates, proofs from the anchor) is written in batches before that batch
+// and is part of the store only once it lands: a reopen in between finds an empty store.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { hashHeader } from '../../src/core/header.ts'
 import type { Block } from '../../src/core/types.ts'
-import { BlockStore, type SnapshotInput } from '../../src/store/block-store.ts'
+import { BlockStore, type HistoryEntry, type SnapshotInput } from '../../src/store/block-store.ts'
 import { accountChanges, expectedAccounts, nextBlock } from './chain-script.ts'
 import { makeProof, makeQc } from './fixtures.ts'
 
@@ -43,12 +45,17 @@ function snapshotAt(blocks: Block[], height = H): SnapshotInput {
   return { genesis: (blocks[0] as Block).header, block, qc: makeQc(block), proof: block.transfers.length > 0 ? makeProof(height) : null, accounts: expectedAccounts(height) }
 }
 
+/** Blocks from..to of `blocks` as the join hands them to putHistory. */
+function history(blocks: Block[], from: number, to: number): HistoryEntry[] {
+  return blocks.slice(from, to + 1).map((block) => ({ block, qc: makeQc(block), proof: block.transfers.length > 0 ? makeProof(block.header.height) : null }))
+}
+
 describe('BlockStore.initFromSnapshot', () => {
   it('holds the snapshot at H, nothing below it but genesis, and survives a reopen', async () => {
     const blocks = chain(H + 2)
     await (await reopen()).initFromSnapshot(snapshotAt(blocks))
     const s = await reopen()
-    expect([s.head(), s.provenHeight(), s.baseHeight()]).toEqual([H, H, H])
+    expect([s.head(), s.provenHeight(), s.baseHeight(), s.historyHeight()]).toEqual([H, H, H, H])
     expect(await s.getHeader(0)).toEqual(blocks[0]!.header)
     expect(await s.getBlock(0)).toBeUndefined()
     for (let h = 1; h < H; h++) expect(await s.getHeader(h)).toBeUndefined()
@@ -98,11 +105,85 @@ describe('BlockStore.initFromSnapshot', () => {
     await expect(s.initFromSnapshot(snapshotAt(blocks))).rejects.toMatchObject(misuse)
   })
 
+  it('with history from genesis, holds every block, certificate and proof below H too, and survives a reopen', async () => {
+    const blocks = chain(H + 1)
+    const s = await reopen()
+    await s.putHistory(history(blocks, 1, 3))
+    await s.putHistory(history(blocks, 4, H - 1))
+    await s.initFromSnapshot({ ...snapshotAt(blocks), anchor: blocks[0]!.header })
+    const again = await reopen()
+    expect([again.head(), again.provenHeight(), again.baseHeight(), again.historyHeight()]).toEqual([H, H, H, 0])
+    expect(await again.getBlock(0)).toEqual(blocks[0])
+    for (let h = 1; h <= H; h++) {
+      expect(await again.getBlock(h)).toEqual(blocks[h])
+      expect(await again.getQc(h)).toEqual(makeQc(blocks[h]!))
+      expect(await again.getProof(h)).toEqual(blocks[h]!.transfers.length > 0 ? makeProof(h) : undefined)
+      expect(await again.heightOf(hashHeader(blocks[h]!.header))).toBe(h)
+    }
+    // State stays at H and above: there are no undo lists below it.
+    await expect(again.loadAccounts(H - 1)).rejects.toMatchObject({ name: 'StoreMisuse' })
+    await again.appendBlock({ block: blocks[H + 1]!, qc: makeQc(blocks[H + 1]!), accounts: accountChanges(H + 1) })
+    expect(await again.loadAccounts(H)).toEqual(expectedAccounts(H))
+  })
+
+  it('with a pinned anchor, holds its header alone and the blocks above it', async () => {
+    const blocks = chain(H)
+    const s = await reopen()
+    await s.putHistory(history(blocks, 4, H - 1))
+    await s.initFromSnapshot({ ...snapshotAt(blocks), anchor: blocks[3]!.header })
+    expect([s.baseHeight(), s.historyHeight()]).toEqual([H, 4])
+    expect(await s.getHeader(3)).toEqual(blocks[3]!.header)
+    expect([await s.getBlock(3), await s.getQc(3)]).toEqual([undefined, undefined])
+    for (let h = 1; h < 3; h++) expect(await s.getHeader(h)).toBeUndefined()
+    for (let h = 4; h <= H; h++) expect(await s.getBlock(h)).toEqual(blocks[h])
+    // An anchor just below H needs no history.
+    const other = await BlockStore.open(join(dir, 'other'), { sync: false })
+    await other.initFromSnapshot({ ...snapshotAt(blocks), anchor: blocks[H - 1]!.header })
+    expect(other.historyHeight()).toBe(H)
+    await other.close()
+  })
+
+  it('a crash after history batches but before the snapshot leaves an empty store that a join can start again', async () => {
+    const blocks = chain(H)
+    await (await reopen()).putHistory(history(blocks, 1, 4))
+    const s = await reopen() // what a restart after kill -9 finds
+    expect(s.head()).toBeUndefined()
+    for (let h = 1; h <= 4; h++) expect(await s.getBlock(h)).toBeUndefined()
+    // and within one process, a join starting over clears what its earlier round wrote
+    await s.putHistory(history(blocks, 1, 2))
+    await s.clearStaged()
+    expect(await s.getBlock(1)).toBeUndefined()
+    await s.putHistory(history(blocks, 1, H - 1))
+    await s.initFromSnapshot({ ...snapshotAt(blocks), anchor: blocks[0]!.header })
+    expect(s.historyHeight()).toBe(0)
+  })
+
+  it('refuses history that leaves a gap, does not link, misses its proof, or is not named by the anchor', async () => {
+    const blocks = chain(H)
+    const misuse = { name: 'StoreMisuse' }
+    const s = await reopen()
+    await expect(s.putHistory(history(blocks, 0, 2))).rejects.toMatchObject(misuse) // genesis is the anchor's
+    await expect(s.putHistory([...history(blocks, 1, 2), ...history(blocks, 4, 4)])).rejects.toMatchObject(misuse)
+    await expect(s.putHistory(history(blocks, 1, 1).map((e) => ({ ...e, proof: null })))).rejects.toMatchObject(misuse)
+    await expect(s.putHistory(history(blocks, 1, 1).map((e) => ({ ...e, qc: makeQc(blocks[2]!) })))).rejects.toMatchObject(misuse)
+    await s.putHistory(history(blocks, 1, 3))
+    await expect(s.putHistory(history(blocks, 5, 5))).rejects.toMatchObject(misuse)
+    await expect(s.putHistory([{ ...history(blocks, 4, 4)[0]!, block: { ...blocks[4]!, header: { ...blocks[4]!.header, parentHash: new Uint8Array(32) } } }])).rejects.toMatchObject(misuse)
+    await expect(s.initFromSnapshot({ ...snapshotAt(blocks), anchor: blocks[0]!.header })).rejects.toMatchObject(misuse) // stops at 3
+    await expect(s.initFromSnapshot(snapshotAt(blocks))).rejects.toMatchObject(misuse) // history but no anchor
+    await s.putHistory(history(blocks, 4, H - 1))
+    await expect(s.initFromSnapshot({ ...snapshotAt(blocks), anchor: blocks[1]!.header })).rejects.toMatchObject(misuse) // starts at 1, not 2
+    expect(s.head()).toBeUndefined()
+    await s.initFromSnapshot({ ...snapshotAt(blocks), anchor: blocks[0]!.header })
+    await expect(s.putHistory(history(blocks, 1, 1))).rejects.toMatchObject(misuse)
+    await expect(s.clearStaged()).rejects.toMatchObject(misuse)
+  })
+
   it('a store that started at genesis has base 0', async () => {
     const s = await reopen()
     const blocks = chain(2)
     for (let h = 0; h <= 2; h++) await s.appendBlock({ block: blocks[h]!, qc: h === 0 ? undefined : makeQc(blocks[h]!), accounts: accountChanges(h) })
-    expect(s.baseHeight()).toBe(0)
+    expect([s.baseHeight(), s.historyHeight()]).toEqual([0, 0])
     expect(await s.loadAccounts(0)).toEqual(expectedAccounts(0))
   })
 })

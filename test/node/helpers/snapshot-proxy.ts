@@ -1,8 +1,10 @@
 // A hostile peer in front of a real node for snapshot-join tests: forwards every zklight
 // request (status, headers, proofs, account, submit, snapshot) to the node and lies in one
 // way: a chunk's balance changed (or an account invented in an empty chunk), a chunk's first
-// sibling changed, its status head's certificate broken, or the last header of each
-// proofs-by-range answer changed (still linked to its parent, so only its certificate shows it).
+// sibling changed, its status head's certificate broken, the last header of each
+// proofs-by-range answer changed (still linked to its parent, so only its certificate shows it),
+// the certificate on the first block of each such answer broken (the last one's is intact), or
+// a transfer in a block body changed (header and proof intact: only txRoot shows it).
 import { decodeStatusResponse, encodeProofsResponse, encodeStatusResponse, decodeProofsResponse } from '../../../src/net/messages.ts'
 import { dialWithRetry, parseMultiaddr } from '../../../src/net/dial.ts'
 import { createNodeHost, type NodeHost } from '../../../src/net/host.ts'
@@ -11,7 +13,7 @@ import { ALL_PROTOCOLS, PROOFS, STATUS } from '../../../src/net/protocols.ts'
 import { handle, request } from '../../../src/net/rpc.ts'
 import { SNAPSHOT, decodeSnapshotResponse, encodeSnapshotResponse } from '../../../src/net/snapshot-messages.ts'
 
-export type Lie = 'chunk-balance' | 'chunk-siblings' | 'head-certificate' | 'range-tail'
+export type Lie = 'chunk-balance' | 'chunk-siblings' | 'head-certificate' | 'range-tail' | 'range-certificate' | 'range-body'
 
 export interface HostileProxy {
   host: NodeHost
@@ -50,6 +52,28 @@ function lie(kind: Lie, protocol: string, answer: Uint8Array): Uint8Array | unde
     const tail = entries.at(-1)
     if (!tail || tail.block.transfers.length > 0) return undefined // an empty block: no proof gives it away
     entries[entries.length - 1] = { ...tail, block: { ...tail.block, header: { ...tail.block.header, timestamp: tail.block.header.timestamp + 1 } } }
+    return encodeProofsResponse({ entries }, MAX_PROOFS_RESPONSE_BYTES)
+  }
+  if (protocol === PROOFS.id && kind === 'range-certificate') {
+    const d = decodeProofsResponse(answer)
+    if (!d.ok || d.value.kind !== 'proofs' || d.value.entries.length < 2) return undefined
+    const [first, ...rest] = d.value.entries
+    const vote = first?.qc?.signatures[0]
+    if (!first?.qc || !vote) return undefined
+    const signature = vote.signature.slice()
+    signature[0] = (signature[0] as number) ^ 1
+    const qc = { ...first.qc, signatures: [{ ...vote, signature }, ...first.qc.signatures.slice(1)] }
+    return encodeProofsResponse({ entries: [{ ...first, qc }, ...rest] }, MAX_PROOFS_RESPONSE_BYTES)
+  }
+  if (protocol === PROOFS.id && kind === 'range-body') {
+    const d = decodeProofsResponse(answer)
+    if (!d.ok || d.value.kind !== 'proofs') return undefined
+    const at = d.value.entries.findIndex((e) => e.block.transfers.length > 0)
+    const e = d.value.entries[at]
+    if (!e) return undefined
+    const [t, ...others] = e.block.transfers
+    const entries = d.value.entries.slice()
+    entries[at] = { ...e, block: { ...e.block, transfers: [{ ...t!, amount: t!.amount + 1n }, ...others] } }
     return encodeProofsResponse({ entries }, MAX_PROOFS_RESPONSE_BYTES)
   }
   return undefined
