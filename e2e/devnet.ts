@@ -25,7 +25,7 @@ export async function startDevnet(args: string[] = [], timeoutMs = 600_000): Pro
   const dir = mkdtempSync(join(tmpdir(), 'zklight-e2e-'))
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/node/cli.ts', 'devnet', '--profile', 'test', '--http-port', '0', '--dir', dir, '--block-time-ms', '1000', '--tx-rate', '1', ...args],
+    ['--import', 'tsx', 'src/node/cli.ts', 'devnet', '--single-process', '--profile', 'test', '--http-port', '0', '--dir', dir, '--block-time-ms', '1000', '--tx-rate', '1', ...args],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[devnet] ${d}`))

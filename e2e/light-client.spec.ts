@@ -1,7 +1,8 @@
 // The web app in real Chromium against a real devnet over real WebRTC (loopback):
 // cold sync over WebRTC-Direct (WebSockets only as a fallback), resume from IndexedDB
-// after a reload, a tampered kept proof and a corrupt stored checkpoint ignored, a tab
-// syncing from another tab, and a transfer signed in the page seen in a verified block.
+// after a reload, a tampered kept proof, a corrupt stored checkpoint and a sealed one with a
+// forged certificate ignored, a tab syncing from another tab, and a transfer signed in the
+// page seen in a verified block.
 import { expect, test, type Page } from '@playwright/test'
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
@@ -207,6 +208,33 @@ test('a corrupt stored checkpoint is ignored, not trusted', async ({ page }) => 
   await page.reload()
   await expect(page.locator('#origin')).toContainText('ignored', { timeout: 60_000 })
   await verifiedBalance(page)
+})
+
+test('a sealed stored checkpoint whose certificate does not verify is ignored on reload, with the reason', async ({ page }) => {
+  await page.goto(devnet.ready.url)
+  await verifiedBalance(page)
+  // A kept proof at the stored height: without the forgery the reload would show a balance from storage.
+  const stored = await settleStorage(page, { keptProof: true })
+  // Written through the store itself, so the record is whole and sealed: only one signature of its certificate is forged.
+  const forged = await page.evaluate(async () => {
+    const z = (globalThis as any).zklight
+    const { record } = await z.store.load()
+    const signatures = record.qc.signatures.map((s: { validator: number; signature: Uint8Array }, i: number) =>
+      i === 0 ? { ...s, signature: Uint8Array.from(s.signature, (b, j) => (j === 0 ? b ^ 1 : b)) } : s,
+    )
+    await z.store.save({ ...record, qc: { ...record.qc, signatures } }, { force: true })
+    const again = await z.store.load()
+    return { height: again.record?.checkpoint.height as number | undefined, problem: (again.problem as string | undefined) ?? null }
+  })
+  // The store's own checks (seal, chain) pass: only re-verifying against the anchor finds it.
+  expect(forged).toEqual({ height: stored, problem: null })
+  await page.reload()
+  await expect(page.locator('#origin')).toContainText('stored record ignored: unverified:bad-signature', { timeout: 60_000 })
+  await expect.poll(() => page.evaluate(() => (globalThis as any).zklight?.client?.startPoint?.problem), { timeout: 60_000 }).toBe('unverified:bad-signature')
+  await verifiedBalance(page)
+  const m = await page.evaluate(() => (globalThis as any).zklight.metrics as Record<string, number>)
+  // Nothing was shown from the forged record: the first verified balance came from a peer, after the client started.
+  expect(m.firstVerifiedBalanceMs).toBeGreaterThan(m.clientStartedMs as number)
 })
 
 test('a tab syncs from another tab over direct WebRTC; the node only relays the signalling', async ({ browser }) => {

@@ -112,6 +112,7 @@ async function run(provers: number): Promise<RunResult> {
     const devnet = await startCli(
       [
         'devnet',
+        '--single-process',
         '--profile',
         profile.name,
         '--http-port',

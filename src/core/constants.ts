@@ -68,3 +68,9 @@ export const VK_HASH_DOMAIN = 'zklight-vk-v1'
 
 /** bech32m prefix of account addresses. */
 export const ADDRESS_PREFIX = 'zkl'
+
+/**
+ * Deepest cut of the state tree into snapshot chunks (docs/protocol.md#snapshot): a chunk
+ * holds at most 2^12 accounts (about 330 KB on the wire), whatever the tree depth.
+ */
+export const MAX_SNAPSHOT_CHUNK_LEVEL = 12

@@ -79,17 +79,30 @@ export function detectEquivocation(a: CertifiedHeader, b: CertifiedHeader, set: 
   return verifyQuorumCertificate(a.header, a.qc, set, genesisHash).ok && verifyQuorumCertificate(b.header, b.qc, set, genesisHash).ok
 }
 
+/** Why a key cannot be a validator's (checkValidatorKey). */
+export type ValidatorKeyReason = 'bad-length' | 'not-a-point' | 'non-canonical' | 'small-order'
+
 /**
  * A validator key a chain may list: a canonical Ed25519 point encoding, not of small order.
  * A small-order key (the identity among them) verifies forged signatures under ZIP-215
- * (R = identity, S = 0 checks for every message), so it could sign anything.
+ * (R = identity, S = 0 checks for every message), so it could sign anything. ZIP-215
+ * decoding (what verifySignature uses) also takes y >= p and a negative zero x: a second
+ * spelling of a point, refused here so each key has one encoding.
  */
-export function isValidValidatorKey(key: Uint8Array): boolean {
-  if (key.length !== 32) return false
+export function checkValidatorKey(key: Uint8Array): Verdict<ValidatorKeyReason> {
+  if (key.length !== 32) return { ok: false, reason: 'bad-length' }
+  let p: ReturnType<typeof ed25519.Point.fromBytes>
   try {
-    const p = ed25519.Point.fromBytes(key)
-    return equalBytes(p.toBytes(), key) && !p.isSmallOrder()
+    p = ed25519.Point.fromBytes(key, true)
   } catch {
-    return false
+    return { ok: false, reason: 'not-a-point' }
   }
+  if (!equalBytes(p.toBytes(), key)) return { ok: false, reason: 'non-canonical' }
+  if (p.isSmallOrder()) return { ok: false, reason: 'small-order' }
+  return { ok: true }
+}
+
+/** Whether `key` passes checkValidatorKey. */
+export function isValidValidatorKey(key: Uint8Array): boolean {
+  return checkValidatorKey(key).ok
 }

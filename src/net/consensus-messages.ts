@@ -139,8 +139,7 @@ export function encodePrepareResponse(p: PrepareResponse): Uint8Array {
   w.optional(p.block, writeBlock)
   return w.finish()
 }
-export const decodePrepareResponse = (b: Uint8Array) =>
-  decodeReply<PrepareResponse>(b, MSG.prepareResponse, (r) => ({ kind: 'prepare', promise: readPromise(r), block: r.optional(readBlock) }))
+export const decodePrepareResponse = (b: Uint8Array) => decodeReply<PrepareResponse>(b, MSG.prepareResponse, (r) => ({ kind: 'prepare', promise: readPromise(r), block: r.optional(readBlock) }))
 
 // --- propose ---
 export function encodeProposeRequest(q: ProposeRequest): Uint8Array {
@@ -200,10 +199,8 @@ export const decodeBlocksRequest = (b: Uint8Array): Decoded<BlocksRequest> =>
     readType(r, [MSG.blocksRequest])
     return { from: r.safeU64(), count: r.u16() }
   })
-export const encodeBlocksResponse = (p: BlocksResponse, maxBytes: number): Uint8Array =>
-  encodeListWithin(MSG.blocksResponse, p.blocks, MAX_BLOCKS_PER_REQUEST, maxBytes, writeCertifiedBlock)
-export const decodeBlocksResponse = (b: Uint8Array) =>
-  decodeReply<BlocksResponse>(b, MSG.blocksResponse, (r) => ({ kind: 'blocks', blocks: r.list(MAX_BLOCKS_PER_REQUEST, readCertifiedBlock) }))
+export const encodeBlocksResponse = (p: BlocksResponse, maxBytes: number): Uint8Array => encodeListWithin(MSG.blocksResponse, p.blocks, MAX_BLOCKS_PER_REQUEST, maxBytes, writeCertifiedBlock)
+export const decodeBlocksResponse = (b: Uint8Array) => decodeReply<BlocksResponse>(b, MSG.blocksResponse, (r) => ({ kind: 'blocks', blocks: r.list(MAX_BLOCKS_PER_REQUEST, readCertifiedBlock) }))
 
 // --- evidence ---
 export const encodeEvidenceRequest = (q: EvidenceRequest): Uint8Array => begin(MSG.evidenceRequest).safeU64(q.from).finish()
@@ -218,8 +215,7 @@ function writeEvidence(w: ByteWriter, e: Evidence): void {
   w.bytes32(e.b.headerHash)
   writeSig(w, e.b.signature)
 }
-export const encodeEvidenceResponse = (p: EvidenceResponse, maxBytes: number): Uint8Array =>
-  encodeListWithin(MSG.evidenceResponse, p.evidence, MAX_EVIDENCE_PER_RESPONSE, maxBytes, writeEvidence)
+export const encodeEvidenceResponse = (p: EvidenceResponse, maxBytes: number): Uint8Array => encodeListWithin(MSG.evidenceResponse, p.evidence, MAX_EVIDENCE_PER_RESPONSE, maxBytes, writeEvidence)
 export const decodeEvidenceResponse = (b: Uint8Array) =>
   decodeReply<EvidenceResponse>(b, MSG.evidenceResponse, (r) => ({
     kind: 'evidence',

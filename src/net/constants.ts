@@ -13,6 +13,7 @@ export const PROTOCOL = {
   commit: '/zklight/consensus/commit/1.0.0',
   blocks: '/zklight/blocks/1.0.0',
   evidence: '/zklight/evidence/1.0.0',
+  snapshot: '/zklight/snapshot/1.0.0',
 } as const
 
 /** Gossipsub topic for certified heads (docs/protocol.md#gossip). */
@@ -46,6 +47,9 @@ export const MSG = {
   blocksResponse: 0x27,
   evidenceRequest: 0x28,
   evidenceResponse: 0x29,
+  // 0x40..0x4f: state snapshots (src/net/snapshot-messages.ts).
+  snapshotRequest: 0x40,
+  snapshotResponse: 0x41,
 } as const
 
 /** Error codes of the error response, as carried on the wire (u8). */
@@ -81,6 +85,8 @@ export const MAX_ACCOUNT_RESPONSE_BYTES = 32 * 1024
 export const MAX_SUBMIT_RESPONSE_BYTES = 512
 /** Gossiped head: 2 + 152 + 16,932 B at most. */
 export const MAX_HEAD_ANNOUNCEMENT_BYTES = 32 * 1024
+/** Snapshot chunk: 2 + 8 + 4 + 2 + 4,096 accounts × 82 + 2 + 32 siblings × 32 B = 336,914 B at most (MAX_SNAPSHOT_CHUNK_LEVEL 12). */
+export const MAX_SNAPSHOT_RESPONSE_BYTES = 512 * 1024
 
 // Gossip scoring (docs/protocol.md#gossip): only rejected announcements count. A sender
 // with n rejected ones (decaying) scores INVALID_HEAD_WEIGHT * n^2: one puts it below
@@ -106,6 +112,8 @@ export const PROOFS_TIMEOUT_MS = 30_000
 export const ACCOUNT_TIMEOUT_MS = 5_000
 /** The node checks the transfer against its ledger before answering. */
 export const SUBMIT_TIMEOUT_MS = 5_000
+/** Up to 512 KiB, and a server may first rebuild a past state from its undo lists. */
+export const SNAPSHOT_TIMEOUT_MS = 15_000
 
 /**
  * A consensus message carries at most one block (~186 KiB at MAX_BLOCK_TRANSFERS) with a

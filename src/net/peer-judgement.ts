@@ -3,7 +3,7 @@
 // One function turns a failed request into one or the other.
 
 /** Proven misbehaviour: the bytes themselves show the peer lied or broke the protocol. */
-export type Offence = 'proof-invalid' | 'broken-link' | 'bad-block' | 'bad-certificate' | 'malformed' | 'bad-account-proof' | 'foreign-chain'
+export type Offence = 'proof-invalid' | 'broken-link' | 'bad-block' | 'bad-certificate' | 'malformed' | 'bad-account-proof' | 'foreign-chain' | 'bad-snapshot-chunk'
 
 /** Unproven trouble: could be the network or a busy peer; costs score, not an immediate ban. `stale`: an answer from an older state than asked for. */
 export type Fault = 'timeout' | 'unavailable' | 'error' | 'stale'

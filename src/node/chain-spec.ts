@@ -7,7 +7,7 @@ import { chainIdOf, chainTagOf, genesisCheckpointOf, makeGenesisHeader } from '.
 import { MAX_AMOUNT, MAX_VALIDATORS, PUBLIC_SIGNAL_COUNT } from '../core/constants.ts'
 import { hashHeader } from '../core/header.ts'
 import { createLedger, type LedgerState } from '../core/ledger.ts'
-import { isValidValidatorKey } from '../core/quorum.ts'
+import { checkValidatorKey } from '../core/quorum.ts'
 import { isSpendableKey } from '../core/eddsa.ts'
 import type { Block, ChainParams, Checkpoint, Header, Point, SetupClass, TrustAnchor, ValidatorSet } from '../core/types.ts'
 import { hashVerificationKey } from '../core/vk-hash.ts'
@@ -126,7 +126,8 @@ export function parseChainSpec(text: string): ChainSpec {
     if (typeof v !== 'string' || !HEX32.test(v)) throw new ChainSpecError(`validators[${i}] is not a 32-byte hex key`)
     const key = hexToBytes(v)
     // A small-order key verifies forged votes under ZIP-215; a non-canonical one has two spellings.
-    if (!isValidValidatorKey(key)) throw new ChainSpecError(`validators[${i}] is not a canonical Ed25519 key of full order`)
+    const k = checkValidatorKey(key)
+    if (!k.ok) throw new ChainSpecError(`validators[${i}] is not a canonical Ed25519 key of full order (${k.reason})`, k.reason)
     return key
   })
   if (new Set(j.validators).size !== validators.length) throw new ChainSpecError('validators repeat a key')

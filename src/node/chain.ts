@@ -24,7 +24,7 @@ export interface AccountAnswer extends ServedHead {
 
 export class ChainState {
   private served: ServedHead & { ledger: LedgerState }
-  private readonly history = new Map<number, LedgerState>()
+  private readonly history = new Map<number, Promise<ServedHead & { ledger: LedgerState }>>()
   private readonly servedListeners: ((s: ServedHead) => void)[] = []
   private readonly committedListeners: ((s: ServedHead) => void)[] = []
   private lock: Promise<unknown> = Promise.resolve()
@@ -92,6 +92,11 @@ export class ChainState {
     return this.store.provenHeight() ?? 0
   }
 
+  /** The lowest height with a block and state: 0, or the snapshot height the node joined at (it has nothing older). */
+  get baseHeight(): number {
+    return this.store.baseHeight()
+  }
+
   onServed(fn: (s: ServedHead) => void): void {
     this.servedListeners.push(fn)
   }
@@ -136,18 +141,30 @@ export class ChainState {
    * served head, or more than ACCOUNT_HISTORY_BLOCKS below it, are not available.
    */
   async accountProof(index: number, height: number): Promise<AccountAnswer | undefined> {
+    return this.readState(height, (s) => ({ header: s.header, qc: s.qc, proof: getAccountProof(s.ledger, index) }))
+  }
+
+  /**
+   * Runs `read` on the state after block `height` (LATEST_HEIGHT: the served head) with that
+   * block's header and certificate. `read` runs synchronously on a state that cannot move
+   * under it; it must copy what it keeps. Undefined for heights above the served head, more
+   * than ACCOUNT_HISTORY_BLOCKS below it, or below the base height.
+   */
+  async readState<T>(height: number, read: (s: ServedHead & { ledger: LedgerState }) => T): Promise<T | undefined> {
     const top = this.served
     const h = height === LATEST_HEIGHT ? top.header.height : height
-    if (h === top.header.height) return { header: top.header, qc: top.qc, proof: getAccountProof(top.ledger, index) }
-    if (h > top.header.height || top.header.height - h > ACCOUNT_HISTORY_BLOCKS) return undefined
+    if (h === top.header.height) return read(top)
+    if (h > top.header.height || h < this.baseHeight || top.header.height - h > ACCOUNT_HISTORY_BLOCKS) return undefined
     let state = this.history.get(h)
-    const at = await readServed(this.store, h)
     if (!state) {
-      state = await rebuild(this.store, this.spec, h, at.header)
-      this.history.set(h, state)
+      // The promise is cached, so parallel requests for one past height (snapshot chunks) rebuild it once.
+      const rebuilt = readServedWithState(this.store, this.spec, h)
+      state = rebuilt
+      this.history.set(h, rebuilt)
+      rebuilt.catch(() => this.history.get(h) === rebuilt && this.history.delete(h))
       if (this.history.size > ACCOUNT_HISTORY_CACHE) this.history.delete(this.history.keys().next().value as number)
     }
-    return { ...at, proof: getAccountProof(state, index) }
+    return read(await state)
   }
 
   close(): Promise<void> {
@@ -160,12 +177,16 @@ export class ChainState {
     if (proven <= this.served.header.height) return
     const ledger = this.served.ledger
     let last: ServedHead = this.served
+    const blocks: Block[] = []
     for (let h = this.served.header.height + 1; h <= proven; h++) {
       const block = await this.store.getBlock(h)
       if (!block) throw new StateMismatch(`block ${h} missing from the store`)
-      applyBlockTransfers(ledger, block.transfers)
+      blocks.push(block)
       last = await readServed(this.store, h)
     }
+    // Applied with no await in between: readers (account proofs, snapshot chunks) never see
+    // the served ledger ahead of the served header.
+    for (const block of blocks) applyBlockTransfers(ledger, block.transfers)
     if (ledger.tree.root !== last.header.stateRoot) throw new StateMismatch(`served state at ${last.header.height} does not match its header`)
     this.served = { ...last, ledger }
     for (const fn of this.servedListeners) fn(this.servedHead)

@@ -36,7 +36,7 @@ export const validatorKeyCommand: CommandSpec = {
   summary:
     'Creates a validator key file (32 random bytes, mode 0600) and prints its public key, which goes into the chain\n' +
     "spec's validator list (zklight genesis --validator HEX). Keep the file on the validator's machine only; with\n" +
-    '--out naming an existing file, prints that key\'s public key instead.',
+    "--out naming an existing file, prints that key's public key instead.",
   options: {
     out: { type: 'string', arg: 'FILE', help: 'key file to write (required)' },
     json: { type: 'boolean', help: 'print one JSON object' },

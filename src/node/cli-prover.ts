@@ -63,12 +63,13 @@ export const proverCommand: CommandSpec = {
     if (ceremony !== undefined && artifactsDir !== undefined) throw new UsageError('--artifacts and --ceremony exclude each other')
 
     const stop = new AbortController()
+    // Every signal is handled (a second one while stopping is ignored, not fatal).
     const onSignal = (sig: string) => {
-      logger.info(`${sig}: stopping`)
+      if (!stop.signal.aborted) logger.info(`${sig}: stopping`)
       stop.abort()
     }
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
     logger.info(`prover ${peerId} (key ${keyPath}); node ${peer}`)
     const host = await createNodeHost({ privateKey: key, tcpPort: null, wsPort: null, webrtcDirectPort: null, relayServer: false })
     let fatal: ProverSetupError | undefined
@@ -113,7 +114,8 @@ export const proverCommand: CommandSpec = {
   },
 }
 
-async function loadOrCreateKey(path: string): Promise<HostKey> {
+/** A prover's libp2p key from `path`, created (0600) when missing: its peer id is what a node allows. */
+export async function loadOrCreateKey(path: string): Promise<HostKey> {
   let bytes = await loadKeyFile(path)
   if (bytes === undefined) {
     bytes = hostKeyToBytes(await generateHostKey())

@@ -2,19 +2,21 @@
 // (a follower joining one). Each prints one JSON "ready" line on stdout, logs on stderr,
 // and shuts down cleanly on SIGINT/SIGTERM.
 import { existsSync } from 'node:fs'
-import { mkdir, readFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { equalBytes } from '../core/bytes.ts'
 import { isPeerIdString, parseMultiaddr, peerIdStringOf } from '../net/dial.ts'
 import { writeFileAtomic } from '../store/atomic-file.ts'
 import { readManifest } from './ceremony-files.ts'
-import { chainSpecToJson, genesisHash, parseChainSpec, type ChainSpec } from './chain-spec.ts'
+import { chainIdentity, chainSpecToJson, genesisHash, parseChainSpec, type ChainSpec } from './chain-spec.ts'
 import { int, list, num, required, str, type CommandSpec } from './cli-options.ts'
 import { DEFAULT_BLOCK_TIME_MS, DEVNET_DEFAULTS } from './constants.ts'
 import { startDevnet } from './devnet.ts'
 import { ChainMismatch, ChainSpecError, UsageError } from './errors.ts'
 import { nodePaths } from './identity.ts'
-import { startLedgerNode } from './ledger-node.ts'
+import { startLedgerNode, type LedgerNode } from './ledger-node.ts'
+import { loadAccountKey } from './account-key.ts'
+import { TransferGenerator } from './tx-generator.ts'
 import { loadValidatorKey } from './cli-network.ts'
 import { ensureCircuitArtifacts } from '../zk/artifacts.ts'
 import { Prover } from '../zk/prover.ts'
@@ -22,16 +24,15 @@ import { stderrLogger } from './log.ts'
 
 const logger = stderrLogger()
 
-/** Resolves when the process is asked to stop (SIGINT or SIGTERM). */
+/**
+ * Resolves when the process is asked to stop (SIGINT or SIGTERM). Later signals are
+ * ignored while it shuts down (a devnet and its process group can both send one); a
+ * stuck shutdown is the sender's to SIGKILL.
+ */
 function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
-    const on = (sig: string) => {
-      process.off('SIGINT', on)
-      process.off('SIGTERM', on)
-      resolve(sig)
-    }
-    process.on('SIGINT', on)
-    process.on('SIGTERM', on)
+    process.on('SIGINT', resolve)
+    process.on('SIGTERM', resolve)
   })
 }
 
@@ -48,13 +49,15 @@ function ports(values: Parameters<CommandSpec['run']>[0]) {
 }
 
 export const devnetCommand: CommandSpec = {
-  brief: 'run a local network: validators, prover, transfer generator, web app',
+  brief: 'run a local network: validator and prover processes, transfer generator, web app',
   usage:
-    'devnet [--dir DIR] [--validators 4] [--accounts N] [--block-time-ms MS] [--tx-rate PER_S] [--profile test|devnet] [--http-port P] [--ceremony DIR] [--prove-workers N] [--prover-peer PEERID]…',
+    'devnet [--dir DIR] [--validators 4] [--provers 1] [--accounts N] [--block-time-ms MS] [--tx-rate PER_S] [--profile test|devnet] [--http-port P] [--ceremony DIR] [--prove-workers N] [--prover-peer PEERID]… [--single-process]',
   summary:
     'Runs a local zklight network: builds the circuit artifacts if needed, creates genesis (funded demo accounts and\n' +
-    'validator keys under DIR; reused on restart), runs the proposer, validators, prover and a transfer generator, and\n' +
-    'serves the web app, /bootstrap.json and /vk.json on 127.0.0.1. Prints one JSON line on stdout when ready.\n' +
+    'validator keys under DIR; reused on restart), starts each validator as a `zklight node --validator-key` process and\n' +
+    'each prover as a `zklight prover` process (validator 0 hands out proving jobs and generates transfers), and serves\n' +
+    'the web app, /bootstrap.json and /vk.json on 127.0.0.1. Prints one JSON line on stdout when ready, listing every\n' +
+    'process (role, pid, multiaddrs). --single-process runs one node holding every validator key instead.\n' +
     'The circuit keys come from an INSECURE dev setup unless --ceremony names a finalized ceremony folder.',
   options: {
     dir: { type: 'string', arg: 'DIR', help: 'data folder (genesis, keys, blocks)', default: DEVNET_DEFAULTS.dir },
@@ -67,8 +70,10 @@ export const devnetCommand: CommandSpec = {
     ptau: { type: 'string', arg: 'FILE', help: 'powers-of-tau ceremony file (default: INSECURE dev setup)' },
     ceremony: { type: 'string', arg: 'DIR', help: 'use the keys of a finalized `zklight ceremony` folder (its profile)' },
     'listen-host': portOptions['listen-host'],
-    'prove-workers': { type: 'string', arg: 'N', help: 'in-process prover worker threads (0: only `zklight prover` processes prove)', default: '1' },
-    'prover-peer': { type: 'string', multiple: true, arg: 'PEERID', help: 'peer id of a `zklight prover` allowed to take proving jobs' },
+    provers: { type: 'string', arg: 'N', help: 'prover processes (not with --single-process)', default: '1' },
+    'prove-workers': { type: 'string', arg: 'N', help: 'worker threads per prover process (--single-process: in-process workers, 0 = only `zklight prover` processes prove)', default: '1' },
+    'single-process': { type: 'boolean', help: 'one process holding every validator key and proving in worker threads (tests)' },
+    'prover-peer': { type: 'string', multiple: true, arg: 'PEERID', help: 'peer id of another `zklight prover` allowed to take proving jobs' },
     'prove-lease-ms': { type: 'string', arg: 'MS', help: "how long a proving job is leased (default: 4 expected proving times of the profile's block)" },
   },
   async run(values) {
@@ -88,12 +93,15 @@ export const devnetCommand: CommandSpec = {
       ptau: str(values, 'ptau'),
       ceremony,
       listenHost: str(values, 'listen-host'),
+      singleProcess: values['single-process'] === true,
+      provers: int(values, 'provers', 1, 0, 16),
       proveWorkers: int(values, 'prove-workers', 1, 0, 64),
       proverPeers: proverPeers(values),
       leaseMs: str(values, 'prove-lease-ms') === undefined ? undefined : int(values, 'prove-lease-ms', 0, 1_000, 3_600_000),
       logger: logger.child('devnet'),
     })
-    process.stdout.write(`${JSON.stringify({ event: 'ready', url: devnet.url, multiaddrs: devnet.multiaddrs, accounts: devnet.accounts })}\n`)
+    const processes = devnet.processes.map((p) => ({ role: p.role, pid: p.pid, multiaddrs: p.multiaddrs }))
+    process.stdout.write(`${JSON.stringify({ event: 'ready', url: devnet.url, multiaddrs: devnet.multiaddrs, accounts: devnet.accounts, processes })}\n`)
     logger.info(`devnet ready at ${devnet.url}`)
     const sig = await untilSignal()
     logger.info(`${sig}: stopping`)
@@ -127,22 +135,30 @@ async function loadSpecFrom(source: string): Promise<ChainSpec> {
 
 export const nodeCommand: CommandSpec = {
   brief: 'run a validator, or a node that follows and verifies others; both serve light clients',
-  usage: 'node --dir DIR [--peer MULTIADDR]… [--genesis FILE|URL] [--validator-key FILE [--block-time-ms MS] [--prove]]',
+  usage: 'node --dir DIR [--peer MULTIADDR]… [--genesis FILE|URL] [--sync snapshot|replay] [--validator-key FILE [--block-time-ms MS] [--prove [--prove-workers N]] [--prover-peer PEERID]…]',
   summary:
     'Runs a ledger node. Without --validator-key it follows the --peer nodes: it checks every block (certificate,\n' +
-    'transfers, proof), keeps the full state in DIR, and serves light clients. With --validator-key it is one validator\n' +
-    'of the chain spec: it votes with the other validators (--peer: their multiaddrs), proposes in its turn, and\n' +
-    'proves blocks itself with --prove, else fetches their proofs from its peers (docs/deploy.md). --genesis (a chain\n' +
-    "spec: genesis.json or a /genesis.json URL) is needed on first start; it is kept in DIR. Prints one JSON line on\n" +
-    'stdout when ready.',
+    'transfers, proof), keeps the full state in DIR, and serves light clients. On first start it joins by snapshot: it\n' +
+    "proves a recent head's state root from genesis (certificate, header links, proofs), fetches the state there in\n" +
+    'verified chunks and replays only the blocks after it (--sync replay: every block from genesis). With\n' +
+    '--validator-key it is one validator of the chain spec: it votes with the other validators (--peer: their\n' +
+    'multiaddrs), proposes in its turn, and proves blocks itself (--prove: worker threads here; --prover-peer: `zklight\n' +
+    'prover` processes take its jobs), else fetches their proofs from its peers (docs/deploy.md). --genesis (a\n' +
+    'chain spec: genesis.json or a /genesis.json URL) is needed on first start; it is kept in DIR. Prints one JSON\n' +
+    'line on stdout when ready.',
   options: {
     dir: { type: 'string', arg: 'DIR', help: 'data folder (required)' },
     peer: { type: 'string', multiple: true, arg: 'MULTIADDR', help: 'upstream node, or (validators) another validator, ending in /p2p/<peer id>' },
     genesis: { type: 'string', arg: 'FILE|URL', help: 'chain spec (genesis.json) of the network to join' },
     'validator-key': { type: 'string', arg: 'FILE', help: 'run as the validator whose key this is (zklight validator-key)' },
     'block-time-ms': { type: 'string', arg: 'MS', help: 'validators: block interval', default: String(DEFAULT_BLOCK_TIME_MS) },
+    traffic: { type: 'string', arg: 'DIR', help: "validators (devnets): generate transfers from DIR's traffic-N.json account keys" },
+    'tx-rate': { type: 'string', arg: 'PER_S', help: 'with --traffic: generated transfers per second', default: '0' },
     prove: { type: 'boolean', help: 'validators: prove every block in this process (needs the circuit keys of the chain spec)' },
     ceremony: { type: 'string', arg: 'DIR', help: 'with --prove: the finalized ceremony folder whose keys the chain uses' },
+    'prove-workers': { type: 'string', arg: 'N', help: 'with --prove: prover worker threads', default: '1' },
+    'prover-peer': { type: 'string', multiple: true, arg: 'PEERID', help: 'validators: peer id of a `zklight prover` allowed to take proving jobs' },
+    sync: { type: 'string', arg: 'MODE', help: 'first start on an empty DIR: snapshot (state at a recent proven height) or replay (every block)', default: 'snapshot' },
     ...portOptions,
   },
   async run(values) {
@@ -191,17 +207,56 @@ export const nodeCommand: CommandSpec = {
         peers,
         blockTimeMs: int(values, 'block-time-ms', DEFAULT_BLOCK_TIME_MS, 50, 3_600_000),
         prover,
+        proveWorkers: prover ? int(values, 'prove-workers', 1, 1, 64) : 0,
+        proverPeers: proverPeers(values),
         crashAfterProposals: fault === undefined ? undefined : Number(fault),
       }
     }
-    const node = await startLedgerNode({ dir, spec, peers: validator ? undefined : peers, validator, listenHost: str(values, 'listen-host'), ports: ports(values), logger: logger.child('node') })
+    const sync = str(values, 'sync') ?? 'snapshot'
+    if (sync !== 'snapshot' && sync !== 'replay') throw new UsageError(`--sync must be snapshot or replay, got "${sync}"`)
+    const node = await startLedgerNode({
+      dir,
+      spec,
+      peers: validator ? undefined : peers,
+      sync: validator ? undefined : sync,
+      validator,
+      listenHost: str(values, 'listen-host'),
+      ports: ports(values),
+      logger: logger.child('node'),
+    })
     const head = node.chain.servedHead.header.height
     const role = validator ? 'validator' : 'follower'
-    process.stdout.write(`${JSON.stringify({ event: 'ready', role, multiaddrs: node.multiaddrs(), head, height: node.chain.head.height })}\n`)
+    const s = node.snapshot
+    const snapshot = s && { height: s.height, blocks: s.blocks, proofs: s.proofs, chunks: s.chunks, accounts: s.accounts, bytes: s.bytes.ranges + s.bytes.chunks, ms: s.ms.total }
+    process.stdout.write(`${JSON.stringify({ event: 'ready', role, multiaddrs: node.multiaddrs(), head, height: node.chain.head.height, ...(snapshot ? { snapshot } : {}) })}\n`)
     logger.info(`${role} ready (head ${node.chain.head.height}, proven ${head}); ${peers.length} peer(s)`)
+    const generator = await startTraffic(values, node, spec)
     const sig = await untilSignal()
     logger.info(`${sig}: stopping`)
+    generator?.stop()
     await node.stop()
     return 0
   },
+}
+
+/** `--traffic DIR --tx-rate R` (devnet validators): generated transfers from the traffic accounts' keys in DIR. */
+async function startTraffic(values: Parameters<CommandSpec['run']>[0], node: LedgerNode, spec: ChainSpec): Promise<TransferGenerator | undefined> {
+  const dir = str(values, 'traffic')
+  const rate = num(values, 'tx-rate', 0, 0, 100)
+  if (dir === undefined || rate === 0) return undefined
+  if (!node.mempool) throw new UsageError('--traffic needs --validator-key (it queues transfers in this validator)')
+  const files = (await readdir(dir)).filter((f) => /^traffic-\d+\.json$/.test(f))
+  const senders = await Promise.all(files.map((f) => loadAccountKey(join(dir, f))))
+  const generator = new TransferGenerator({
+    mempool: node.mempool,
+    submit: (t) => node.submit(t),
+    chainTag: chainIdentity(spec).chainTag,
+    senders,
+    receivers: spec.accounts.map((a) => ({ index: a.index, pubKey: a.pubKey })),
+    ratePerSecond: rate,
+    proverBusy: () => node.unproven() > 0,
+    logger: logger.child('generator'),
+  })
+  generator.start()
+  return generator
 }

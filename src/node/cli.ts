@@ -85,6 +85,15 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A devnet's child processes stop when the devnet does, even when it was SIGKILLed
+// and could not stop them: a child whose parent is gone is re-parented.
+if (process.env.ZKLIGHT_EXIT_WITH_PARENT === '1') {
+  const parent = process.ppid
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM')
+  }, 1000).unref()
+}
+
 // Worker threads, libp2p timers and the curve keep the loop alive after a one-shot command: exit explicitly.
 const code = await main(process.argv.slice(2))
 process.exit(code)

@@ -492,4 +492,3 @@ export async function serveBlocksAndEvidence(host: RpcHost, chain: ChainState, e
   )
   await serve(host, EVIDENCE, ({ from }) => ({ kind: 'evidence', evidence: evidence.since(from) }), { penalties })
 }
-

@@ -66,6 +66,25 @@ export const DEVNET_DEFAULTS = {
 /** Largest HTTP request path the devnet server looks at; anything longer is a 414. */
 export const MAX_HTTP_PATH = 1_024
 
+/**
+ * A joining node takes as its snapshot height the lowest head among peers within this many
+ * blocks of the best one, so every near-tip peer can serve it (they keep ACCOUNT_HISTORY_BLOCKS).
+ */
+export const SNAPSHOT_HEAD_WINDOW = 64
+
+/** Proofs-by-range requests a joining node keeps in flight while it checks the header chain. */
+export const SNAPSHOT_RANGES_IN_FLIGHT = 4
+
+/** Chunk requests in flight per peer, and in all: a server serves 8 streams per protocol and connection. */
+export const SNAPSHOT_CHUNKS_PER_PEER = 2
+export const SNAPSHOT_CHUNKS_IN_FLIGHT = 8
+
+/** Faults (timeouts, errors, not-found) after which a peer is left out of the rest of a join round. */
+export const SNAPSHOT_MAX_PEER_FAULTS = 2
+
+/** A join that has not completed after this long fails (SnapshotJoinFailed); rounds are retried until then. */
+export const SNAPSHOT_JOIN_TIMEOUT_MS = 120_000
+
 // Proving by leased jobs (docs/node.md, "Proving and serving"): in-process workers and
 // `zklight prover` processes take jobs from the node's job board.
 

@@ -1,7 +1,8 @@
-// `zklight devnet`: one process running a whole local network — circuit artifacts,
-// genesis with funded demo accounts and validator keys (created once under --dir and
-// reused on restart), the block-producing node with its prover, a transfer generator,
-// and the HTTP server for the web app and its bootstrap documents.
+// `zklight devnet`: a whole local network — circuit artifacts, genesis with funded demo
+// accounts and validator keys (created once under --dir and reused on restart), a process
+// per validator and per prover (or, with --single-process, one node holding every
+// validator key), a transfer generator, and the HTTP server for the web app and its
+// bootstrap documents.
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, readdir } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
@@ -24,6 +25,12 @@ import { BadKeyFile, ChainMismatch, UsageError } from './errors.ts'
 import { startHttpServer } from './http-server.ts'
 import { startLedgerNode, type LedgerNode } from './ledger-node.ts'
 import { TransferGenerator } from './tx-generator.ts'
+import { createServer } from 'node:net'
+import { peerIdOf } from '../net/keys.ts'
+import type { CircuitArtifacts } from '../zk/artifacts.ts'
+import { loadOrCreateKey } from './cli-prover.ts'
+import { startNetworkProcesses, type ChildInfo, type NetworkProcessesOptions, type ValidatorSetup } from './devnet-processes.ts'
+import { loadOrCreateIdentity, loadPorts } from './identity.ts'
 
 export interface DevnetOptions {
   dir: string
@@ -38,7 +45,14 @@ export interface DevnetOptions {
   /** A finalized `zklight ceremony` folder whose keys replace the built ones. */
   ceremony?: string
   listenHost?: string
-  /** In-process prover worker threads (default 1; 0: only `zklight prover` processes prove). */
+  /**
+   * Run today's single process (one node holding every validator key, proving in worker
+   * threads) instead of a process per validator and prover.
+   */
+  singleProcess?: boolean
+  /** Prover processes (default 1; not with singleProcess). */
+  provers?: number
+  /** Prover worker threads: per prover process, or in the single process (default 1; 0 there: only `zklight prover` processes prove). */
   proveWorkers?: number
   /** Peer ids of `zklight prover` processes allowed to take proving jobs. */
   proverPeers?: string[]
@@ -51,7 +65,10 @@ export interface Devnet {
   url: string
   multiaddrs: string[]
   accounts: { address: string; keyFile: string }[]
-  node: LedgerNode
+  /** The in-process node (--single-process only). */
+  node?: LedgerNode
+  /** Every process of the network: validators and provers, or the one producer of --single-process. */
+  processes: ChildInfo[]
   stop(): Promise<void>
 }
 
@@ -77,6 +94,57 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
     `profile ${profile.name} (B=${profile.batch}, D=${profile.depth}), chain ${identity.chainId} (genesis ${bytesToHex(identity.genesisHash).slice(0, 16)}…), setup ${spec.setup.setupClass}, ` +
       `${spec.validators.length} validators, ${files.demo.length} demo accounts, block every ${opts.blockTimeMs} ms, ${opts.txRate} generated transfers/s`,
   )
+  const anchorHex = bytesToHex(encodeTrustAnchor(identity.anchor))
+  const accounts = files.demo.map((d) => ({ address: d.key.address, keyFile: d.file }))
+  const network = opts.singleProcess ? await startInProcess(dir, files, artifacts, opts) : await startProcesses(dir, files, artifacts, opts)
+  let url = ''
+  const bootstrap = () =>
+    JSON.stringify({
+      chainId: identity.chainId,
+      profile: profile.name,
+      setupClass: spec.setup.setupClass,
+      anchor: anchorHex,
+      multiaddrs: network.multiaddrs(),
+      vkUrl: `${url}vk.json`,
+      genesisUrl: `${url}genesis.json`,
+      accounts: accounts.map((a) => ({ address: a.address })),
+    })
+  let http
+  try {
+    http = await startHttpServer({
+      port: opts.httpPort,
+      staticDir: join(ROOT, 'dist'),
+      documents: { '/bootstrap.json': bootstrap, '/vk.json': () => JSON.stringify(spec.vk), '/genesis.json': () => chainSpecToJson(spec) },
+    })
+  } catch (err) {
+    await network.stop()
+    throw err
+  }
+  url = http.url
+  const server = http
+  return {
+    url,
+    multiaddrs: network.multiaddrs(),
+    accounts,
+    node: network.node,
+    processes: network.processes,
+    async stop() {
+      await server.close()
+      await network.stop()
+    },
+  }
+}
+
+interface RunningNetwork {
+  multiaddrs(): string[]
+  processes: ChildInfo[]
+  node?: LedgerNode
+  stop(): Promise<void>
+}
+
+/** `--single-process`: one node holding every validator key, its prover workers and the transfer generator. */
+async function startInProcess(dir: string, files: DevnetFiles, artifacts: CircuitArtifacts, opts: DevnetOptions): Promise<RunningNetwork> {
+  const { spec } = files
   const node = await startLedgerNode({
     dir: join(dir, 'node'),
     spec,
@@ -94,7 +162,8 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   })
   const generator = new TransferGenerator({
     mempool: node.mempool as NonNullable<LedgerNode['mempool']>,
-    chainTag: identity.chainTag,
+    submit: (t) => node.submit(t),
+    chainTag: chainIdentity(spec).chainTag,
     senders: files.traffic,
     receivers: [...files.demo.map((d) => d.key), ...files.traffic],
     ratePerSecond: opts.txRate,
@@ -102,45 +171,72 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
     proverBusy: () => node.unproven() >= Math.max(1, node.proverWorkers()),
     logger: opts.logger.child('generator'),
   })
-  const anchorHex = bytesToHex(encodeTrustAnchor(identity.anchor))
-  const accounts = files.demo.map((d) => ({ address: d.key.address, keyFile: d.file }))
-  let url = ''
-  const bootstrap = () =>
-    JSON.stringify({
-      chainId: identity.chainId,
-      profile: profile.name,
-      setupClass: spec.setup.setupClass,
-      anchor: anchorHex,
-      multiaddrs: node.multiaddrs(),
-      vkUrl: `${url}vk.json`,
-      genesisUrl: `${url}genesis.json`,
-      accounts: accounts.map((a) => ({ address: a.address })),
-    })
-  let http
-  try {
-    http = await startHttpServer({
-      port: opts.httpPort,
-      staticDir: join(ROOT, 'dist'),
-      documents: { '/bootstrap.json': bootstrap, '/vk.json': () => JSON.stringify(spec.vk), '/genesis.json': () => chainSpecToJson(spec) },
-    })
-  } catch (err) {
-    await node.stop()
-    throw err
-  }
-  url = http.url
   generator.start()
-  const server = http
   return {
-    url,
-    multiaddrs: node.multiaddrs(),
-    accounts,
+    multiaddrs: () => node.multiaddrs(),
+    processes: [{ role: 'producer', index: 0, pid: process.pid, multiaddrs: node.multiaddrs() }],
     node,
     async stop() {
       generator.stop()
-      await server.close()
       await node.stop()
     },
   }
+}
+
+/**
+ * The default: every validator a `zklight node --validator-key` process and every prover
+ * a `zklight prover` process, set up as docs/deploy.md describes. Validator 0 hands out the
+ * proving jobs and generates the devnet's transfers; the other validators fetch proofs from it.
+ */
+async function startProcesses(dir: string, files: DevnetFiles, artifacts: CircuitArtifacts, opts: DevnetOptions): Promise<RunningNetwork> {
+  const host = opts.listenHost ?? '127.0.0.1'
+  const validators: ValidatorSetup[] = []
+  for (let i = 0; i < files.spec.validators.length; i++) {
+    const vdir = join(dir, `validator-${i}`)
+    await mkdir(vdir, { recursive: true })
+    const peerId = peerIdOf((await loadOrCreateIdentity(vdir)).hostKey)
+    // The same port on every restart, so a stored --peer address of it stays right.
+    const tcpPort = (await loadPorts(vdir))?.tcp ?? (await freePort(host))
+    validators.push({ dir: vdir, keyFile: join(dir, 'validators', `validator-${i}.key`), tcpPort, addr: `/ip4/${host}/tcp/${tcpPort}/p2p/${peerId}` })
+  }
+  const provers: NetworkProcessesOptions['provers'] = []
+  await mkdir(join(dir, 'provers'), { recursive: true })
+  for (let k = 0; k < (opts.provers ?? 1); k++) {
+    const keyFile = join(dir, 'provers', `prover-${k}.key`)
+    provers.push({ keyFile, peerId: peerIdOf(await loadOrCreateKey(keyFile)), workers: Math.max(1, opts.proveWorkers ?? 1) })
+  }
+  const children = await startNetworkProcesses({
+    genesisFile: join(dir, 'genesis.json'),
+    validators,
+    blockTimeMs: opts.blockTimeMs,
+    listenHost: host,
+    traffic: opts.txRate > 0 ? { dir: join(dir, 'traffic'), rate: opts.txRate } : undefined,
+    provers,
+    proverNodeArgs: [...provers.map((p) => p.peerId), ...(opts.proverPeers ?? [])].flatMap((id) => ['--prover-peer', id]),
+    proverArgs: opts.ceremony ? ['--ceremony', opts.ceremony] : ['--artifacts', artifacts.dir],
+    logger: opts.logger,
+  })
+  opts.logger.info(`started ${validators.length} validator and ${provers.length} prover process(es): ${children.map((c) => `${c.info.role}-${c.info.index} pid ${c.info.pid}`).join(', ')}`)
+  return {
+    multiaddrs: () => children.filter((c) => c.info.role === 'validator' && c.child.exitCode === null && c.child.signalCode === null).flatMap((c) => c.info.multiaddrs),
+    processes: children.map((c) => c.info),
+    async stop() {
+      // Provers first, so none is left asking a stopped validator for jobs.
+      for (const c of children.filter((x) => x.info.role === 'prover')) await c.stop()
+      await Promise.all(children.filter((x) => x.info.role === 'validator').map((c) => c.stop()))
+    },
+  }
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, host, () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => resolve(port))
+    })
+  })
 }
 
 async function createDevnet(dir: string, opts: DevnetOptions, vk: Record<string, unknown>, setup: SetupRecord): Promise<DevnetFiles> {

@@ -6,9 +6,15 @@ export class UsageError extends Error {
   override name = 'UsageError'
 }
 
-/** A genesis file (chain spec) that does not parse or is inconsistent. */
+/** A genesis file (chain spec) that does not parse or is inconsistent; `reason` names the rule where there is one. */
 export class ChainSpecError extends Error {
   override name = 'ChainSpecError'
+  constructor(
+    message: string,
+    readonly reason?: string,
+  ) {
+    super(message)
+  }
 }
 
 /** The node's folder holds another chain than the one it was asked to run. */
@@ -70,6 +76,25 @@ export class CeremonyStateError extends Error {
   override name = 'CeremonyStateError'
   constructor(
     readonly reason: 'out-exists' | 'finalized' | 'not-finalized' | 'no-contributions',
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** Why a node could not join by snapshot (docs/node.md, "Joining by snapshot"). */
+export type SnapshotJoinReason =
+  | 'no-peers' // no peer answered its status (or every one is banned)
+  | 'no-range-source' // no peer left to serve a range of blocks up to the snapshot height
+  | 'proof-invalid' // a peer served a proof that does not verify (it is banned; the round is retried)
+  | 'no-chunk-source' // no peer left to serve a chunk of the state at the snapshot height
+  | 'equivocation' // two valid certificates for different headers at one height: never retried
+
+/** A snapshot join that did not complete: one round (retried), or the whole join after its deadline. */
+export class SnapshotJoinFailed extends Error {
+  override name = 'SnapshotJoinFailed'
+  constructor(
+    readonly reason: SnapshotJoinReason,
     message: string,
   ) {
     super(message)

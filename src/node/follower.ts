@@ -36,6 +36,8 @@ export interface FollowerDeps {
    * come from voting): nothing above the local head is requested or appended.
    */
   proofsOnly?: boolean
+  /** Peers to keep ignoring until these times (a snapshot join's bans). */
+  bannedUntil?: ReadonlyMap<string, number>
 }
 
 /** Why an upstream peer's answer was refused: the offence and what exactly was wrong. */
@@ -53,7 +55,9 @@ export class Follower {
   private readonly bans = new Map<string, number>()
   private readonly complained = new Set<string>()
 
-  constructor(private readonly deps: FollowerDeps) {}
+  constructor(private readonly deps: FollowerDeps) {
+    for (const [peer, until] of deps.bannedUntil ?? []) this.bans.set(peer, until)
+  }
 
   start(): void {
     this.running = true

@@ -35,6 +35,8 @@ import type { TransferStep } from '../core/ledger.ts'
 import { validatorPublicKey } from '../core/quorum.ts'
 import { SubmitLimiter } from './submit-limiter.ts'
 import { serveWire } from './wire-service.ts'
+import { startFromSnapshot, type SnapshotJoinReport } from './snapshot-join.ts'
+import { serveSnapshot } from './snapshot-service.ts'
 
 export interface LedgerNodeOptions {
   /** The node's folder: blocks/, host.key, webrtc-direct.key, ports.json. */
@@ -74,11 +76,26 @@ export interface LedgerNodeOptions {
     prover?: ProverLike | (() => ProverLike)
     /** Checks every proof before it is stored (default: a worker-thread pool on the chain's key). */
     verifier?: ProofVerifier
+    /** Local prover workers (default 1 with a prover; 0: only remote provers). */
+    proveWorkers?: number
+    /** Peer ids of `zklight prover` processes allowed to take this validator's proving jobs. */
+    proverPeers?: string[]
+    leaseMs?: number
     /** Fault injection for tests: see ConsensusDeps.crashAfterProposals. */
     crashAfterProposals?: number
   }
   /** Follow these upstream peers (multiaddrs). */
   peers?: string[]
+  /**
+   * How a follower with an empty store starts: 'replay' (default) re-executes every block
+   * from genesis; 'snapshot' fetches the state at a recent proven height and replays only
+   * the blocks after it (docs/node.md, "Joining by snapshot").
+   */
+  sync?: 'replay' | 'snapshot'
+  /** A trusted header (a pinned checkpoint's) for a snapshot join to prove from instead of genesis. */
+  snapshotAnchor?: Header
+  /** A snapshot join that has not completed after this long fails (default SNAPSHOT_JOIN_TIMEOUT_MS). */
+  snapshotTimeoutMs?: number
   /** Scopes below it: wire, prover, producer, follower. */
   logger: Logger
   /** A follower stopped using an upstream peer that proved an offence. */
@@ -94,6 +111,10 @@ export interface LedgerNode {
   producer?: BlockProducer
   consensus?: ConsensusEngine
   evidence: EvidenceBook
+  /** How this start joined by snapshot; undefined when it opened an existing store or started from genesis. */
+  snapshot?: SnapshotJoinReport
+  /** The follower (follower nodes). */
+  follower?: Follower
   /** Blocks waiting for their proof (producing nodes). */
   unproven(): number
   /** Prover workers proving for this node: local ones and remote ones active lately (producing nodes). */
@@ -108,6 +129,20 @@ export interface LedgerNode {
 export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNode> {
   const { spec, logger } = opts
   const paths = nodePaths(opts.dir)
+  // Before the chain opens: it would write genesis into the empty store.
+  const snapshot =
+    opts.sync === 'snapshot' && !opts.producer && opts.peers && opts.peers.length > 0
+      ? await startFromSnapshot({
+          dir: paths.blocks,
+          spec,
+          peers: opts.peers,
+          anchor: opts.snapshotAnchor,
+          logger: logger.child('snapshot'),
+          rtcConfiguration: opts.rtcConfiguration,
+          onBan: opts.onPeerBanned,
+          timeoutMs: opts.snapshotTimeoutMs,
+        })
+      : undefined
   const chain = await ChainState.open(paths.blocks, spec)
   const cleanup: (() => Promise<unknown>)[] = [() => chain.close()]
   const stopAll = async () => {
@@ -138,6 +173,50 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
     let proverWorkers = () => 0
     let proving: ProvingPipeline | undefined
     const evidence = await EvidenceBook.open(paths.evidence, chain.genesisHash, spec.validators, logger.child('evidence'))
+    /** The job board with local workers and/or remote provers, its proving protocols served; every proof checked before it is stored. */
+    const startProving = async (p: {
+      prover?: ProverLike | (() => ProverLike)
+      proveWorkers?: number
+      proverPeers?: string[]
+      leaseMs?: number
+      verifier?: ProofVerifier
+    }): Promise<ProvingPipeline> => {
+      const { chainId, genesisHash } = chain.identity
+      const verifier = p.verifier ?? createNodeVerifierPool(spec.vk, 1)
+      if (!p.verifier) cleanup.push(() => verifier.close())
+      const pipeline = new ProvingPipeline({
+        chain,
+        prover:
+          p.prover ??
+          (() => {
+            throw new Error('no local prover: proving is left to remote provers')
+          }),
+        profile: spec.profile,
+        verifier,
+        workers: p.proveWorkers,
+        leaseMs: p.leaseMs,
+        logger: logger.child('prover'),
+        onProof: (h, by, ms) => logger.child('prover').info(`block ${h} proven in ${(ms / 1000).toFixed(1)} s by ${by} (head ${chain.head.height}, proven ${chain.provenHeight})`),
+      })
+      cleanup.push(() => pipeline.stop())
+      proving = pipeline
+      unproven = () => pipeline.pending
+      proverWorkers = () => pipeline.board.capacity()
+      const recovered = await pipeline.recover()
+      if (recovered > 0) logger.child('prover').info(`re-proving ${recovered} block(s) left unproven by the last run`)
+      const vkHash = vkHashHex(spec.vk)
+      if (vkHash === undefined) throw new ChainSpecError('the chain spec has a malformed verification key')
+      await serveProving(host, {
+        board: pipeline.board,
+        info: { chainId, genesisHash, profile: spec.profile.name, batch: spec.profile.batch, depth: spec.profile.depth, vkHash: hexToBytes(vkHash), leaseMs: pipeline.board.leaseMs },
+        allowed: new Set(p.proverPeers ?? []),
+        penalties,
+        // The ban itself is the penalties' (`bad-proof`), after the refusal is written.
+        onOffence: (peer, reason, detail) => logger.child('prover').warn(`prover ${peer} returned a bad proof (${reason}, ${detail}): disconnected and refused for ${BAN_MS / 60_000} min`),
+        logger: logger.child('prover'),
+      })
+      return pipeline
+    }
     if (opts.validator) {
       const v = opts.validator
       const publicKey = validatorPublicKey(v.secretKey)
@@ -145,22 +224,9 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
       if (index < 0) throw new ChainSpecError('the validator key is not in the chain spec’s validator set')
       const votes = await VoteLog.open(paths.votes)
       let onBlock: (block: Block, steps: TransferStep[], parentRoot: bigint) => void = () => {}
-      if (v.prover) {
-        const verifier = v.verifier ?? createNodeVerifierPool(spec.vk, 1)
-        if (!v.verifier) cleanup.push(() => verifier.close())
-        const pipeline = new ProvingPipeline({
-          chain,
-          prover: v.prover,
-          profile: spec.profile,
-          verifier,
-          logger: logger.child('prover'),
-          onProof: (h, by, ms) => logger.child('prover').info(`block ${h} proven in ${(ms / 1000).toFixed(1)} s by ${by} (head ${chain.head.height}, proven ${chain.provenHeight})`),
-        })
-        cleanup.push(() => pipeline.stop())
-        await pipeline.recover()
-        proving = pipeline
-        unproven = () => pipeline.pending
-        proverWorkers = () => pipeline.board.capacity()
+      const proves = v.prover !== undefined || (v.proverPeers ?? []).length > 0
+      if (proves) {
+        const pipeline = await startProving({ prover: v.prover, proveWorkers: v.prover === undefined ? 0 : v.proveWorkers, proverPeers: v.proverPeers, leaseMs: v.leaseMs, verifier: v.verifier })
         onBlock = (block, steps, parentRoot) => {
           if (block.transfers.length > 0) pipeline.enqueue(block.header.height, steps, parentRoot)
         }
@@ -202,24 +268,7 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
           throw new ChainSpecError(`validator key ${i} is not validator ${i} of the chain spec`)
         }
       })
-      const verifier = p.verifier ?? createNodeVerifierPool(spec.vk, 1)
-      if (!p.verifier) cleanup.push(() => verifier.close())
-      const pipeline = new ProvingPipeline({
-        chain,
-        prover: p.prover,
-        profile: spec.profile,
-        verifier,
-        workers: p.proveWorkers,
-        leaseMs: p.leaseMs,
-        logger: logger.child('prover'),
-        onProof: (h, by, ms) => logger.child('prover').info(`block ${h} proven in ${(ms / 1000).toFixed(1)} s by ${by} (head ${chain.head.height}, proven ${chain.provenHeight})`),
-      })
-      cleanup.push(() => pipeline.stop())
-      proving = pipeline
-      unproven = () => pipeline.pending
-      proverWorkers = () => pipeline.board.capacity()
-      const recovered = await pipeline.recover()
-      if (recovered > 0) logger.child('prover').info(`re-proving ${recovered} block(s) left unproven by the last run`)
+      const pipeline = await startProving(p)
       const pool = new Mempool(chain.ledger)
       mempool = pool
       producer = new BlockProducer({
@@ -238,21 +287,19 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
       cleanup.push(() => (producer as BlockProducer).stop())
       // Bounded staleness (backlog-policy.ts): refuse what the provers cannot drain soon.
       submit = async (t) => (pool.size >= mempoolBusyAt(pipeline.board.capacity(), spec.profile.batch) ? { ok: false, reason: 'busy' } : pool.add(t))
-      const vkHash = vkHashHex(spec.vk)
-      if (vkHash === undefined) throw new ChainSpecError('the chain spec has a malformed verification key')
-      await serveProving(host, {
-        board: pipeline.board,
-        info: { chainId, genesisHash, profile: spec.profile.name, batch: spec.profile.batch, depth: spec.profile.depth, vkHash: hexToBytes(vkHash), leaseMs: pipeline.board.leaseMs },
-        allowed: new Set(p.proverPeers ?? []),
-        penalties,
-        // The ban itself is the penalties' (`bad-proof`), after the refusal is written.
-        onOffence: (peer, reason, detail) => logger.child('prover').warn(`prover ${peer} returned a bad proof (${reason}, ${detail}): disconnected and refused for ${BAN_MS / 60_000} min`),
-        logger: logger.child('prover'),
-      })
     } else if (opts.peers && opts.peers.length > 0) {
       const verifier = createNodeVerifierPool(spec.vk, 1)
       cleanup.push(() => verifier.close())
-      follower = new Follower({ chain, host, peers: opts.peers, verifier, clock, logger: logger.child('follower'), onBan: opts.onPeerBanned })
+      follower = new Follower({
+        chain,
+        host,
+        peers: opts.peers,
+        verifier,
+        clock,
+        logger: logger.child('follower'),
+        onBan: opts.onPeerBanned,
+        bannedUntil: snapshot?.banList,
+      })
       cleanup.push(() => (follower as Follower).stop())
       submit = (t) => (follower as Follower).forward(t)
     }
@@ -261,6 +308,7 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
     const relays = new Set((opts.validator?.peers ?? []).map((a) => peerIdStringOf(parseMultiaddr(a))).filter((p): p is string => p !== undefined))
     await serveWire(host, { chain, submit, penalties, limiter: new SubmitLimiter(clock, undefined, relays) })
     await serveBlocksAndEvidence(host, chain, evidence, penalties)
+    await serveSnapshot(host, { chain, penalties })
     const unsubscribe = subscribeHeads(
       host,
       (ev) => {
@@ -288,6 +336,8 @@ export async function startLedgerNode(opts: LedgerNodeOptions): Promise<LedgerNo
       producer,
       consensus,
       evidence,
+      snapshot,
+      follower,
       unproven: () => unproven(),
       proverWorkers: () => proverWorkers(),
       proving,

@@ -4,12 +4,15 @@
 // behind it, and it never sends from the demo accounts users hold keys for.
 import { signTransfer } from '../core/transfer.ts'
 import type { Logger } from '../core/logger.ts'
-import type { Point } from '../core/types.ts'
+import type { Point, Transfer } from '../core/types.ts'
 import type { AccountKey } from './account-key.ts'
 import type { Mempool } from './mempool.ts'
 
 export interface GeneratorDeps {
-  mempool: Mempool
+  /** Read for the senders' next nonces and whether transfers are queued. */
+  mempool: Pick<Mempool, 'size' | 'pendingAccount'>
+  /** Queues a transfer (a validator also relays it to the others). */
+  submit: (t: Transfer) => Promise<{ ok: true } | { ok: false; reason: string }>
   chainTag: bigint
   senders: AccountKey[]
   receivers: { index: number; pubKey: Point }[]
@@ -53,8 +56,9 @@ export class TransferGenerator {
       amount: BigInt(1 + rand(999)),
       nonce: sender.nonce,
     })
-    const v = mempool.add(t)
-    if (v.ok) this.sent++
-    else if (this.refusals++ < 3) this.deps.logger.warn(`refused (${v.reason})`)
+    void this.deps.submit(t).then((v) => {
+      if (v.ok) this.sent++
+      else if (this.refusals++ < 3) this.deps.logger.warn(`refused (${v.reason})`)
+    })
   }
 }

@@ -50,6 +50,8 @@ export async function serveWire(host: RpcHost, deps: WireServiceDeps): Promise<v
     async ({ from, count }) => {
       const last = Math.min(from + count - 1, top())
       if (from > last) return notFound(`no proven header at ${from}`)
+      // A node that joined by snapshot at its base height has the genesis header and nothing else below it.
+      if (from > 0 && from < chain.baseHeight) return notFound(`no header below ${chain.baseHeight} (joined by snapshot)`)
       const headers: HeaderEntry[] = []
       for (let h = from; h <= last; h++) {
         const header = await chain.store.getHeader(h)
@@ -69,6 +71,7 @@ export async function serveWire(host: RpcHost, deps: WireServiceDeps): Promise<v
     async ({ from, count }, ctx) => {
       const last = Math.min(from + count - 1, top())
       if (from > last) return notFound(`no proven block at ${from}`)
+      if (from < chain.baseHeight) return notFound(`no block below ${chain.baseHeight} (joined by snapshot)`)
       const entries: BlockEntry[] = []
       for (let h = from; h <= last && !ctx.signal.aborted; h++) {
         const block = await chain.store.getBlock(h)

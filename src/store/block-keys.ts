@@ -44,6 +44,8 @@ export function accountIndexOf(key: Uint8Array): number {
 
 export const HEAD_KEY = concatBytes(Uint8Array.of(PREFIX.meta), new TextEncoder().encode('head'))
 export const PROVEN_KEY = concatBytes(Uint8Array.of(PREFIX.meta), new TextEncoder().encode('proven'))
+/** Lowest height with a stored body and state history: 0, or the height a snapshot started the store at. */
+export const BASE_KEY = concatBytes(Uint8Array.of(PREFIX.meta), new TextEncoder().encode('base'))
 
 /** A height as 8 bytes big-endian (heights stay below 2^53, docs/spec.md#fields-and-integers). */
 export function encodeHeight(height: number): Uint8Array {

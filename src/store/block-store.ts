@@ -21,6 +21,18 @@ export interface AppendInput {
   accounts: Map<number, Account>
 }
 
+/** The state at a proven height H that a snapshot-joining node starts its store from. */
+export interface SnapshotInput {
+  /** The chain's genesis header, stored at height 0 so the store still names its chain. */
+  genesis: Header
+  /** Block H (its body, so the node serves proofs from H on), its certificate and its proof (null when it has no transfers). */
+  block: Block
+  qc: QuorumCertificate
+  proof: ProofBytes | null
+  /** Every account of the state after block H. */
+  accounts: Map<number, Account>
+}
+
 export interface BlockStoreOptions {
   /** fsync every batch (default true): a block the node has announced must survive a power cut. */
   sync?: boolean
@@ -35,6 +47,7 @@ export class BlockStore {
     private headHeight: number | undefined,
     private headHash: Uint8Array | undefined,
     private proven: number | undefined,
+    private base: number,
   ) {}
 
   /** Opens (creating if needed) the store in `dir`. LevelDB locks the folder: one process at a time. */
@@ -52,7 +65,9 @@ export class BlockStore {
         headHash = hashHeader(header)
       }
       if (proven !== undefined && (head === undefined || proven > head)) throw new StoreCorrupt('proven', 'above head')
-      return new BlockStore(db, options.sync ?? true, head, headHash, proven)
+      const base = (await readPointer(db, K.BASE_KEY, 'base')) ?? 0
+      if (base > 0 && (head === undefined || proven === undefined || base > proven)) throw new StoreCorrupt('base', 'above the proven head')
+      return new BlockStore(db, options.sync ?? true, head, headHash, proven, base)
     } catch (err) {
       await db.close()
       throw err
@@ -67,6 +82,47 @@ export class BlockStore {
   /** Every block up to this height has a stored proof or needs none (no transfers). */
   provenHeight(): number | undefined {
     return this.proven
+  }
+
+  /**
+   * The lowest height with a stored block and state history: 0 for a store that started at
+   * genesis, H for one started from a snapshot at H (below H it holds only the genesis header).
+   */
+  baseHeight(): number {
+    return this.base
+  }
+
+  /**
+   * Starts an empty store at a snapshot: genesis header, block H with its certificate and
+   * proof, every account, and the head, proven and base pointers at H, in one atomic batch
+   * (a crash leaves the store empty or whole). The caller has checked all of it.
+   */
+  initFromSnapshot(input: SnapshotInput): Promise<void> {
+    return this.serialise(async () => {
+      const { genesis, block, qc, proof, accounts } = input
+      const height = block.header.height
+      if (this.headHeight !== undefined) throw new StoreMisuse('a snapshot starts an empty store only')
+      if (genesis.height !== 0 || height < 1) throw new StoreMisuse(`snapshot at height ${height} over a genesis at ${genesis.height}`)
+      const hash = hashHeader(block.header)
+      if (!equalBytes(qc.headerHash, hash)) throw new StoreMisuse(`certificate does not name block ${height}`)
+      if (needsProof(block) !== (proof !== null)) throw new StoreMisuse(`block ${height} ${proof === null ? 'needs' : 'takes no'} proof`)
+      const ops: Op[] = [
+        put(K.heightKey('header', 0), encodeHeader(genesis)),
+        put(K.hashKey(hashHeader(genesis)), K.encodeHeight(0)),
+        put(K.heightKey('block', height), encodeBlock(block)),
+        put(K.heightKey('header', height), encodeHeader(block.header)),
+        put(K.hashKey(hash), K.encodeHeight(height)),
+        put(K.heightKey('qc', height), encodeQuorumCertificate(qc)),
+      ]
+      if (proof !== null) ops.push(put(K.heightKey('proof', height), encodeProof(proof)))
+      for (const [index, account] of accounts) ops.push(put(K.accountKey(index), encodeAccount(account)))
+      for (const key of [K.HEAD_KEY, K.PROVEN_KEY, K.BASE_KEY]) ops.push(put(key, K.encodeHeight(height)))
+      await this.db.batch(ops, { sync: this.sync })
+      this.headHeight = height
+      this.headHash = hash
+      this.proven = height
+      this.base = height
+    })
   }
 
   /** Appends the next block (height 0 first, then head + 1) in one atomic batch. */
@@ -111,7 +167,7 @@ export class BlockStore {
   /** Stores the proof of block `height` (its own batch) and advances provenHeight over any now-contiguous run. */
   putProof(height: number, proof: ProofBytes): Promise<void> {
     return this.serialise(async () => {
-      if (this.headHeight === undefined || height > this.headHeight || height < 0) throw new StoreMisuse(`no block at height ${height}`)
+      if (this.headHeight === undefined || height > this.headHeight || height < this.base) throw new StoreMisuse(`no block at height ${height}`)
       const ops: Op[] = [put(K.heightKey('proof', height), encodeProof(proof))]
       let p = this.provenOrBelow()
       while (p < this.headHeight) {
@@ -151,8 +207,8 @@ export class BlockStore {
   }
 
   /**
-   * The accounts after block `height` (default: head). Past heights are rebuilt by
-   * applying undo lists from the head down, so cost grows with head - height.
+   * The accounts after block `height` (default: head; not below baseHeight). Past heights are
+   * rebuilt by applying undo lists from the head down, so cost grows with head - height.
    */
   async loadAccounts(height?: number): Promise<Map<number, Account>> {
     // Reads under the write queue: a half-applied view of an append is never returned.
@@ -160,7 +216,8 @@ export class BlockStore {
       const accounts = new Map<number, Account>()
       if (this.headHeight === undefined) return accounts
       const target = height ?? this.headHeight
-      if (!Number.isSafeInteger(target) || target < 0 || target > this.headHeight) throw new StoreMisuse(`no state at height ${target}`)
+      // Below the base there are no undo lists: a snapshot-started store has no older state.
+      if (!Number.isSafeInteger(target) || target < this.base || target > this.headHeight) throw new StoreMisuse(`no state at height ${target}`)
       for await (const [key, value] of this.db.iterator(K.ACCOUNT_RANGE)) {
         const index = K.accountIndexOf(key)
         accounts.set(index, decodeOrThrow(decodeAccount(plain(value)), `account ${index}`))

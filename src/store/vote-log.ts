@@ -18,17 +18,36 @@ export interface LoggedVote extends CastVote {
   block: Block
 }
 
-/** Votes kept in memory after a restart: heights below the head minus this are of no use. */
+/**
+ * Votes kept: a validator never votes below the highest height it voted at, so votes
+ * more than this far below it are of no use. The file is rewritten with only these once
+ * it holds twice as many lines, so it stays bounded on a long chain.
+ */
 const KEEP_HEIGHTS = 1024
+
+function lineOf(v: LoggedVote): string {
+  return `${JSON.stringify({
+    height: v.height,
+    round: v.round,
+    headerHash: bytesToHex(v.headerHash),
+    signature: bytesToHex(v.signature),
+    proposalSignature: bytesToHex(v.proposalSignature),
+    block: bytesToHex(encodeBlock(v.block)),
+  })}\n`
+}
 
 export class VoteLog {
   private readonly byHeight = new Map<number, LoggedVote>()
+  private lines = 0
 
-  private constructor(private readonly path: string) {}
+  private constructor(
+    private readonly path: string,
+    private readonly keep = KEEP_HEIGHTS,
+  ) {}
 
   /** Reads `path` (a missing file is an empty log; a torn last line, from a crash mid-append, is dropped). */
-  static async open(path: string): Promise<VoteLog> {
-    const log = new VoteLog(path)
+  static async open(path: string, keep = KEEP_HEIGHTS): Promise<VoteLog> {
+    const log = new VoteLog(path, keep)
     let text = ''
     try {
       text = await readFile(path, 'utf8')
@@ -62,7 +81,8 @@ export class VoteLog {
         // Two different votes at one height in one's own log: refuse to run rather than guess.
         if (earlier && !equalBytes(earlier.headerHash, v.headerHash)) throw new Error(`two headers voted at height ${v.height}`)
         log.byHeight.set(v.height, v)
-        if (log.byHeight.size > 2 * KEEP_HEIGHTS) log.prune(v.height)
+        log.lines++
+        if (log.byHeight.size > 2 * keep) log.prune(v.height)
       } catch (err) {
         throw new VoteLogCorrupt(`${path}:${i + 1}: ${err instanceof Error ? err.message : String(err)}`)
       }
@@ -84,27 +104,28 @@ export class VoteLog {
 
   /** Appends a vote and fsyncs before resolving: only then may the vote be sent. */
   async record(v: LoggedVote): Promise<void> {
-    const line = `${JSON.stringify({
-      height: v.height,
-      round: v.round,
-      headerHash: bytesToHex(v.headerHash),
-      signature: bytesToHex(v.signature),
-      proposalSignature: bytesToHex(v.proposalSignature),
-      block: bytesToHex(encodeBlock(v.block)),
-    })}\n`
     const fh = await open(this.path, 'a', 0o600)
     try {
-      await fh.appendFile(line)
+      await fh.appendFile(lineOf(v))
       await fh.sync()
     } finally {
       await fh.close()
     }
     this.byHeight.set(v.height, v)
-    if (this.byHeight.size > 2 * KEEP_HEIGHTS) this.prune(v.height)
+    this.lines++
+    if (this.lines > 2 * this.keep) await this.compact(v.height)
+  }
+
+  /** Rewrites the file with the votes of the last `keep` heights (atomic: a crash leaves the old file or the new one). */
+  private async compact(top: number): Promise<void> {
+    this.prune(top)
+    const kept = [...this.byHeight.values()].sort((a, b) => a.height - b.height)
+    await writeFileAtomic(this.path, new TextEncoder().encode(kept.map(lineOf).join('')), { mode: 0o600 })
+    this.lines = kept.length
   }
 
   private prune(top: number): void {
-    for (const h of this.byHeight.keys()) if (h < top - KEEP_HEIGHTS) this.byHeight.delete(h)
+    for (const h of this.byHeight.keys()) if (h < top - this.keep) this.byHeight.delete(h)
   }
 }
 

@@ -70,8 +70,19 @@ describe('chooseReproposal', () => {
     const x = new Uint8Array(32).fill(9)
     const y = new Uint8Array(32).fill(3)
     expect(chooseReproposal([])).toBeUndefined()
-    expect(chooseReproposal([{ round: 1, headerHash: x }, { round: 2, headerHash: x }, { round: 0, headerHash: y }])).toBe(x)
-    expect(chooseReproposal([{ round: 2, headerHash: x }, { round: 2, headerHash: y }])).toBe(y)
+    expect(
+      chooseReproposal([
+        { round: 1, headerHash: x },
+        { round: 2, headerHash: x },
+        { round: 0, headerHash: y },
+      ]),
+    ).toBe(x)
+    expect(
+      chooseReproposal([
+        { round: 2, headerHash: x },
+        { round: 2, headerHash: y },
+      ]),
+    ).toBe(y)
   })
 })
 

@@ -21,7 +21,10 @@ describe('round trips', () => {
   it('prepare, propose (every answer), commit', () => {
     const prep = { height: 2 ** 40, round: 7, validator: 3, signature: sig(5) }
     expect(K.decodePrepareRequest(K.encodePrepareRequest(prep))).toEqual({ ok: true, value: prep })
-    for (const p of [{ kind: 'prepare' as const, promise: promise(1, false), block: null }, { kind: 'prepare' as const, promise: promise(2, true), block: block(4, 2) }]) {
+    for (const p of [
+      { kind: 'prepare' as const, promise: promise(1, false), block: null },
+      { kind: 'prepare' as const, promise: promise(2, true), block: block(4, 2) },
+    ]) {
       expect(K.decodePrepareResponse(K.encodePrepareResponse(p))).toEqual({ ok: true, value: p })
     }
     const prop = { height: 4, round: 2, validator: 2, signature: sig(9), block: block(4, 2), promises: [promise(0, false), promise(1, true), promise(3, false)] }

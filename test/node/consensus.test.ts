@@ -130,7 +130,16 @@ describe('validators voting over libp2p', () => {
     const v3 = nodes[3]!
     const parent = v3.chain.head
     const block: Block = {
-      header: { chainId: parent.chainId, height: H, parentHash: hashHeader(parent), stateRoot: parent.stateRoot, txRoot: 0n, timestamp: Date.now(), validatorSetHash: parent.validatorSetHash, proposer: 0 },
+      header: {
+        chainId: parent.chainId,
+        height: H,
+        parentHash: hashHeader(parent),
+        stateRoot: parent.stateRoot,
+        txRoot: 0n,
+        timestamp: Date.now(),
+        validatorSetHash: parent.validatorSetHash,
+        proposer: 0,
+      },
       transfers: [],
     }
     const headerHash = hashHeader(block.header)
@@ -167,7 +176,16 @@ describe('validators voting over libp2p', () => {
     const fake = async (height: number, salt: number): Promise<Block> => {
       const parent = (await live()[0]!.chain.store.getHeader(height - 1))!
       return {
-        header: { chainId: parent.chainId, height, parentHash: hashHeader(parent), stateRoot: parent.stateRoot, txRoot: 0n, timestamp: parent.timestamp + salt, validatorSetHash: parent.validatorSetHash, proposer: 0 },
+        header: {
+          chainId: parent.chainId,
+          height,
+          parentHash: hashHeader(parent),
+          stateRoot: parent.stateRoot,
+          txRoot: 0n,
+          timestamp: parent.timestamp + salt,
+          validatorSetHash: parent.validatorSetHash,
+          proposer: 0,
+        },
         transfers: [],
       }
     }
@@ -176,7 +194,12 @@ describe('validators voting over libp2p', () => {
       if (!reported.has(q.height)) reported.set(q.height, await fake(q.height, 1))
       const x = reported.get(q.height) as Block
       const xh = hashHeader(x.header)
-      const vote = { round: 0, headerHash: xh, voteSignature: signConsensusMessage(sk0, qcMessage(genesisHash, xh)), proposalSignature: signConsensusMessage(sk0, proposalMessage(genesisHash, q.height, 0, xh)) }
+      const vote = {
+        round: 0,
+        headerHash: xh,
+        voteSignature: signConsensusMessage(sk0, qcMessage(genesisHash, xh)),
+        proposalSignature: signConsensusMessage(sk0, proposalMessage(genesisHash, q.height, 0, xh)),
+      }
       const signature = signConsensusMessage(sk0, promiseMessage(genesisHash, q.height, q.round, { round: 0, headerHash: xh }))
       return { kind: 'prepare' as const, promise: { validator: 0, signature, vote }, block: x }
     })

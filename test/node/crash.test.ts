@@ -26,7 +26,7 @@ let wire: WireClient
 /** Header hashes of every block seen so far, by height: no later state may differ. */
 const known: string[] = []
 
-const args = () => ['devnet', '--profile', 'test', '--http-port', '0', '--dir', dir, '--block-time-ms', '300', '--tx-rate', '5']
+const args = () => ['devnet', '--single-process', '--profile', 'test', '--http-port', '0', '--dir', dir, '--block-time-ms', '300', '--tx-rate', '5']
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'zklight-crash-test-'))

@@ -1,12 +1,14 @@
 // `zklight devnet` (test profile) as a child process, checked over real libp2p on
 // loopback: it produces certified, proven blocks; a transfer submitted over the wire
 // lands with a proof; a follower node syncs and serves the chain; malformed and
-// oversized requests are refused without harm; the CLI's light-client commands work.
+// oversized requests are refused without harm; the CLI's light-client commands work, and
+// refuse a verification key other than the one the genesis commits to.
 import '../../src/polyfill.ts'
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { bn254 } from '@noble/curves/bn254.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { blockPublicInputs } from '../../src/core/block.ts'
 import { bytesToHex, equalBytes, hexToBytes } from '../../src/core/bytes.ts'
@@ -18,7 +20,7 @@ import { verifyQuorumCertificate } from '../../src/core/quorum.ts'
 import { verifyAccountProof } from '../../src/core/smt.ts'
 import { hashTransfer, signTransfer } from '../../src/core/transfer.ts'
 import type { Header } from '../../src/core/types.ts'
-import { LATEST_HEIGHT } from '../../src/net/constants.ts'
+import { LATEST_HEIGHT, MAX_PROOFS_PER_REQUEST } from '../../src/net/constants.ts'
 import type { BlockEntry } from '../../src/core/types.ts'
 import { ACCOUNT, HEADERS, PROOFS, STATUS, SUBMIT } from '../../src/net/protocols.ts'
 import { loadAccountKey, type AccountKey } from '../../src/node/account-key.ts'
@@ -38,7 +40,7 @@ let keys: AccountKey[]
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'zklight-devnet-test-'))
-  devnet = await startCli(['devnet', '--profile', 'test', '--http-port', '0', '--dir', join(dir, 'devnet'), '--block-time-ms', '500', '--tx-rate', '2'])
+  devnet = await startCli(['devnet', '--single-process', '--profile', 'test', '--http-port', '0', '--dir', join(dir, 'devnet'), '--block-time-ms', '500', '--tx-rate', '2'])
   addr = tcpAddr(devnet.ready.multiaddrs)
   spec = parseChainSpec(await readFile(join(dir, 'devnet', 'genesis.json'), 'utf8'))
   vk = await loadVerificationKey(spec.vk)
@@ -119,6 +121,10 @@ describe('zklight devnet', () => {
     const acc = await wire.ask(addr, ACCOUNT, { index: from.index, height: LATEST_HEIGHT })
     const nonce = acc.accountProof.account!.nonce
     const t = signTransfer(from.privateKey, chainIdentity(spec).chainTag, { from: from.index, to: to.index, toPubKey: to.pubKey, amount: 5n, nonce })
+    // Served blocks are scanned from the served head at submission on: when proofs lag, the
+    // served head can jump by many blocks at once (the empty blocks made meanwhile), past any
+    // fixed window below it.
+    let next = (await wire.ask(addr, STATUS, {})).headHeight + 1
     const t0 = Date.now()
     expect(await wire.ask(addr, SUBMIT, { transfer: t })).toEqual({ kind: 'submit', accepted: true })
     expect(await wire.ask(addr, SUBMIT, { transfer: t })).toEqual({ kind: 'submit', accepted: false, reason: 'duplicate' })
@@ -128,9 +134,14 @@ describe('zklight devnet', () => {
     const found = await until(
       async () => {
         const s = await wire.ask(addr, STATUS, {})
-        const from = Math.max(1, s.headHeight - 40)
-        const r = await wire.ask(addr, PROOFS, { from, count: s.headHeight - from + 1 })
-        return r.entries.find((e) => e.block.transfers.some((x) => hashTransfer(chainIdentity(spec).chainTag, x) === mine))
+        while (next <= s.headHeight) {
+          const r = await wire.ask(addr, PROOFS, { from: next, count: Math.min(MAX_PROOFS_PER_REQUEST, s.headHeight - next + 1) })
+          if (r.entries.length === 0) return undefined
+          const hit = r.entries.find((e) => e.block.transfers.some((x) => hashTransfer(chainIdentity(spec).chainTag, x) === mine))
+          if (hit) return hit
+          next += r.entries.length
+        }
+        return undefined
       },
       120_000,
       'the transfer in a proven block',
@@ -145,7 +156,8 @@ describe('zklight devnet', () => {
   }, 180_000)
 
   it('runs a follower node that syncs, verifies and serves the chain', async () => {
-    const follower = await startCli(['node', '--dir', join(dir, 'follower'), '--peer', addr, '--genesis', `${devnet.ready.url}genesis.json`])
+    // Replay: this follower serves every header from genesis (a snapshot join: test/node/snapshot-join.test.ts).
+    const follower = await startCli(['node', '--dir', join(dir, 'follower'), '--peer', addr, '--genesis', `${devnet.ready.url}genesis.json`, '--sync', 'replay'])
     const faddr = tcpAddr(follower.ready.multiaddrs)
     const target = (await wire.ask(addr, STATUS, {})).headHeight
     const t0 = Date.now()
@@ -219,4 +231,36 @@ describe('zklight devnet', () => {
     expect(missing.code).toBe(1)
     expect(missing.stderr).toContain('BadKeyFile')
   }, 300_000)
+
+  it('refuses a verification key other than the one the genesis commits to, naming both hashes', async () => {
+    // δ = 2·G2, a point whose discrete log everyone knows: with it anyone can forge a proof
+    // of any state root. Every other point is the devnet's own.
+    const two = bn254.G2.Point.BASE.double().toAffine()
+    const tampered = {
+      ...spec.vk,
+      vk_delta_2: [
+        [String(two.x.c0), String(two.x.c1)],
+        [String(two.y.c0), String(two.y.c1)],
+        ['1', '0'],
+      ],
+    }
+    const expected = vkHashHex(spec.vk) as string
+    const given = vkHashHex(tampered) as string
+    expect(given).not.toBe(expected)
+    await writeFile(join(dir, 'tampered.json'), JSON.stringify(tampered))
+    const refused = (r: { code: number | null; stdout: string; stderr: string }) => {
+      expect(r.code, r.stderr).toBe(1)
+      expect(r.stderr).toContain('VerificationKeyMismatch')
+      expect(r.stderr).toContain(expected)
+      expect(r.stderr).toContain(given)
+      expect(r.stdout).toBe('')
+    }
+    // Given on the command line, next to the devnet's genesis.json (the test above: the same command without --vk answers).
+    const flag = ['balance', keys[1]!.address, '--peer', addr, '--checkpoint', join(dir, 'devnet', 'genesis.json'), '--timeout-ms', '30000']
+    refused(await runCli([...flag, '--vk', join(dir, 'tampered.json')]))
+    // Named by a bootstrap document, as the web app gets it: the devnet's own, with vkUrl pointing at the other key.
+    const boot = (await (await fetch(`${devnet.ready.url}bootstrap.json`)).json()) as Record<string, unknown>
+    await writeFile(join(dir, 'bootstrap.json'), JSON.stringify({ ...boot, vkUrl: 'tampered.json' }))
+    refused(await runCli(['balance', keys[1]!.address, '--peer', addr, '--checkpoint', join(dir, 'bootstrap.json'), '--timeout-ms', '30000']))
+  }, 180_000)
 })

@@ -55,6 +55,7 @@ beforeAll(async () => {
   id.t = peerIdOf(tKey)
   devnet = await startCli([
     'devnet',
+    '--single-process',
     '--profile',
     'test',
     '--http-port',

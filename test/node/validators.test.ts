@@ -128,7 +128,7 @@ const heights = (which: number[]) => Promise.all(which.map(heightOf))
 async function oneChain(which: number[], top: number): Promise<void> {
   const byHeight = new Map<number, string>()
   for (const i of which) {
-    for (let from = 1; from <= top; ) {
+    for (let from = 1; from <= top;) {
       const r = await wire.ask(addrs[i] as string, BLOCKS, { from, count: Math.min(64, top - from + 1) })
       if (r.blocks.length === 0) break
       for (const { block, qc } of r.blocks) {

@@ -64,6 +64,18 @@ describe('VoteLog', () => {
     await expect(VoteLog.open(path)).rejects.toBeInstanceOf(VoteLogCorrupt)
   })
 
+  it('stays bounded: past twice its window it keeps only the recent votes, and still refuses below its highest height', async () => {
+    const log = await VoteLog.open(path, 4)
+    for (let h = 1; h <= 12; h++) await log.record(vote(h, 'x'.repeat(h)))
+    const lines = (await readFile(path, 'utf8')).split('\n').filter(Boolean)
+    expect(lines.length).toBeLessThanOrEqual(8)
+    const again = await VoteLog.open(path, 4)
+    expect(again.highest).toBe(12)
+    expect(again.at(12)?.headerHash).toEqual(vote(12, 'x'.repeat(12)).headerHash)
+    expect(again.at(8)).toBeDefined()
+    expect(again.at(2)).toBeUndefined()
+  })
+
   it('refuses a log that holds two different headers at one height', async () => {
     const log = await VoteLog.open(path)
     await log.record(vote(5, 'a'))

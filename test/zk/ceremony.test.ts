@@ -159,7 +159,7 @@ describe('ceremony on the test profile', { timeout: 600_000 }, () => {
   })
 
   it('starts a devnet from the folder and says which setup it runs on', async () => {
-    const devnet = await startCli(['devnet', '--ceremony', dir, '--dir', join(root, 'devnet'), '--http-port', '0', '--tx-rate', '0', '--validators', '1'])
+    const devnet = await startCli(['devnet', '--single-process', '--ceremony', dir, '--dir', join(root, 'devnet'), '--http-port', '0', '--tx-rate', '0', '--validators', '1'])
     try {
       expect(devnet.log()).toContain('circuit keys: insecure-dev')
       const spec = JSON.parse(readFileSync(join(root, 'devnet', 'genesis.json'), 'utf8')) as { vk: unknown; profile: string }

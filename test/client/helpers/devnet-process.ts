@@ -23,7 +23,7 @@ export interface Devnet {
 export async function startDevnet(dir: string, extra: string[] = []): Promise<Devnet> {
   const bin = join(ROOT, 'bin', 'zklight.js')
   const args = existsSync(bin) ? [bin] : [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'src', 'node', 'cli.ts')]
-  const child = spawn(process.execPath, [...args, 'devnet', '--profile', 'test', '--http-port', '0', '--dir', dir, ...extra], {
+  const child = spawn(process.execPath, [...args, 'devnet', '--single-process', '--profile', 'test', '--http-port', '0', '--dir', dir, ...extra], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
