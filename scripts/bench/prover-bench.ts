@@ -86,6 +86,10 @@ interface RunResult {
   provenBlocks: number
   windowS: number
   ages: number[]
+  /** Lease-to-proof times (s) of the blocks proven in the window, from the node's log. */
+  proofTimes: number[]
+  /** Proofs the node refused (late, duplicate or wrong), from the provers' logs. */
+  refusedProofs: number
   load: [number, number]
 }
 
@@ -93,6 +97,7 @@ async function run(provers: number): Promise<RunResult> {
   const dir = await mkdtemp(join(tmpdir(), `zklight-prover-bench-${provers}-`))
   const host = await createNodeHost({ tcpPort: null, wsPort: null, webrtcDirectPort: null, relayServer: false })
   const started: ChildProcess[] = []
+  const proverLogs: (() => string)[] = []
   try {
     const ids: string[] = []
     const keyFiles: string[] = []
@@ -136,6 +141,7 @@ async function run(provers: number): Promise<RunResult> {
     for (const [i, file] of keyFiles.entries()) {
       const p = await startCli(['prover', '--peer', addr, '--key', file, '--workers', '1'], `prover ${i}`)
       started.push(p.child)
+      proverLogs.push(p.log)
     }
     log(`${provers} prover(s) ready; offering ${rate} transfers/s`)
 
@@ -187,6 +193,8 @@ async function run(provers: number): Promise<RunResult> {
       for (const e of r.entries) provenTransfers += e.block.transfers.length
       from += r.entries.length
     }
+    const proofTimes = [...devnet.log().matchAll(/block (\d+) proven in ([\d.]+) s by/g)].filter((m) => Number(m[1]) > s0.headHeight && Number(m[1]) <= s1.headHeight).map((m) => Number(m[2]))
+    const refusedProofs = proverLogs.reduce((n, l) => n + (l().match(/, refused \(/g) ?? []).length, 0)
     const result: RunResult = {
       provers,
       offered: counts.offered - before.offered,
@@ -197,9 +205,11 @@ async function run(provers: number): Promise<RunResult> {
       provenBlocks: s1.headHeight - s0.headHeight,
       windowS,
       ages,
+      proofTimes,
+      refusedProofs,
       load: [load0, load1],
     }
-    log(`${provers} prover(s): ${JSON.stringify({ ...result, ages: undefined, ageMedian: median(ages) })}`)
+    log(`${provers} prover(s): ${JSON.stringify({ ...result, ages: undefined, ageMedian: median(ages), proofTimes: undefined, proofMedianS: median(proofTimes) })}`)
     return result
   } finally {
     for (const c of started.reverse()) await stop(c)
@@ -222,11 +232,13 @@ lines.push(
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}. Command: \`npx tsx scripts/bench/prover-bench.ts --provers ${values.provers} --rate ${rate} --warmup-s ${values['warmup-s']} --window-s ${values['window-s']} --block-time-ms ${blockTimeMs}\`.`,
 )
 lines.push('')
-lines.push('| provers (1 worker each) | offered tx/s | accepted tx/s | refused busy /s | proven tx/s | proven blocks | head age median | p90 | max | load avg (start → end) |')
-lines.push('|---|---|---|---|---|---|---|---|---|---|')
+lines.push(
+  '| provers (1 worker each) | offered tx/s | accepted tx/s | refused busy /s | proven tx/s | blocks with transfers proven | proof time median (lease → proof) | head age median | p90 | max | proofs refused | load avg (start → end) |',
+)
+lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|')
 for (const r of results) {
   lines.push(
-    `| ${r.provers} | ${perS(r.offered, r.windowS)} | ${perS(r.accepted, r.windowS)} | ${perS(r.busy, r.windowS)} | ${perS(r.provenTransfers, r.windowS)} | ${r.provenBlocks} | ${(median(r.ages) / 1000).toFixed(1)} s | ${(pct(r.ages, 90) / 1000).toFixed(1)} s | ${(Math.max(...r.ages) / 1000).toFixed(1)} s | ${r.load[0].toFixed(1)} → ${r.load[1].toFixed(1)} |`,
+    `| ${r.provers} | ${perS(r.offered, r.windowS)} | ${perS(r.accepted, r.windowS)} | ${perS(r.busy, r.windowS)} | ${perS(r.provenTransfers, r.windowS)} | ${r.proofTimes.length} | ${median(r.proofTimes).toFixed(1)} s | ${(median(r.ages) / 1000).toFixed(1)} s | ${(pct(r.ages, 90) / 1000).toFixed(1)} s | ${(Math.max(...r.ages) / 1000).toFixed(1)} s | ${r.refusedProofs} | ${r.load[0].toFixed(1)} → ${r.load[1].toFixed(1)} |`,
   )
 }
 const one = results.find((r) => r.provers === 1)

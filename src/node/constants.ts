@@ -102,6 +102,14 @@ export const PROVE_MS_PER_SLOT = 4_000
 export const LEASE_PROVING_TIMES = 4
 
 /**
+ * A lease lasts at least this many times the slowest of the node's last PROOF_TIMES_KEPT
+ * proofs (lease to proof): on machines slower than expected, a lease that runs out before
+ * any prover can finish only makes provers repeat each other's work.
+ */
+export const LEASE_SLOWEST_PROOFS = 2
+export const PROOF_TIMES_KEPT = 8
+
+/**
  * Unproven blocks with transfers allowed per prover worker before the proposer cuts only
  * empty blocks: one being proven and one waiting, so a worker that finishes finds the
  * next job at once. MAX_UNPROVEN_BLOCKS stays the floor (no prover connected).

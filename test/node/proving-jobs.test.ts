@@ -88,14 +88,19 @@ describe('job board', () => {
     const c = (await board.lease('C'))!
     expect(c.height).toBe(1)
     expect(c.input).toEqual(a.input)
-    // A's late proof of block 1 is refused without harm: C holds it now. B's lease ran out but
-    // nobody took block 3 yet, so B's proof still counts.
-    expect(await board.submit('A', 1, makeProof(1), signalsOf(a))).toEqual({ ok: false, reason: 'not-leased', offence: false })
+    // A prover block 1 was never leased to gets nothing in. A's lease ran out and C holds the
+    // job now, but A's late proof still counts (the first good proof wins); C's comes too late.
+    expect(await board.submit('B', 1, makeProof(1), signalsOf(a))).toEqual({ ok: false, reason: 'not-leased', offence: false })
+    expect(await board.submit('A', 1, makeProof(1), signalsOf(a))).toEqual({ ok: true })
+    expect(await board.submit('C', 1, makeProof(1), signalsOf(c))).toEqual({ ok: false, reason: 'already-proven', offence: false })
     expect(await board.submit('B', 3, makeProof(3), signalsOf(b))).toEqual({ ok: true })
-    expect(board.pending).toBe(2)
+    expect(board.pending).toBe(1)
+    // Both proofs took 10 s from their lease: leases now last twice the slowest recent proof.
+    expect(board.leaseMs).toBe(20_000)
     // A worker that died hands its job back at once.
-    board.release('C', 1)
-    expect((await board.lease('D'))!.height).toBe(1)
+    expect((await board.lease('D'))!).toMatchObject({ height: 4, leaseMs: 20_000 })
+    board.release('D', 4)
+    expect((await board.lease('E'))!.height).toBe(4)
   })
 
   it('checks every proof: the block signals, then the verifier; an offence returns the job at once', async () => {
