@@ -86,6 +86,7 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
   const host = (opts.host as Host | undefined) ?? (await createHost(opts))
   const known = new Map<string, PeerRef>() // zklight peers currently connected
   const stateful = new Set<string>() // those that serve account proofs and transfers (nodes)
+  const protocolsOf = new Map<string, Set<string>>() // what each identified peer said it speaks
   const bans = new Map<string, number>()
   const listeners: ((ev: NetworkEvent) => void)[] = []
   const bootstrap = groupByPeer(opts.bootstrap)
@@ -101,6 +102,7 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
   host.addEventListener('peer:identify', (evt) => {
     const id = evt.detail.peerId.toString()
     if (banned(id)) return void host.hangUp(evt.detail.peerId).catch(() => {})
+    if (evt.detail.protocols.includes(PROTOCOL.status)) protocolsOf.set(id, new Set(evt.detail.protocols))
     if (known.has(id) || !evt.detail.protocols.includes(PROTOCOL.status)) return
     if (opts.onlyPeers && !opts.onlyPeers.includes(id)) return
     known.set(id, evt.detail.peerId)
@@ -113,6 +115,7 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
   host.addEventListener('peer:disconnect', (evt) => {
     const id = evt.detail.toString()
     stateful.delete(id)
+    protocolsOf.delete(id)
     if (known.delete(id)) emit({ type: 'disconnect', peer: id })
   })
 
@@ -141,6 +144,7 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
     peers: () => [...known.keys()],
     addresses: () => host.getMultiaddrs().map(String),
     servesState: (peer) => (known.has(peer) ? stateful.has(peer) : undefined),
+    supports: (peer, protocol) => (known.has(peer) ? protocolsOf.get(peer)?.has(protocol) : undefined),
     transportOf: (peer) => {
       const ref = known.get(peer)
       return ref ? transportOfPeer(host, ref) : undefined

@@ -85,8 +85,13 @@ export interface Tuning {
   transferTimeoutMs: number
   /** Verified blocks kept in memory to serve other light clients. */
   cacheBlocks: number
-  /** Blocks below the target by more than this are synced without checking their transfers (see verify-range.ts). */
+  /** Blocks below the target by more than this are synced without checking their transfers (see rules/range.ts). */
   bodyWindow: number
+  /**
+   * Fetch the blocks below the body window without their transfers (header-proofs,
+   * docs/protocol.md#header-proofs) from peers that speak it; false: proofs-by-range only.
+   */
+  bodiesFree: boolean
 }
 
 export const DEFAULT_TUNING: Tuning = {
@@ -104,6 +109,7 @@ export const DEFAULT_TUNING: Tuning = {
   transferTimeoutMs: 120_000,
   cacheBlocks: 4096,
   bodyWindow: 64,
+  bodiesFree: true,
 }
 
 export interface LightClientOptions {
