@@ -93,6 +93,8 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
   const served: string[] = []
   let unsubscribe: (() => void) | undefined
   let dialing: Promise<void> | undefined
+  let dialed = false
+  let connected = false
   let running = false
   const emit = (ev: NetworkEvent) => {
     if (running) for (const fn of listeners) fn(ev)
@@ -107,6 +109,8 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
     if (opts.onlyPeers && !opts.onlyPeers.includes(id)) return
     known.set(id, evt.detail.peerId)
     if (evt.detail.protocols.includes(PROTOCOL.account)) stateful.add(id)
+    if (!connected) mark('zklight:first-peer')
+    connected = true
     emit({ type: 'connect', peer: id })
   })
   host.addEventListener('peer:connect', (evt) => {
@@ -161,6 +165,10 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
       dialing ??= (async () => {
         const targets = [...bootstrap].filter(([peer]) => !known.has(peer) && !banned(peer))
         const missing = Math.max(0, want - known.size)
+        if (!dialed && missing > 0 && targets.length > 0) {
+          dialed = true
+          mark('zklight:first-dial') // start-up timelines: navigation → first dial
+        }
         await Promise.allSettled(targets.slice(0, missing).map(([, addrs]) => dialPeer(host, addrs)))
       })().finally(() => (dialing = undefined))
       return dialing

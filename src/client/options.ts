@@ -6,6 +6,8 @@ import type { Header, TrustAnchor } from '../core/types.ts'
 import type { Fault, Offence } from '../net/peer-judgement.ts'
 import type { TransportKind } from '../net/transports.ts'
 import type { ProofVerifier } from '../zk/proof-verifier.ts'
+import type { VerifierPool } from '../zk/verifier-pool.ts'
+import type { VerifierBackend } from '../zk/verifier-backend.ts'
 import type { CheckpointStoreLike } from './checkpoints.ts'
 import type { DroppedHead, PendingHead } from './head-tracker.ts'
 import type { ClientNetwork } from './network.ts'
@@ -125,6 +127,14 @@ export interface LightClientOptions {
   rtc?: { iceServers: { urls: string | string[]; username?: string; credential?: string }[] }
   /** Proof verifier (worker pool). When absent, one is built from `verificationKey`. */
   verifier?: ProofVerifier
+  /**
+   * Verifier workers started before the key was known (startBrowserVerifier,
+   * VerifierPool.beforeKey): the client hands them `verificationKey` once it has checked it
+   * against the anchor, and closes them when it stops. Used instead of building a pool.
+   */
+  startedVerifier?: VerifierPool
+  /** The backend of the pool the client builds when given neither `verifier` nor `startedVerifier` (default mcl). */
+  verifierBackend?: VerifierBackend
   /** The Groth16 verification key (snarkjs JSON); refused unless its hash is the one the anchor's genesis commits to. */
   verificationKey?: unknown
   clock?: Clock
