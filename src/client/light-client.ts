@@ -103,6 +103,7 @@ export class LightClient {
         // A transfer this client waits for may be anywhere: then check every body.
         bodiesFrom: (target) => (this.txs.pending() > 0 ? 0 : target - t.bodyWindow + 1),
         bodiesFree: t.bodiesFree,
+        pipeline: t.pipeline,
       },
       hooks: {
         offence: (peer, o, detail) => this.punish(peer, o, detail),

@@ -94,6 +94,8 @@ export interface Tuning {
    * docs/protocol.md#header-proofs) from peers that speak it; false: proofs-by-range only.
    */
   bodiesFree: boolean
+  /** Ask for the next ranges while the proofs of the last ones are verified (false: one round at a time). */
+  pipeline: boolean
 }
 
 export const DEFAULT_TUNING: Tuning = {
@@ -112,6 +114,7 @@ export const DEFAULT_TUNING: Tuning = {
   cacheBlocks: 4096,
   bodyWindow: 64,
   bodiesFree: true,
+  pipeline: true,
 }
 
 export interface LightClientOptions {

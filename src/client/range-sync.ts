@@ -30,6 +30,11 @@ export interface SyncOptions {
   bodiesFrom(target: number): number
   /** Fetch ranges below `bodiesFrom` without their transfers (header-proofs) where a peer speaks it. */
   bodiesFree: boolean
+  /**
+   * Ask for the next round's ranges as soon as this round's are checked, while its proofs
+   * are being verified, instead of after they are adopted.
+   */
+  pipeline: boolean
 }
 
 export interface SyncHooks {
@@ -50,6 +55,8 @@ export interface SyncContext {
   supports?(peer: string, protocol: string): boolean | undefined
   /** Peers that refused header-proofs (an unsupported protocol): asked with proofs-by-range from then on. */
   noHeaderProofs: Set<string>
+  /** The next round's ranges, asked for while this round's proofs are verified (`pipeline`); used only if they start at the tip. */
+  prefetched?: Prefetched
   peers: PeerManager
   verifier: ProofVerifier
   chain: VerifiedChain
@@ -67,7 +74,16 @@ interface Job {
   from: number
   count: number
   peer: string
+  /** Planned as header-proofs (a refusal turns it into proofs-by-range). */
+  bodiless: boolean
   fetched: Promise<Fetched>
+}
+
+interface Prefetched {
+  from: number
+  jobs: Job[]
+  /** Aborts the jobs' requests: when they are not used, or when the round that uses them ends. */
+  controller: AbortController
 }
 
 interface Checked {
@@ -110,14 +126,24 @@ export async function syncRound(ctx: SyncContext, target: number, signal: AbortS
   if (!tip) throw new Error('syncRound before the anchor header is known')
   if (tip.header.height >= target) return 'reached'
   const round = new AbortController()
-  const stop = () => round.abort()
+  const bodiesFrom = ctx.options.bodiesFrom(target)
+  const pre = takePrefetched(ctx, tip.header.height + 1, bodiesFrom)
+  const stop = () => {
+    round.abort()
+    pre?.controller.abort()
+  }
   signal.addEventListener('abort', stop, { once: true })
   try {
-    const bodiesFrom = ctx.options.bodiesFrom(target)
-    const jobs = planJobs(ctx, tip.header.height + 1, target, bodiesFrom, round.signal)
+    const jobs = pre?.jobs ?? planJobs(ctx, tip.header.height + 1, target, bodiesFrom, round.signal)
     if (jobs.length === 0) return 'stalled'
     const checked = await checkJobs(ctx, tip.header, jobs, bodiesFrom)
     if (ctx.hooks.halted()) return 'halted'
+    // Every range linked and certified: ask for the next ones while these proofs verify.
+    const last = checked[checked.length - 1]
+    if (ctx.options.pipeline && last && checked.length === jobs.length && last.entries.length === last.job.count) {
+      const end = (last.entries[last.entries.length - 1] as CheckedEntry).block.header.height
+      if (end < target) prefetch(ctx, end + 1, target, bodiesFrom, signal)
+    }
     let adopted = 0
     for (const c of checked) {
       const r = await c.result
@@ -137,8 +163,31 @@ export async function syncRound(ctx: SyncContext, target: number, signal: AbortS
     return adopted > 0 ? 'progress' : 'stalled'
   } finally {
     signal.removeEventListener('abort', stop)
-    round.abort() // cancels fetches a failure made pointless
+    stop() // cancels fetches a failure made pointless
   }
+}
+
+/** Plans the round after this one now; its requests end when the client stops or the jobs are dropped. */
+function prefetch(ctx: SyncContext, from: number, target: number, bodiesFrom: number, signal: AbortSignal): void {
+  ctx.prefetched?.controller.abort()
+  const controller = new AbortController()
+  signal.addEventListener('abort', () => controller.abort(), { once: true, signal: controller.signal })
+  const jobs = planJobs(ctx, from, target, bodiesFrom, controller.signal)
+  ctx.prefetched = jobs.length > 0 ? { from, jobs, controller } : undefined
+}
+
+/**
+ * The prefetched jobs if they start at `start` (everything before them was adopted) and
+ * none goes without bodies at or above `bodiesFrom` (it moves with the target, and to 0
+ * while a transfer of this client's is pending); otherwise they are dropped.
+ */
+function takePrefetched(ctx: SyncContext, start: number, bodiesFrom: number): Prefetched | undefined {
+  const pre = ctx.prefetched
+  ctx.prefetched = undefined
+  if (!pre) return undefined
+  if (pre.from === start && pre.jobs.every((j) => !j.bodiless || j.from + j.count - 1 < bodiesFrom)) return pre
+  pre.controller.abort()
+  return undefined
 }
 
 function planJobs(ctx: SyncContext, start: number, target: number, bodiesFrom: number, signal: AbortSignal): Job[] {
@@ -177,7 +226,7 @@ function planJobs(ctx: SyncContext, start: number, target: number, bodiesFrom: n
           },
         )
       : blocks()
-    jobs.push({ from, count, peer, fetched })
+    jobs.push({ from, count, peer, bodiless: withoutBodies, fetched })
     from += count
   }
   return jobs

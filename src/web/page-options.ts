@@ -9,8 +9,12 @@ export interface PageOptions {
   backend: VerifierBackend
   /** `?workers=late`: start the verifier workers with the client (after the page's code and the key loaded), not first thing. */
   earlyWorkers: boolean
-  /** `?sync=proofs`: catch up with proofs-by-range only (every block with its transfers), not header-proofs below the body window. */
-  bodiesFree: boolean
+  /**
+   * `?sync=proofs`: the older catch-up, proofs-by-range only (every block with its transfers)
+   * and one round of ranges at a time; by default header-proofs below the body window, the
+   * next ranges asked for while the last ones verify.
+   */
+  newSync: boolean
 }
 
 export function pageOptions(search: string = globalThis.location?.search ?? ''): PageOptions {
@@ -19,6 +23,6 @@ export function pageOptions(search: string = globalThis.location?.search ?? ''):
   return {
     backend: isVerifierBackend(backend) ? backend : DEFAULT_BACKEND,
     earlyWorkers: q.get('workers') !== 'late',
-    bodiesFree: q.get('sync') !== 'proofs',
+    newSync: q.get('sync') !== 'proofs',
   }
 }

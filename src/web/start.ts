@@ -69,7 +69,7 @@ export async function startBrowserClient(opts: {
     verificationKey: vk,
     // Early workers get the key from createLightClient once it has checked it; otherwise it starts them.
     ...(opts.startedVerifier ? { startedVerifier: opts.startedVerifier } : { verifierBackend: options.backend }),
-    tuning: { bodiesFree: options.bodiesFree },
+    tuning: { bodiesFree: options.newSync, pipeline: options.newSync },
     // WARNING: a devnet lives on 127.0.0.1; this lets the tab dial loopback and ws://.
     allowPrivateAddresses: true,
   })

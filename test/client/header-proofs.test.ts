@@ -146,3 +146,55 @@ describe('hostile header-proofs answers are banned while sync completes from an 
     })
   }
 })
+
+describe('pipelined rounds', () => {
+  /** A verifier that holds every batch until released, so a test sees what is asked meanwhile. */
+  function heldVerifier() {
+    const waiting: (() => void)[] = []
+    let open = false
+    return {
+      release() {
+        open = true
+        for (const go of waiting.splice(0)) go()
+      },
+      verifier: {
+        verifyBatch: async (items: readonly unknown[]) => {
+          if (!open) await new Promise<void>((r) => waiting.push(r))
+          return fx.pool.verifyBatch(items as Parameters<typeof fx.pool.verifyBatch>[0])
+        },
+        close: async () => {},
+      },
+    }
+  }
+  const rangesAsked = (hub: MemoryHub) => hub.log.filter((r) => r.protocol === PROOFS.id || r.protocol === HEADER_PROOFS.id).length
+
+  for (const pipeline of [true, false]) {
+    it(pipeline ? "asks for the next round's ranges while this round's proofs are being verified" : 'with pipeline off, asks for nothing more until a round is adopted', async () => {
+      const hub = new MemoryHub()
+      hub.setHandlers('node', createFakeNode(fx.chain).handlers)
+      const held = heldVerifier()
+      // Ranges of 2, two at a time: the first round covers blocks 1-4.
+      const { client, verifier } = await fx.start({ hub, peers: ['node'], verifier: held.verifier, tuning: { chunk: 2, parallel: 2, pipeline } })
+      await new Promise((r) => setTimeout(r, 300))
+      expect(client.health().verifiedHeight).toBe(0) // nothing verified yet
+      expect(verifier.checked.length).toBeGreaterThan(0) // the first round's proofs are at the verifier
+      expect(rangesAsked(hub)).toBe(pipeline ? 4 : 2)
+      held.release()
+      await untilHeight(client, TIP)
+      expect(verifier.checked).toHaveLength(provenIn(1, TIP))
+    })
+  }
+
+  it('drops prefetched ranges when a range of the round fails, and blames only that one', async () => {
+    const hub = new MemoryHub()
+    // Every proof the evil peer sends is bad: whichever range of the first round it serves fails
+    // at the verifier, after the next round was asked for from the end of this one.
+    hub.setHandlers('evil', createFakeNode(fx.chain, { proofs: (es) => es.map((e) => (e.proof ? { ...e, proof: flip(e.proof, 31) } : e)) }).handlers)
+    hub.setHandlers('honest', createFakeNode(fx.chain).handlers)
+    const { client, banned, headEvents } = await fx.start({ hub, peers: ['evil', 'honest'], tuning: { chunk: 2, parallel: 2 } })
+    await untilHeight(client, TIP)
+    expect(banned.filter((b) => b.peer === 'evil').map((b) => b.why)).toEqual(['proof-invalid'])
+    expect(banned.filter((b) => b.peer === 'honest')).toEqual([])
+    for (const h of headEvents) expect(h.hash).toBe(bytesToHex(hashHeader(headerAt(h.height))))
+  })
+})
