@@ -22,7 +22,7 @@ import { applyBlockTransfers, createLedger } from '../src/core/ledger.ts'
 import { terminateCurve } from '../src/zk/curve.ts'
 import { isVerifierBackend, VERIFIER_BACKENDS, type VerifierBackend } from '../src/zk/verifier-backend.ts'
 import { ensureBenchChain, loadBenchChain, setupGenesis } from './bench/chain.ts'
-import { benchBrowserSync, type PathFigures } from './bench/sync-bench.ts'
+import { benchBrowserSync, catchUpBytes, type PathFigures } from './bench/sync-bench.ts'
 import { signTransfer } from '../src/core/transfer.ts'
 import { benchNodePool, benchReplay, benchSnarkjs, benchVerify, chainItems, median, replayRatioByBatch, type BatchFigure, type PoolFigures, type VerifyFigures } from './bench/node-bench.ts'
 import { buildPage, chromiumPath, runPage, serve } from './bench/browser.ts'
@@ -315,19 +315,21 @@ if (!values['skip-browser']) await syncSection()
 
 // --- light verification vs replay ---
 const rep = await benchReplay(art.vk, chain, backends)
-out(`## Light verification vs full replay (${rep.blocks} blocks, ${rep.transfers} transfers, Node)`)
+out(`## Light verification vs full replay (${rep.blocks} blocks, ${rep.transfers} transfers, Node, one thread each)`)
 out()
-out('| | time | bytes needed |')
+const lean = catchUpBytes(chain, true, 64, 0)
+const full = catchUpBytes(chain, false, 64, 0)
+out('| | time | bytes on the wire (answers of 64 blocks) |')
 out('|---|---|---|')
 for (const b of backends)
   out(
-    `| light client (${LABEL[b]}): links + 1 certificate + batched proofs | ${ms(rep.lightMs.get(b) as number)} ms | ${rep.lightBytes} (headers + proofs), ${rep.lightBytesWithTransfers} with transfers |`,
+    `| light client (${LABEL[b]}): links + 1 certificate + batched proofs | ${ms(rep.lightMs.get(b) as number)} ms | ${lean} as header-proofs (${(lean / rep.blocks).toFixed(0)} B a block); ${full} as proofs-by-range (${(full / rep.blocks).toFixed(0)} B a block) |`,
   )
-out(`| full node: verify and apply every transfer | ${ms(rep.replayMs)} ms | ${rep.replayBytes} (blocks) |`)
+out(`| full node: verify and apply every transfer (EdDSA-Poseidon in plain BigInt, src/core/eddsa.ts) | ${ms(rep.replayMs)} ms | ${rep.replayBytes} (blocks and the last certificate) |`)
 for (const b of backends) out(`| ratio, ${LABEL[b]} | replay is ${(rep.replayMs / (rep.lightMs.get(b) as number)).toFixed(1)}× slower | |`)
 out()
 out(
-  `Replay per transfer: ${ms(rep.perTransferMs)} ms (verify: signature, nonce, balance; apply: two Merkle leaf updates), of which the EdDSA-Poseidon signature check (src/core verifyTransferSignature) ${ms(rep.signatureMs)} ms; per block apart from transfers ${ms(rep.perBlockOverheadMs)} ms.`,
+  `Replay per transfer: ${ms(rep.perTransferMs)} ms (verify: signature, nonce, balance; apply: two Merkle leaf updates), of which the EdDSA-Poseidon signature check (src/core verifyTransferSignature, plain BigInt) ${ms(rep.signatureMs)} ms; per block apart from transfers ${ms(rep.perBlockOverheadMs)} ms. The same signature check with circomlibjs's verifyPoseidon (the baseline of earlier reports) costs ${ms(rep.circomlibjsSignatureMs)} ms here (median of 20), ${(rep.circomlibjsSignatureMs / rep.signatureMs).toFixed(0)}× more: replay is not measured with it.`,
 )
 out()
 out('By transfers per block B, calculated from the per-transfer replay cost and the measured light cost per block (a proof costs the same to verify whatever B is):')
@@ -346,9 +348,12 @@ out()
 
 // --- bundle ---
 try {
-  const assets = join(ROOT, 'dist', 'assets')
+  // The app as this run built it for the sync bench; dist/ (an earlier `npx vite build`) otherwise.
+  const built = join(ROOT, '.cache', 'bench-app', 'assets')
+  const fresh = !values['skip-browser'] && existsSync(built)
+  const assets = fresh ? built : join(ROOT, 'dist', 'assets')
   const files = readdirSync(assets).map((f) => ({ f, size: statSync(join(assets, f)).size }))
-  out('## Web bundle (dist/, `npx vite build`)')
+  out(fresh ? '## Web bundle (the app page as this run built it: `vite build`, index.html)' : '## Web bundle (dist/, `npx vite build`)')
   out()
   for (const { f, size } of files) out(`- ${f}: ${(size / 1024).toFixed(0)} KiB`)
   out()
