@@ -46,11 +46,11 @@ export interface PoolFigures {
   batch: BatchFigure[]
 }
 
-/** The proofs of a chain with their public signals (old root, new root, tx root). */
+/** The proofs of a chain with their public signals (old root, new root, tx root, chain tag: blockPublicInputs). */
 export function chainItems(chain: BenchChain): BatchItem[] {
   return chain.blocks.map((b, i) => ({
     proof: b.proof,
-    signals: [i === 0 ? chain.genesisHeader.stateRoot : (chain.blocks[i - 1] as (typeof chain.blocks)[0]).block.header.stateRoot, b.block.header.stateRoot, b.block.header.txRoot],
+    signals: blockPublicInputs(i === 0 ? chain.genesisHeader : (chain.blocks[i - 1] as (typeof chain.blocks)[0]).block.header, b.block.header, chain.chainTag),
   }))
 }
 
