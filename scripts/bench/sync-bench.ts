@@ -43,7 +43,12 @@ export interface SyncPath {
  * started and the network code asked for first thing on the page).
  */
 export const SYNC_PATHS: SyncPath[] = [
-  { name: 'before', label: 'before: reference verifier, proofs-by-range one round at a time, workers and network code with the client', query: '?verifier=reference&sync=proofs&start=late', bodiesFree: false },
+  {
+    name: 'before',
+    label: 'before: reference verifier, proofs-by-range one round at a time, workers and network code with the client',
+    query: '?verifier=reference&sync=proofs&start=late',
+    bodiesFree: false,
+  },
   { name: 'mcl', label: 'mcl verifier; proofs-by-range one round at a time, workers and network code with the client', query: '?sync=proofs&start=late', bodiesFree: false },
   { name: 'mcl+sync', label: 'mcl verifier, header-proofs and pipelined rounds; workers and network code with the client', query: '?start=late', bodiesFree: true },
   { name: 'now', label: 'now: mcl verifier, header-proofs and pipelined rounds, workers and network code first thing', query: '', bodiesFree: true },
