@@ -40,18 +40,18 @@ export interface SyncPath {
  * proofs-by-range for every block one round of ranges at a time, workers started with the
  * client), the changes added one by one, and the client now (mcl-wasm, header-proofs below
  * the body window with the next ranges asked for while the last ones verify, workers
- * started and the network code asked for first thing on the page).
+ * started first thing on the page).
  */
 export const SYNC_PATHS: SyncPath[] = [
   {
     name: 'before',
-    label: 'before: reference verifier, proofs-by-range one round at a time, workers and network code with the client',
-    query: '?verifier=reference&sync=proofs&start=late',
+    label: 'before: reference verifier, proofs-by-range one round at a time, workers with the client',
+    query: '?verifier=reference&sync=proofs&workers=late',
     bodiesFree: false,
   },
-  { name: 'mcl', label: 'mcl verifier; proofs-by-range one round at a time, workers and network code with the client', query: '?sync=proofs&start=late', bodiesFree: false },
-  { name: 'mcl+sync', label: 'mcl verifier, header-proofs and pipelined rounds; workers and network code with the client', query: '?start=late', bodiesFree: true },
-  { name: 'now', label: 'now: mcl verifier, header-proofs and pipelined rounds, workers and network code first thing', query: '', bodiesFree: true },
+  { name: 'mcl', label: 'mcl verifier; proofs-by-range one round at a time, workers with the client', query: '?sync=proofs&workers=late', bodiesFree: false },
+  { name: 'mcl+sync', label: 'mcl verifier, header-proofs and pipelined rounds; workers with the client', query: '?workers=late', bodiesFree: true },
+  { name: 'now', label: 'now: mcl verifier, header-proofs and pipelined rounds, workers first thing', query: '', bodiesFree: true },
 ]
 
 export interface PathFigures {

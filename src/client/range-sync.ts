@@ -196,10 +196,17 @@ function planJobs(ctx: SyncContext, start: number, target: number, bodiesFrom: n
   const candidates = ctx.peers.usable({ minHeight: start })
   const jobs: Job[] = []
   let from = start
-  for (let k = 0; jobs.length < parallel && from <= target && candidates.length > 0; k++) {
+  // A cut range (below) is one more request, not one less range of the round: the range
+  // with bodies after it stays in this round, its txRoot checks overlapping the proofs
+  // before it rather than left alone at the end.
+  let slots = parallel
+  for (let k = 0; jobs.length < slots && from <= target && candidates.length > 0; k++) {
     let count = Math.min(chunk, target - from + 1)
     // A range across the body window's start is cut there: the part below goes without bodies.
-    if (bodiesFree && from < bodiesFrom && from + count - 1 >= bodiesFrom) count = bodiesFrom - from
+    if (bodiesFree && from < bodiesFrom && from + count - 1 >= bodiesFrom) {
+      count = bodiesFrom - from
+      slots = parallel + 1
+    }
     // Prefer a peer that claims the whole range, rotating so ranges spread over peers.
     const full = candidates.filter((p) => (ctx.peers.info(p)?.height ?? -1) >= from + count - 1)
     const pool = full.length > 0 ? full : candidates

@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   // The verifier workers first: fetching their code and compiling the pairing library
   // overlap with everything below; they get the key once the client has checked it.
   const options = pageOptions()
-  const startedVerifier = options.early ? startBrowserVerifier(undefined, options.backend) : undefined
+  const startedVerifier = options.earlyWorkers ? startBrowserVerifier(undefined, options.backend) : undefined
   if (startedVerifier) metrics.workersStartedMs = performance.now()
   const { bootstrap, anchor } = await fetchBootstrap()
   metrics.bootstrapMs = performance.now()
@@ -134,10 +134,9 @@ async function main(): Promise<void> {
       log(`balance of ${first.slice(0, 12)}… verified against the stored checkpoint at height ${v.balance.height}`)
     } else if (v && v.reason !== 'no-kept-proof') log(`kept account proof at height ${sp.checkpoint.height} not used: ${v.reason}`)
   }
-  // The client and libp2p load only now: they are most of the page's code. The network's two
-  // chunks are asked for at once, beside the client's, rather than when the client imports
-  // them (after its own chunk and the key are in).
-  if (options.early) void Promise.all([import('../client/libp2p-network.ts'), import('../net/browser-host.ts')]).catch(() => {})
+  // The client and libp2p load only now: they are most of the page's code. (Asking for the
+  // network's chunks here as well dialled sooner but synced later on 2 cores: the workers'
+  // start-up and the network code's then compete; see docs/performance.md.)
   const [{ startBrowserClient }, { defineZklightBalance }] = await Promise.all([import('./start.ts'), import('./zklight-balance.ts')])
   const app = await startBrowserClient({ log, bootstrap, anchor, store, metrics, options, ...(startedVerifier ? { startedVerifier } : {}) })
   ;(globalThis as Record<string, unknown>).zklight = app

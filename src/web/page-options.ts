@@ -7,11 +7,8 @@ import { DEFAULT_BACKEND, isVerifierBackend, type VerifierBackend } from '../zk/
 export interface PageOptions {
   /** `?verifier=reference|mcl`: the verifier backend the workers run. */
   backend: VerifierBackend
-  /**
-   * `?start=late`: start the verifier workers with the client (after the page's code and
-   * the key loaded) and load the network code when the client asks for it, not first thing.
-   */
-  early: boolean
+  /** `?workers=late`: start the verifier workers with the client (after the page's code and the key loaded), not first thing. */
+  earlyWorkers: boolean
   /**
    * `?sync=proofs`: the older catch-up, proofs-by-range only (every block with its transfers)
    * and one round of ranges at a time; by default header-proofs below the body window, the
@@ -25,7 +22,7 @@ export function pageOptions(search: string = globalThis.location?.search ?? ''):
   const backend = q.get('verifier')
   return {
     backend: isVerifierBackend(backend) ? backend : DEFAULT_BACKEND,
-    early: q.get('start') !== 'late',
+    earlyWorkers: q.get('workers') !== 'late',
     newSync: q.get('sync') !== 'proofs',
   }
 }
