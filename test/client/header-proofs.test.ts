@@ -185,6 +185,20 @@ describe('pipelined rounds', () => {
     })
   }
 
+  it('a range cut at the body window takes no slot: the range with bodies after it comes in the same round', async () => {
+    const hub = new MemoryHub()
+    hub.setHandlers('node', createFakeNode(fx.chain).handlers)
+    const held = heldVerifier()
+    // Bodies checked from TIP - 5 = 7: ranges 1-4 and 5-6 (cut) without bodies, 7-10 with them, all in the first round.
+    const { client } = await fx.start({ hub, peers: ['node'], verifier: held.verifier, tuning: { chunk: 4, parallel: 2, bodyWindow: 6, pipeline: false } })
+    await new Promise((r) => setTimeout(r, 300))
+    expect(client.health().verifiedHeight).toBe(0)
+    expect(hub.log.filter((r) => r.protocol === HEADER_PROOFS.id)).toHaveLength(2)
+    expect(hub.log.filter((r) => r.protocol === PROOFS.id)).toHaveLength(1)
+    held.release()
+    await untilHeight(client, TIP)
+  })
+
   it('drops prefetched ranges when a range of the round fails, and blames only that one', async () => {
     const hub = new MemoryHub()
     // Every proof the evil peer sends is bad: whichever range of the first round it serves fails
