@@ -1,9 +1,13 @@
-// npm run bench [-- --blocks N --skip-browser --devnet --backend mcl|reference|both --verify-only --json]
+// npm run bench [-- --blocks N --sync-blocks N --sync-runs N --cached-only --sync-only --skip-browser --devnet --backend mcl|reference|both --verify-only --json]
 // Measures proving, single and batched Groth16 verification on each verifier backend
 // (Node and Chromium, one thread and the client's worker pool, snarkjs as a baseline),
-// light verification vs full replay of the same proven chain, and the web bundle; prints
-// a markdown report (docs/performance.md quotes it). `--verify-only --json` runs only the
-// verification part and prints one JSON object on stdout (progress goes to stderr).
+// the web app's cold sync in Chromium along the client's old and new paths (runs
+// alternating, with the wire bytes of each), light verification vs full replay of the
+// same proven chain, and the web bundle; prints a markdown report (docs/performance.md
+// quotes it). `--verify-only --json` runs only the verification part and prints one JSON
+// object on stdout (progress goes to stderr). `--cached-only` never proves bench blocks
+// (it uses as many as are cached, and says so): use it while make-chain.ts is extending
+// the cache. `--sync-only` runs the Chromium sync section alone.
 import './../src/polyfill.ts'
 import { parseArgs } from 'node:util'
 import { cpus, loadavg, totalmem } from 'node:os'
@@ -18,7 +22,7 @@ import { applyBlockTransfers, createLedger } from '../src/core/ledger.ts'
 import { terminateCurve } from '../src/zk/curve.ts'
 import { isVerifierBackend, VERIFIER_BACKENDS, type VerifierBackend } from '../src/zk/verifier-backend.ts'
 import { ensureBenchChain, loadBenchChain, setupGenesis } from './bench/chain.ts'
-import { benchBrowserSync } from './bench/sync-bench.ts'
+import { benchBrowserSync, catchUpBytes, type PathFigures } from './bench/sync-bench.ts'
 import { signTransfer } from '../src/core/transfer.ts'
 import { benchNodePool, benchReplay, benchSnarkjs, benchVerify, chainItems, median, replayRatioByBatch, type BatchFigure, type PoolFigures, type VerifyFigures } from './bench/node-bench.ts'
 import { buildPage, chromiumPath, runPage, serve } from './bench/browser.ts'
@@ -30,6 +34,9 @@ const { values } = parseArgs({
     devnet: { type: 'boolean', default: false },
     proves: { type: 'string', default: '3' },
     'sync-blocks': { type: 'string', default: '1000' },
+    'sync-runs': { type: 'string', default: '5' },
+    'cached-only': { type: 'boolean', default: false },
+    'sync-only': { type: 'boolean', default: false },
     backend: { type: 'string', default: 'both' },
     'verify-only': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -48,12 +55,20 @@ if (backendArg !== 'both' && !isVerifierBackend(backendArg)) {
 const backends: VerifierBackend[] = backendArg === 'both' ? [...VERIFIER_BACKENDS] : [backendArg as VerifierBackend]
 // With --json, stdout carries the JSON object alone: anything a library prints goes to stderr.
 if (values.json) console.log = console.error.bind(console)
+const syncOnly = values['sync-only']
+if (syncOnly && (verifyOnly || values['skip-browser'])) {
+  console.error('--sync-only runs the Chromium sync alone: not with --verify-only or --skip-browser')
+  process.exit(2)
+}
 const blockCount = Number(values.blocks ?? (verifyOnly ? 32 : 128))
 const log = (m: string) => console.error(`[bench] ${m}`)
 const loadAtStart = loadavg()
 const profile = getProfile('test')
 const art = await ensureCircuitArtifacts(profile, { log })
-const chain = await ensureBenchChain(profile, blockCount, log)
+// --cached-only: what is cached, never proving more (another process may be appending to the cache).
+const chain = values['cached-only'] ? await loadBenchChain(profile, blockCount) : await ensureBenchChain(profile, blockCount, log)
+if (chain.blocks.length < blockCount) log(`only ${chain.blocks.length} of ${blockCount} blocks are cached (--cached-only): the figures below use ${chain.blocks.length}`)
+if (chain.blocks.length === 0) throw new Error('no cached bench blocks: run `npx tsx scripts/bench/make-chain.ts --blocks N` first')
 const lines: string[] = []
 const out = (s = '') => lines.push(s)
 const ms = (x: number) => x.toFixed(x < 10 ? 2 : 0)
@@ -64,6 +79,64 @@ out(
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Command: \`${command}\`. Load average at start: ${loadAtStart.map((x) => x.toFixed(2)).join(', ')}.`,
 )
 out()
+
+/** The web app's cold sync along each path (src/web/page-options.ts), runs alternating, and warm resume. */
+async function syncSection(): Promise<void> {
+  const want = Number(values['sync-blocks'])
+  const syncChain = await loadBenchChain(profile, want)
+  if (syncChain.blocks.length < want)
+    log(
+      `only ${syncChain.blocks.length} of ${want} blocks are cached: the sync figures use ${syncChain.blocks.length} (run \`npx tsx scripts/bench/make-chain.ts --blocks ${want}\` for the full figure)`,
+    )
+  const appDir = join(ROOT, '.cache', 'bench-app')
+  await buildPage('index', appDir)
+  const loadBefore = loadavg()
+  const f = await benchBrowserSync(syncChain, art.vk, appDir, { coldRuns: Number(values['sync-runs']), warmRuns: 5, log })
+  const loadAfter = loadavg()
+  const at = (name: string) => f.paths.find((p) => p.path.name === name) as PathFigures
+  const runs = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ')
+  out(`## Web app in Chromium over WebRTC-Direct (loopback): cold sync along each client path, and warm resume`)
+  out()
+  out(
+    `Chain: ${f.blocks} proven blocks (${f.proofs} proofs, ${f.blocks * profile.batch} transfers)${f.blocks < want ? ` — only ${f.blocks} of the ${want} asked for were cached` : ''}, served by a Node host (src/node/wire-service.ts); the app starts from the genesis checkpoint in a fresh profile each run. ${f.paths[0]?.coldFromNavigationMs.length ?? 0} rounds; each round runs every path once, in the order below. Load average (1, 5, 15 min) before: ${loadBefore.map((x) => x.toFixed(2)).join(', ')}; after: ${loadAfter.map((x) => x.toFixed(2)).join(', ')}.`,
+  )
+  out()
+  out('| path | cold sync from navigation | from client start | navigation → first dial | navigation → client started | catch-up bytes per block |')
+  out('|---|---|---|---|---|---|')
+  for (const p of f.paths)
+    out(
+      `| ${p.path.label} (\`index.html${p.path.query}\`) | ${ms(median(p.coldFromNavigationMs))} ms | ${ms(median(p.coldFromClientStartMs))} ms | ${ms(median(p.firstDialMs))} ms | ${ms(median(p.clientStartedMs))} ms | ${p.bytes.perBlock.toFixed(0)} B (${(p.bytes.total / 1024).toFixed(0)} KiB in all) |`,
+    )
+  out()
+  const before = at('before')
+  const now = at('now')
+  const mclOnly = at('mcl')
+  const r = (a: number[], b: number[]) => (median(a) / median(b)).toFixed(2)
+  out(
+    `Now ÷ before (goal ≤ 0.55): from navigation ${r(now.coldFromNavigationMs, before.coldFromNavigationMs)}, from client start ${r(now.coldFromClientStartMs, before.coldFromClientStartMs)}. Now ÷ the mcl verifier alone (what header-proofs and early workers add): from navigation ${r(now.coldFromNavigationMs, mclOnly.coldFromNavigationMs)}, from client start ${r(now.coldFromClientStartMs, mclOnly.coldFromClientStartMs)}. Catch-up bytes, now ÷ before: ${(now.bytes.total / before.bytes.total).toFixed(2)}.`,
+  )
+  out()
+  out('Runs (ms, in order):')
+  out()
+  for (const p of f.paths) out(`- ${p.path.name}: from navigation ${runs(p.coldFromNavigationMs)}; from client start ${runs(p.coldFromClientStartMs)}; first dial ${runs(p.firstDialMs)}`)
+  out()
+  out('| warm resume (path "now"): reload → verified balance, checkpoint at the head | median | runs |')
+  out('|---|---|---|')
+  out(`| | ${ms(median(f.warmBalanceMs))} ms | ${runs(f.warmBalanceMs)} |`)
+  out()
+  out(
+    `Warm resume timeline of the last run (ms after navigation start): ${Object.entries(f.warmDetail)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
+  )
+  out()
+}
+
+if (syncOnly) {
+  await syncSection()
+  console.log(lines.join('\n'))
+  process.exit(0)
+}
 
 // --- proving ---
 async function proveTimes(name: 'test' | 'devnet', n: number): Promise<number[]> {
@@ -91,7 +164,7 @@ async function proveTimes(name: 'test' | 'devnet', n: number): Promise<number[]>
   }
   return times
 }
-if (!verifyOnly) {
+if (!verifyOnly && !syncOnly) {
   out('## Proving (worker thread, snarkjs single-threaded inside it)')
   out()
   out('| profile | constraints | B | proofs | median per block | per transfer |')
@@ -238,46 +311,25 @@ if (verifyOnly) {
 }
 
 // --- cold sync and warm resume of the web app in Chromium ---
-if (!values['skip-browser']) {
-  const want = Number(values['sync-blocks'])
-  const syncChain = await loadBenchChain(profile, want)
-  if (syncChain.blocks.length < want) log(`only ${syncChain.blocks.length} of ${want} blocks are cached: run \`npx tsx scripts/bench/make-chain.ts --blocks ${want}\` first for the full figure`)
-  const appDir = join(ROOT, '.cache', 'bench-app')
-  await buildPage('index', appDir)
-  const f = await benchBrowserSync(syncChain, art.vk, appDir, { coldRuns: 3, warmRuns: 5, log })
-  out(`## Web app in Chromium over WebRTC-Direct (loopback): cold sync and warm resume`)
-  out()
-  out(`Chain: ${f.blocks} proven blocks (${f.blocks * profile.batch} transfers), served by a Node host; the app starts from the genesis checkpoint.`)
-  out()
-  out('| | median | runs |')
-  out('|---|---|---|')
-  out(`| cold sync to the verified head, from navigation start | ${ms(median(f.coldFromNavigationMs))} ms | ${f.coldFromNavigationMs.map((x) => x.toFixed(0)).join(', ')} |`)
-  out(`| cold sync, from client start (after page load and crypto set-up) | ${ms(median(f.coldFromClientStartMs))} ms | ${f.coldFromClientStartMs.map((x) => x.toFixed(0)).join(', ')} |`)
-  out(`| warm resume: reload → verified balance (checkpoint at the head) | ${ms(median(f.warmBalanceMs))} ms | ${f.warmBalanceMs.map((x) => x.toFixed(0)).join(', ')} |`)
-  out()
-  out(
-    `Warm resume timeline of the last run (ms after navigation start): ${Object.entries(f.warmDetail)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}.`,
-  )
-  out()
-}
+if (!values['skip-browser']) await syncSection()
 
 // --- light verification vs replay ---
 const rep = await benchReplay(art.vk, chain, backends)
-out(`## Light verification vs full replay (${rep.blocks} blocks, ${rep.transfers} transfers, Node)`)
+out(`## Light verification vs full replay (${rep.blocks} blocks, ${rep.transfers} transfers, Node, one thread each)`)
 out()
-out('| | time | bytes needed |')
+const lean = catchUpBytes(chain, true, 64, 0)
+const full = catchUpBytes(chain, false, 64, 0)
+out('| | time | bytes on the wire (answers of 64 blocks) |')
 out('|---|---|---|')
 for (const b of backends)
   out(
-    `| light client (${LABEL[b]}): links + 1 certificate + batched proofs | ${ms(rep.lightMs.get(b) as number)} ms | ${rep.lightBytes} (headers + proofs), ${rep.lightBytesWithTransfers} with transfers |`,
+    `| light client (${LABEL[b]}): links + 1 certificate + batched proofs | ${ms(rep.lightMs.get(b) as number)} ms | ${lean} as header-proofs (${(lean / rep.blocks).toFixed(0)} B a block); ${full} as proofs-by-range (${(full / rep.blocks).toFixed(0)} B a block) |`,
   )
-out(`| full node: verify and apply every transfer | ${ms(rep.replayMs)} ms | ${rep.replayBytes} (blocks) |`)
+out(`| full node: verify and apply every transfer (EdDSA-Poseidon in plain BigInt, src/core/eddsa.ts) | ${ms(rep.replayMs)} ms | ${rep.replayBytes} (blocks and the last certificate) |`)
 for (const b of backends) out(`| ratio, ${LABEL[b]} | replay is ${(rep.replayMs / (rep.lightMs.get(b) as number)).toFixed(1)}× slower | |`)
 out()
 out(
-  `Replay per transfer: ${ms(rep.perTransferMs)} ms (verify: signature, nonce, balance; apply: two Merkle leaf updates), of which the EdDSA-Poseidon signature check (src/core verifyTransferSignature) ${ms(rep.signatureMs)} ms; per block apart from transfers ${ms(rep.perBlockOverheadMs)} ms.`,
+  `Replay per transfer: ${ms(rep.perTransferMs)} ms (verify: signature, nonce, balance; apply: two Merkle leaf updates), of which the EdDSA-Poseidon signature check (src/core verifyTransferSignature, plain BigInt) ${ms(rep.signatureMs)} ms; per block apart from transfers ${ms(rep.perBlockOverheadMs)} ms. The same signature check with circomlibjs's verifyPoseidon (the baseline of earlier reports) costs ${ms(rep.circomlibjsSignatureMs)} ms here (median of 20), ${(rep.circomlibjsSignatureMs / rep.signatureMs).toFixed(0)}× more: replay is not measured with it.`,
 )
 out()
 out('By transfers per block B, calculated from the per-transfer replay cost and the measured light cost per block (a proof costs the same to verify whatever B is):')
@@ -296,9 +348,12 @@ out()
 
 // --- bundle ---
 try {
-  const assets = join(ROOT, 'dist', 'assets')
+  // The app as this run built it for the sync bench; dist/ (an earlier `npx vite build`) otherwise.
+  const built = join(ROOT, '.cache', 'bench-app', 'assets')
+  const fresh = !values['skip-browser'] && existsSync(built)
+  const assets = fresh ? built : join(ROOT, 'dist', 'assets')
   const files = readdirSync(assets).map((f) => ({ f, size: statSync(join(assets, f)).size }))
-  out('## Web bundle (dist/, `npx vite build`)')
+  out(fresh ? '## Web bundle (the app page as this run built it: `vite build`, index.html)' : '## Web bundle (dist/, `npx vite build`)')
   out()
   for (const { f, size } of files) out(`- ${f}: ${(size / 1024).toFixed(0)} KiB`)
   out()

@@ -7,7 +7,8 @@ import { encodeBlock, encodeHeader, encodeQuorumCertificate } from '../../src/co
 import { verifyHeaderLink } from '../../src/core/header.ts'
 import { applyTransfer, createLedger, verifyTransfer } from '../../src/core/ledger.ts'
 import { verifyQuorumCertificate } from '../../src/core/quorum.ts'
-import { verifyTransferSignature } from '../../src/core/transfer.ts'
+import { hashTransfer, verifyTransferSignature } from '../../src/core/transfer.ts'
+import { loadCircomlibjsEddsa } from '../../test/fixtures/circomlibjs-eddsa.ts'
 import type { BatchItem } from '../../src/zk/proof-verifier.ts'
 import { terminateCurve } from '../../src/zk/curve.ts'
 import { loadVerifier } from '../../src/zk/load-verifier.ts'
@@ -45,11 +46,11 @@ export interface PoolFigures {
   batch: BatchFigure[]
 }
 
-/** The proofs of a chain with their public signals (old root, new root, tx root). */
+/** The proofs of a chain with their public signals (old root, new root, tx root, chain tag: blockPublicInputs). */
 export function chainItems(chain: BenchChain): BatchItem[] {
   return chain.blocks.map((b, i) => ({
     proof: b.proof,
-    signals: [i === 0 ? chain.genesisHeader.stateRoot : (chain.blocks[i - 1] as (typeof chain.blocks)[0]).block.header.stateRoot, b.block.header.stateRoot, b.block.header.txRoot],
+    signals: blockPublicInputs(i === 0 ? chain.genesisHeader : (chain.blocks[i - 1] as (typeof chain.blocks)[0]).block.header, b.block.header, chain.chainTag),
   }))
 }
 
@@ -173,8 +174,10 @@ export interface ReplayFigures {
   replayMs: number
   /** Replay cost of one transfer: verify (signature, nonce, balance) and apply (two Merkle leaf updates). */
   perTransferMs: number
-  /** Of which the EdDSA-Poseidon signature check (src/core's verifyTransferSignature). */
+  /** Of which the EdDSA-Poseidon signature check (src/core's verifyTransferSignature: plain BigInt, src/core/eddsa.ts). */
   signatureMs: number
+  /** The same check with circomlibjs's verifyPoseidon (the baseline docs/performance.md used before), median over some transfers. */
+  circomlibjsSignatureMs: number
   /** Replay cost of a block apart from its transfers (header link, root comparison). */
   perBlockOverheadMs: number
   lightBytes: number
@@ -248,6 +251,19 @@ export async function benchReplay(vk: VerificationKeyJson, chain: BenchChain, ba
   }
   const signatureMs = (performance.now() - t) / transfers
 
+  // circomlibjs on the first transfers, for comparison only (replay above uses src/core).
+  const ref = await loadCircomlibjsEddsa()
+  const circom: number[] = []
+  for (const tx of blocks.flatMap((b) => b.block.transfers).slice(0, 24)) {
+    const sender = state.accounts.get(tx.from)
+    if (!sender) throw new Error('bench sender missing')
+    const msg = hashTransfer(chain.chainTag, tx)
+    t = performance.now()
+    const ok = ref.verifyPoseidon(msg, tx.sig, sender.pubKey)
+    circom.push(performance.now() - t)
+    if (!ok) throw new Error('circomlibjs rejects a bench signature')
+  }
+
   const headerBytes = blocks.reduce((n, b) => n + encodeHeader(b.block.header).length, 0)
   const blockBytes = blocks.reduce((n, b) => n + encodeBlock(b.block).length, 0)
   const proofBytes = blocks.length * 256
@@ -259,6 +275,7 @@ export async function benchReplay(vk: VerificationKeyJson, chain: BenchChain, ba
     replayMs,
     perTransferMs: transfersMs / transfers,
     signatureMs,
+    circomlibjsSignatureMs: median(circom.slice(4)),
     perBlockOverheadMs: (replayMs - transfersMs) / blocks.length,
     lightBytes: headerBytes + proofBytes + qcBytes,
     lightBytesWithTransfers: blockBytes + proofBytes + qcBytes,

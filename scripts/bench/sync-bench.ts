@@ -1,6 +1,8 @@
 // The web app itself in Chromium, syncing the cached proven bench chain from a Node
 // host over WebRTC-Direct on loopback: cold sync from genesis (fresh profile each
-// run) and warm resume (reload with the IndexedDB checkpoint at the head).
+// run) along each of several client paths, runs alternating between the paths so all
+// see the same machine load, and warm resume (reload with the IndexedDB checkpoint at
+// the head). The wire bytes of each path's catch-up come from the codecs.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,6 +10,10 @@ import { chromium } from '@playwright/test'
 import { encodeAddress } from '../../src/core/address.ts'
 import { bytesToHex, equalBytes } from '../../src/core/bytes.ts'
 import { encodeTrustAnchor } from '../../src/core/codec.ts'
+import { MAX_PROOFS_RESPONSE_BYTES } from '../../src/net/constants.ts'
+import { HEADER_PROOFS } from '../../src/net/header-proofs-messages.ts'
+import { encodeProofsResponse } from '../../src/net/messages.ts'
+import { DEFAULT_TUNING } from '../../src/client/options.ts'
 import { hashHeader } from '../../src/core/header.ts'
 import { createNodeHost } from '../../src/net/host.ts'
 import { PeerPenalties } from '../../src/net/rpc.ts'
@@ -19,23 +25,107 @@ import { SubmitLimiter } from '../../src/node/submit-limiter.ts'
 import { CHROMIUM_ARGS, serve } from './browser.ts'
 import type { BenchChain } from './chain.ts'
 
-export interface SyncFigures {
-  blocks: number
-  proofs: number
+/** A way the web app can sync, picked by its URL (src/web/page-options.ts). */
+export interface SyncPath {
+  name: string
+  label: string
+  /** The page's query string. */
+  query: string
+  /** Whether the client catches up below the body window with header-proofs. */
+  bodiesFree: boolean
+}
+
+/**
+ * The paths compared in one run: the client as issue 14 found it (ffjavascript verifier,
+ * proofs-by-range for every block one round of ranges at a time, workers started with the
+ * client), the changes added one by one, and the client now (mcl-wasm, header-proofs below
+ * the body window with the next ranges asked for while the last ones verify, workers
+ * started first thing on the page).
+ */
+export const SYNC_PATHS: SyncPath[] = [
+  {
+    name: 'before',
+    label: 'before: reference verifier, proofs-by-range one round at a time, workers with the client',
+    query: '?verifier=reference&sync=proofs&workers=late',
+    bodiesFree: false,
+  },
+  { name: 'mcl', label: 'mcl verifier; proofs-by-range one round at a time, workers with the client', query: '?sync=proofs&workers=late', bodiesFree: false },
+  { name: 'mcl+sync', label: 'mcl verifier, header-proofs and pipelined rounds; workers with the client', query: '?workers=late', bodiesFree: true },
+  { name: 'now', label: 'now: mcl verifier, header-proofs and pipelined rounds, workers first thing', query: '', bodiesFree: true },
+]
+
+export interface PathFigures {
+  path: SyncPath
   /** Navigation start → client synced at the chain's head (fresh profile). */
   coldFromNavigationMs: number[]
   /** Client started → synced (excludes page load and crypto set-up). */
   coldFromClientStartMs: number[]
-  /** Reload → verified balance, with the IndexedDB checkpoint at the head. */
+  /** Navigation start → the first dial to a peer. */
+  firstDialMs: number[]
+  /** Navigation start → the client started (page code, key, libp2p and workers set up). */
+  clientStartedMs: number[]
+  /** Wire payload of the catch-up from genesis to the head, and per block. */
+  bytes: { total: number; perBlock: number }
+}
+
+export interface SyncFigures {
+  blocks: number
+  proofs: number
+  paths: PathFigures[]
+  /** Reload → verified balance, with the IndexedDB checkpoint at the head (the last path's profile). */
   warmBalanceMs: number[]
   warmDetail: Record<string, number>
   importMs: number
 }
 
+/**
+ * The answers' bytes (frame payloads, as the codecs encode them) of a cold catch-up of the
+ * whole chain in ranges of `chunk`: with `bodiesFree`, header-proofs for the ranges below
+ * the body window (the last `bodyWindow` blocks) and proofs-by-range for the window;
+ * otherwise proofs-by-range for everything. The node sends a certificate on every block
+ * of a proofs answer, one per header-proofs answer.
+ */
+export function catchUpBytes(chain: BenchChain, bodiesFree: boolean, chunk = DEFAULT_TUNING.chunk, bodyWindow = DEFAULT_TUNING.bodyWindow): number {
+  const head = chain.blocks.length
+  const bodiesFrom = head - bodyWindow + 1
+  let total = 0
+  for (let from = 1; from <= head;) {
+    let count = Math.min(chunk, head - from + 1)
+    if (bodiesFree && from < bodiesFrom && from + count - 1 >= bodiesFrom) count = bodiesFrom - from
+    const range = chain.blocks.slice(from - 1, from - 1 + count)
+    if (bodiesFree && from + count - 1 < bodiesFrom) {
+      const last = range[range.length - 1] as BenchChain['blocks'][number]
+      total += HEADER_PROOFS.encodeResponse({
+        kind: 'header-proofs',
+        entries: range.map((b) => ({ header: b.block.header, proof: b.block.transfers.length > 0 ? b.proof : null })),
+        qc: last.qc,
+      }).length
+    } else {
+      total += encodeProofsResponse({ entries: range.map((b) => ({ block: b.block, proof: b.block.transfers.length > 0 ? b.proof : null, qc: b.qc })) }, MAX_PROOFS_RESPONSE_BYTES).length
+    }
+    from += count
+  }
+  return total
+}
+
 type Metrics = Record<string, number | undefined>
 
+/** A run's start-up marks and metrics in time order, for the log. */
+const timeline = (m: Metrics) =>
+  Object.entries(m)
+    .filter((e): e is [string, number] => typeof e[1] === 'number')
+    .sort((a, b) => a[1] - b[1])
+    .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+    .join(', ')
+
 /** Serves `chain` from a Node host and drives the built web app (dist/) against it. */
-export async function benchBrowserSync(chain: BenchChain, vk: Record<string, unknown>, distDir: string, opts: { coldRuns: number; warmRuns: number; log: (m: string) => void }): Promise<SyncFigures> {
+export async function benchBrowserSync(
+  chain: BenchChain,
+  vk: Record<string, unknown>,
+  distDir: string,
+  opts: { coldRuns: number; warmRuns: number; log: (m: string) => void; paths?: SyncPath[] },
+): Promise<SyncFigures> {
+  const paths = opts.paths ?? SYNC_PATHS
   const { log } = opts
   const spec: ChainSpec = {
     profile: chain.profile,
@@ -70,7 +160,18 @@ export async function benchBrowserSync(chain: BenchChain, vk: Record<string, unk
   const { server, url } = await serve(distDir, { '/bootstrap.json': () => bootstrap, '/vk.json': () => JSON.stringify(vk) })
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
   const head = chain.blocks.length
-  const figures: SyncFigures = { blocks: head, proofs: chain.blocks.length, coldFromNavigationMs: [], coldFromClientStartMs: [], warmBalanceMs: [], warmDetail: {}, importMs }
+  const proofs = chain.blocks.filter((b) => b.block.transfers.length > 0).length
+  const figures: SyncFigures = {
+    blocks: head,
+    proofs,
+    paths: paths.map((path) => {
+      const total = catchUpBytes(chain, path.bodiesFree)
+      return { path, coldFromNavigationMs: [], coldFromClientStartMs: [], firstDialMs: [], clientStartedMs: [], bytes: { total, perBlock: total / head } }
+    }),
+    warmBalanceMs: [],
+    warmDetail: {},
+    importMs,
+  }
   try {
     const metrics = async (page: import('@playwright/test').Page, key: string): Promise<Metrics> => {
       await page.waitForFunction((k) => (globalThis as any).zklight?.metrics?.[k] !== undefined, key, { timeout: 300_000, polling: 20 })
@@ -84,34 +185,39 @@ export async function benchBrowserSync(chain: BenchChain, vk: Record<string, unk
         return { ...(globalThis as any).zklight.metrics, ...marks } as Metrics
       })
     }
+    // Each round runs every path once, in turn, so a change of load touches all of them.
     for (let run = 0; run < opts.coldRuns; run++) {
-      const context = await browser.newContext() // a fresh profile: empty IndexedDB
-      const page = await context.newPage()
-      page.on('pageerror', (e) => log(`[page] ${e.message}`))
-      await page.goto(`${url}/index.html`)
-      await page.waitForFunction((h) => (globalThis as any).zklight?.metrics?.lastHeadHeight === h, head, { timeout: 300_000, polling: 50 })
-      const m = await metrics(page, 'lastHeadMs')
-      m.syncedMs = m.lastHeadMs
-      figures.coldFromNavigationMs.push(m.syncedMs as number)
-      figures.coldFromClientStartMs.push((m.syncedMs as number) - (m.clientStartedMs as number))
-      log(
-        `sync bench: cold run ${run + 1}: synced ${head} blocks ${(m.syncedMs as number).toFixed(0)} ms after navigation (${((m.syncedMs as number) - (m.clientStartedMs as number)).toFixed(0)} ms after client start)`,
-      )
-      if (run === opts.coldRuns - 1) {
-        // Warm resume in the same profile: the checkpoint at the head is in IndexedDB.
-        await page.waitForTimeout(2_000)
-        for (let w = 0; w < opts.warmRuns; w++) {
-          await page.reload()
-          const wm = await metrics(page, 'firstVerifiedBalanceMs')
-          await page.waitForFunction(() => typeof (globalThis as any).zklight?.origin === 'string', null, { timeout: 60_000 })
-          const origin = await page.evaluate(() => (globalThis as any).zklight.origin as string)
-          if (!origin.includes('IndexedDB')) throw new Error(`warm run did not start from IndexedDB: ${origin}`)
-          figures.warmBalanceMs.push(wm.firstVerifiedBalanceMs as number)
-          figures.warmDetail = Object.fromEntries(Object.entries(wm).map(([k, v]) => [k, Math.round(v ?? 0)]))
-          log(`sync bench: warm run ${w + 1}: verified balance ${(wm.firstVerifiedBalanceMs as number).toFixed(0)} ms after navigation ${JSON.stringify(figures.warmDetail)}`)
+      for (const [i, pf] of figures.paths.entries()) {
+        const context = await browser.newContext() // a fresh profile: empty IndexedDB
+        const page = await context.newPage()
+        page.on('pageerror', (e) => log(`[page] ${e.message}`))
+        await page.goto(`${url}/index.html${pf.path.query}`)
+        await page.waitForFunction((h) => (globalThis as any).zklight?.metrics?.lastHeadHeight === h, head, { timeout: 300_000, polling: 50 })
+        const m = await metrics(page, 'lastHeadMs')
+        const synced = m.lastHeadMs as number
+        pf.coldFromNavigationMs.push(synced)
+        pf.coldFromClientStartMs.push(synced - (m.clientStartedMs as number))
+        pf.firstDialMs.push(m['first-dial'] as number)
+        pf.clientStartedMs.push(m.clientStartedMs as number)
+        log(
+          `sync bench: cold run ${run + 1}, ${pf.path.name}: synced ${head} blocks ${synced.toFixed(0)} ms after navigation (${(synced - (m.clientStartedMs as number)).toFixed(0)} ms after client start; first dial at ${(m['first-dial'] ?? NaN).toFixed(0)} ms, workers started at ${(m.workersStartedMs ?? m['verifier-created'] ?? NaN).toFixed(0)} ms) ${timeline(m)}`,
+        )
+        if (run === opts.coldRuns - 1 && i === figures.paths.length - 1) {
+          // Warm resume in the same profile: the checkpoint at the head is in IndexedDB.
+          await page.waitForTimeout(2_000)
+          for (let w = 0; w < opts.warmRuns; w++) {
+            await page.reload()
+            const wm = await metrics(page, 'firstVerifiedBalanceMs')
+            await page.waitForFunction(() => typeof (globalThis as any).zklight?.origin === 'string', null, { timeout: 60_000 })
+            const origin = await page.evaluate(() => (globalThis as any).zklight.origin as string)
+            if (!origin.includes('IndexedDB')) throw new Error(`warm run did not start from IndexedDB: ${origin}`)
+            figures.warmBalanceMs.push(wm.firstVerifiedBalanceMs as number)
+            figures.warmDetail = Object.fromEntries(Object.entries(wm).map(([k, v]) => [k, Math.round(v ?? 0)]))
+            log(`sync bench: warm run ${w + 1}: verified balance ${(wm.firstVerifiedBalanceMs as number).toFixed(0)} ms after navigation ${JSON.stringify(figures.warmDetail)}`)
+          }
         }
+        await context.close()
       }
-      await context.close()
     }
   } finally {
     await browser.close()

@@ -5,19 +5,30 @@ import { VerifierPool, type WorkerPort } from '../zk/verifier-pool.ts'
 import type { VerifyResponse } from '../zk/verify-handler.ts'
 import { DEFAULT_BACKEND, type VerifierBackend } from '../zk/verifier-backend.ts'
 
+function spawn(): WorkerPort {
+  const w = new Worker(new URL('./browser-verify-worker.ts', import.meta.url), { type: 'module', name: 'zklight-verifier' })
+  return {
+    post: (m) => w.postMessage(m),
+    onMessage: (fn) => w.addEventListener('message', (ev: MessageEvent<VerifyResponse>) => fn(ev.data)),
+    // A worker that fails to load or throws outside a request is unusable: replace it.
+    onExit: (fn) => w.addEventListener('error', (ev) => fn(new Error(ev.message || 'worker error')), { once: true }),
+    terminate: () => w.terminate(),
+  }
+}
+
 /** `backend`: 'mcl' (mcl-wasm, the default) or 'reference' (ffjavascript); each worker loads only that one. */
 export function createBrowserVerifier(vk: unknown, size = defaultSize(), backend: VerifierBackend = DEFAULT_BACKEND): VerifierPool {
-  const spawn = (): WorkerPort => {
-    const w = new Worker(new URL('./browser-verify-worker.ts', import.meta.url), { type: 'module', name: 'zklight-verifier' })
-    return {
-      post: (m) => w.postMessage(m),
-      onMessage: (fn) => w.addEventListener('message', (ev: MessageEvent<VerifyResponse>) => fn(ev.data)),
-      // A worker that fails to load or throws outside a request is unusable: replace it.
-      onExit: (fn) => w.addEventListener('error', (ev) => fn(new Error(ev.message || 'worker error')), { once: true }),
-      terminate: () => w.terminate(),
-    }
-  }
   return new VerifierPool(spawn, size, vk, backend)
+}
+
+/**
+ * The workers started before the verification key is fetched (VerifierPool.beforeKey): a
+ * page calls this first thing, so that loading the workers' code and compiling the backend
+ * overlap with loading its own code; createLightClient hands them the key once it has
+ * checked it against the trust anchor (`startedVerifier`).
+ */
+export function startBrowserVerifier(size = defaultSize(), backend: VerifierBackend = DEFAULT_BACKEND): VerifierPool {
+  return VerifierPool.beforeKey(spawn, size, backend)
 }
 
 /**

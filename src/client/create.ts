@@ -6,6 +6,7 @@ import { chainTagOf, verifyTrustAnchor } from '../core/chain.ts'
 import { silentLogger } from '../core/logger.ts'
 import { hashVerificationKey } from '../core/vk-hash.ts'
 import type { ProofVerifier } from '../zk/proof-verifier.ts'
+import type { VerifierBackend } from '../zk/verifier-backend.ts'
 import { chooseStartPoint } from './checkpoints.ts'
 import type { ClientNetwork } from './network.ts'
 import { isNode, mark, systemClock, systemRandom } from './deps.ts'
@@ -25,12 +26,14 @@ export async function createLightClient(opts: LightClientOptions): Promise<Light
   if (!anchorCheck.ok) throw new BadTrustAnchor(anchorCheck.reason)
   if (!opts.verifier && opts.verificationKey === undefined) throw new TypeError('createLightClient needs `verifier` or `verificationKey`')
   if (opts.verificationKey !== undefined) checkVerificationKey(opts.verificationKey, anchor.params.vkHash)
+  // Workers started early get the key only now, after the check above.
+  if (!opts.verifier && opts.startedVerifier?.awaitingKey) opts.startedVerifier.setKey(opts.verificationKey)
   // The verifier workers, the libp2p host and the stored checkpoint are independent:
   // set them up at once (this is most of a warm start's time).
   const owned: { close(): Promise<void> }[] = []
   const parts = await Promise.allSettled([
     opts.verifier ??
-      createDefaultVerifier(opts.verificationKey).then((v) => {
+      (opts.startedVerifier ? Promise.resolve(opts.startedVerifier) : createDefaultVerifier(opts.verificationKey, opts.verifierBackend)).then((v) => {
         owned.push(v)
         mark('zklight:verifier-created')
         return v
@@ -95,13 +98,13 @@ export async function resolveBootstrap(b: LightClientOptions['bootstrap']): Prom
 }
 
 /** worker_threads in Node, Web Workers in browsers; both run src/zk/verify-handler.ts. */
-async function createDefaultVerifier(vk: unknown): Promise<ProofVerifier> {
+async function createDefaultVerifier(vk: unknown, backend?: VerifierBackend): Promise<ProofVerifier> {
   if (isNode()) {
     // Kept out of browser bundles: the specifier is not a literal, so bundlers leave it alone.
     const nodeModule = '../zk/node-verifier.ts'
     const { createNodeVerifierPool } = (await import(/* @vite-ignore */ nodeModule)) as typeof import('../zk/node-verifier.ts')
-    return createNodeVerifierPool(vk)
+    return createNodeVerifierPool(vk, undefined, backend)
   }
   const { createBrowserVerifier } = await import('./browser-verifier.ts')
-  return createBrowserVerifier(vk)
+  return createBrowserVerifier(vk, undefined, backend)
 }

@@ -86,12 +86,15 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
   const host = (opts.host as Host | undefined) ?? (await createHost(opts))
   const known = new Map<string, PeerRef>() // zklight peers currently connected
   const stateful = new Set<string>() // those that serve account proofs and transfers (nodes)
+  const protocolsOf = new Map<string, Set<string>>() // what each identified peer said it speaks
   const bans = new Map<string, number>()
   const listeners: ((ev: NetworkEvent) => void)[] = []
   const bootstrap = groupByPeer(opts.bootstrap)
   const served: string[] = []
   let unsubscribe: (() => void) | undefined
   let dialing: Promise<void> | undefined
+  let dialed = false
+  let connected = false
   let running = false
   const emit = (ev: NetworkEvent) => {
     if (running) for (const fn of listeners) fn(ev)
@@ -101,10 +104,13 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
   host.addEventListener('peer:identify', (evt) => {
     const id = evt.detail.peerId.toString()
     if (banned(id)) return void host.hangUp(evt.detail.peerId).catch(() => {})
+    if (evt.detail.protocols.includes(PROTOCOL.status)) protocolsOf.set(id, new Set(evt.detail.protocols))
     if (known.has(id) || !evt.detail.protocols.includes(PROTOCOL.status)) return
     if (opts.onlyPeers && !opts.onlyPeers.includes(id)) return
     known.set(id, evt.detail.peerId)
     if (evt.detail.protocols.includes(PROTOCOL.account)) stateful.add(id)
+    if (!connected) mark('zklight:first-peer')
+    connected = true
     emit({ type: 'connect', peer: id })
   })
   host.addEventListener('peer:connect', (evt) => {
@@ -113,6 +119,7 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
   host.addEventListener('peer:disconnect', (evt) => {
     const id = evt.detail.toString()
     stateful.delete(id)
+    protocolsOf.delete(id)
     if (known.delete(id)) emit({ type: 'disconnect', peer: id })
   })
 
@@ -141,6 +148,7 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
     peers: () => [...known.keys()],
     addresses: () => host.getMultiaddrs().map(String),
     servesState: (peer) => (known.has(peer) ? stateful.has(peer) : undefined),
+    supports: (peer, protocol) => (known.has(peer) ? protocolsOf.get(peer)?.has(protocol) : undefined),
     transportOf: (peer) => {
       const ref = known.get(peer)
       return ref ? transportOfPeer(host, ref) : undefined
@@ -157,6 +165,10 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
       dialing ??= (async () => {
         const targets = [...bootstrap].filter(([peer]) => !known.has(peer) && !banned(peer))
         const missing = Math.max(0, want - known.size)
+        if (!dialed && missing > 0 && targets.length > 0) {
+          dialed = true
+          mark('zklight:first-dial') // start-up timelines: navigation → first dial
+        }
         await Promise.allSettled(targets.slice(0, missing).map(([, addrs]) => dialPeer(host, addrs)))
       })().finally(() => (dialing = undefined))
       return dialing

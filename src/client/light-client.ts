@@ -89,6 +89,8 @@ export class LightClient {
     }
     this.sync = {
       wire: deps.network,
+      ...(deps.network.supports ? { supports: (peer: string, protocol: string) => deps.network.supports?.(peer, protocol) } : {}),
+      noHeaderProofs: new Set(),
       peers: this.peerManager,
       verifier: deps.verifier,
       chain,
@@ -100,6 +102,8 @@ export class LightClient {
         verifyTimeoutMs: t.verifyTimeoutMs,
         // A transfer this client waits for may be anywhere: then check every body.
         bodiesFrom: (target) => (this.txs.pending() > 0 ? 0 : target - t.bodyWindow + 1),
+        bodiesFree: t.bodiesFree,
+        pipeline: t.pipeline,
       },
       hooks: {
         offence: (peer, o, detail) => this.punish(peer, o, detail),
@@ -331,8 +335,10 @@ export class LightClient {
     if (ev.type === 'connect') {
       if (!this.peerManager.add(ev.peer)) return void this.deps.network.ban(ev.peer, this.peerManager.info(ev.peer)?.bannedUntil ?? 0)
       this.poll(ev.peer)
-    } else if (ev.type === 'disconnect') this.peerManager.remove(ev.peer)
-    else if (!ev.head) this.punish(ev.peer, 'malformed', `gossip: ${ev.reason ?? 'undecodable'}`)
+    } else if (ev.type === 'disconnect') {
+      this.peerManager.remove(ev.peer)
+      this.sync.noHeaderProofs.delete(ev.peer) // it may come back upgraded
+    } else if (!ev.head) this.punish(ev.peer, 'malformed', `gossip: ${ev.reason ?? 'undecodable'}`)
     else {
       considerHead(this.intake, ev.peer, ev.head.header, ev.head.qc, 'announcement')
       // A certified head may still lack its proof: ask the peer what it can serve now.

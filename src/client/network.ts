@@ -28,6 +28,12 @@ export interface AccountProofAnswer {
 
 export type SubmitAnswer = { ok: true } | { ok: false; reason: string }
 
+/** A bodies-free range (docs/protocol.md#header-proofs): headers with their proofs, and the certificate of the last one. */
+export interface HeaderProofsAnswer {
+  entries: { header: Header; proof: Uint8Array | null }[]
+  qc: QuorumCertificate
+}
+
 export interface RequestOptions {
   signal?: AbortSignal
   timeoutMs?: number
@@ -44,6 +50,12 @@ export interface PeerWire {
   status(peer: string, opts?: RequestOptions): Promise<PeerStatus>
   headers(peer: string, from: number, count: number, opts?: RequestOptions): Promise<Header[]>
   proofs(peer: string, from: number, count: number, opts?: RequestOptions): Promise<BlockEntry[]>
+  /**
+   * The same range without transfers and with one certificate; null on `not-found`. Throws
+   * an error that isUnsupportedProtocol (src/net/errors.ts) recognises when the peer does
+   * not speak it. Optional: a network without it syncs with `proofs` alone.
+   */
+  headerProofs?(peer: string, from: number, count: number, opts?: RequestOptions): Promise<HeaderProofsAnswer | null>
   /** `height` may be LATEST_HEIGHT (src/net/constants.ts): the peer's latest proven state. Null when it has none there (`not-found`). */
   accountProof(peer: string, index: number, height: number, opts?: RequestOptions): Promise<AccountProofAnswer | null>
   submitTransfer(peer: string, transfer: Transfer, opts?: RequestOptions): Promise<SubmitAnswer>
@@ -77,6 +89,8 @@ export interface ClientNetwork extends PeerWire {
    * light clients do not. Unknown (undefined) means assume it does.
    */
   servesState?(peer: string): boolean | undefined
+  /** Whether `peer` listed `protocol` (identify); undefined when not known (not identified, or a network that cannot tell). */
+  supports?(peer: string, protocol: string): boolean | undefined
   /** The transport requests to a connected peer travel over; undefined when not connected (or not known). */
   transportOf?(peer: string): TransportKind | undefined
   on(fn: (ev: NetworkEvent) => void): void

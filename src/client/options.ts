@@ -6,6 +6,8 @@ import type { Header, TrustAnchor } from '../core/types.ts'
 import type { Fault, Offence } from '../net/peer-judgement.ts'
 import type { TransportKind } from '../net/transports.ts'
 import type { ProofVerifier } from '../zk/proof-verifier.ts'
+import type { VerifierPool } from '../zk/verifier-pool.ts'
+import type { VerifierBackend } from '../zk/verifier-backend.ts'
 import type { CheckpointStoreLike } from './checkpoints.ts'
 import type { DroppedHead, PendingHead } from './head-tracker.ts'
 import type { ClientNetwork } from './network.ts'
@@ -85,8 +87,15 @@ export interface Tuning {
   transferTimeoutMs: number
   /** Verified blocks kept in memory to serve other light clients. */
   cacheBlocks: number
-  /** Blocks below the target by more than this are synced without checking their transfers (see verify-range.ts). */
+  /** Blocks below the target by more than this are synced without checking their transfers (see rules/range.ts). */
   bodyWindow: number
+  /**
+   * Fetch the blocks below the body window without their transfers (header-proofs,
+   * docs/protocol.md#header-proofs) from peers that speak it; false: proofs-by-range only.
+   */
+  bodiesFree: boolean
+  /** Ask for the next ranges while the proofs of the last ones are verified (false: one round at a time). */
+  pipeline: boolean
 }
 
 export const DEFAULT_TUNING: Tuning = {
@@ -104,6 +113,8 @@ export const DEFAULT_TUNING: Tuning = {
   transferTimeoutMs: 120_000,
   cacheBlocks: 4096,
   bodyWindow: 64,
+  bodiesFree: true,
+  pipeline: true,
 }
 
 export interface LightClientOptions {
@@ -119,6 +130,14 @@ export interface LightClientOptions {
   rtc?: { iceServers: { urls: string | string[]; username?: string; credential?: string }[] }
   /** Proof verifier (worker pool). When absent, one is built from `verificationKey`. */
   verifier?: ProofVerifier
+  /**
+   * Verifier workers started before the key was known (startBrowserVerifier,
+   * VerifierPool.beforeKey): the client hands them `verificationKey` once it has checked it
+   * against the anchor, and closes them when it stops. Used instead of building a pool.
+   */
+  startedVerifier?: VerifierPool
+  /** The backend of the pool the client builds when given neither `verifier` nor `startedVerifier` (default mcl). */
+  verifierBackend?: VerifierBackend
   /** The Groth16 verification key (snarkjs JSON); refused unless its hash is the one the anchor's genesis commits to. */
   verificationKey?: unknown
   clock?: Clock

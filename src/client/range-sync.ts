@@ -1,18 +1,22 @@
-// Catch-up sync: fetches proofs-by-range from several peers at once, checks each
-// range against the verified tip (linkage, txRoot, empty blocks, the certificate
-// on its last block), verifies the Groth16 proofs in batches off the main thread,
-// and adopts ranges in height order. Only the first failing range is blamed.
+// Catch-up sync: fetches ranges from several peers at once, checks each range against
+// the verified tip (linkage, txRoot, empty blocks, the certificate on its last block),
+// verifies the Groth16 proofs in batches off the main thread, and adopts ranges in
+// height order. Only the first failing range is blamed. Ranges below the blocks whose
+// transfers are checked are fetched without transfers (header-proofs) from peers that
+// speak it, with proofs-by-range from the others.
 import { verifyCheckpointHeader } from '../core/checkpoint.ts'
 import { isLinkReason } from '../core/header.ts'
 import { verifyQuorumCertificate } from '../core/quorum.ts'
 import type { Clock } from '../core/platform.ts'
 import type { BlockEntry, Header, QuorumCertificate } from '../core/types.ts'
+import { PROTOCOL } from '../net/constants.ts'
+import { isUnsupportedProtocol } from '../net/errors.ts'
 import { proofOffence, reportRequestError, type Fault, type Offence } from '../net/peer-judgement.ts'
 import type { ProofReason } from '../zk/proof-input.ts'
 import type { BatchItem, BatchResult, ProofVerifier } from '../zk/proof-verifier.ts'
-import type { PeerWire } from './network.ts'
+import type { HeaderProofsAnswer, PeerWire } from './network.ts'
 import type { PeerManager } from './peer-manager.ts'
-import { checkRange, type CheckedEntry } from './rules/range.ts'
+import { checkBodilessRange, checkRange, type CheckedEntry } from './rules/range.ts'
 import type { VerifiedChain } from './verified-chain.ts'
 
 export interface SyncOptions {
@@ -25,6 +29,13 @@ export interface SyncOptions {
   verifyTimeoutMs: number
   /** Lowest height whose transfers are checked against txRoot in a round towards `target`. */
   bodiesFrom(target: number): number
+  /** Fetch ranges below `bodiesFrom` without their transfers (header-proofs) where a peer speaks it. */
+  bodiesFree: boolean
+  /**
+   * Ask for the next round's ranges as soon as this round's are checked, while its proofs
+   * are being verified, instead of after they are adopted.
+   */
+  pipeline: boolean
 }
 
 export interface SyncHooks {
@@ -41,6 +52,12 @@ export interface SyncHooks {
 
 export interface SyncContext {
   wire: PeerWire
+  /** Whether a peer listed a protocol (identify): false skips header-proofs at once; undefined tries it. */
+  supports?(peer: string, protocol: string): boolean | undefined
+  /** Peers that refused header-proofs (an unsupported protocol): asked with proofs-by-range from then on. */
+  noHeaderProofs: Set<string>
+  /** The next round's ranges, asked for while this round's proofs are verified (`pipeline`); used only if they start at the tip. */
+  prefetched?: Prefetched
   peers: PeerManager
   verifier: ProofVerifier
   chain: VerifiedChain
@@ -51,13 +68,23 @@ export interface SyncContext {
 
 export type SyncOutcome = 'reached' | 'progress' | 'stalled' | 'halted' | 'aborted'
 
-type Fetched = { ok: true; entries: BlockEntry[] } | { ok: false; error: unknown }
+/** A proofs answer (whole blocks, a certificate each) or a header-proofs one (no transfers, one certificate). */
+type Fetched = { ok: true; blocks: BlockEntry[] } | { ok: true; headers: HeaderProofsAnswer | null } | { ok: false; error: unknown }
 
 interface Job {
   from: number
   count: number
   peer: string
+  /** Planned as header-proofs (a refusal turns it into proofs-by-range). */
+  bodiless: boolean
   fetched: Promise<Fetched>
+}
+
+interface Prefetched {
+  from: number
+  jobs: Job[]
+  /** Aborts the jobs' requests: when they are not used, or when the round that uses them ends. */
+  controller: AbortController
 }
 
 interface Checked {
@@ -100,13 +127,24 @@ export async function syncRound(ctx: SyncContext, target: number, signal: AbortS
   if (!tip) throw new Error('syncRound before the anchor header is known')
   if (tip.header.height >= target) return 'reached'
   const round = new AbortController()
-  const stop = () => round.abort()
+  const bodiesFrom = ctx.options.bodiesFrom(target)
+  const pre = takePrefetched(ctx, tip.header.height + 1, bodiesFrom)
+  const stop = () => {
+    round.abort()
+    pre?.controller.abort()
+  }
   signal.addEventListener('abort', stop, { once: true })
   try {
-    const jobs = planJobs(ctx, tip.header.height + 1, target, round.signal)
+    const jobs = pre?.jobs ?? planJobs(ctx, tip.header.height + 1, target, bodiesFrom, round.signal)
     if (jobs.length === 0) return 'stalled'
-    const checked = await checkJobs(ctx, tip.header, jobs, ctx.options.bodiesFrom(target))
+    const checked = await checkJobs(ctx, tip.header, jobs, bodiesFrom)
     if (ctx.hooks.halted()) return 'halted'
+    // Every range linked and certified: ask for the next ones while these proofs verify.
+    const last = checked[checked.length - 1]
+    if (ctx.options.pipeline && last && checked.length === jobs.length && last.entries.length === last.job.count) {
+      const end = (last.entries[last.entries.length - 1] as CheckedEntry).block.header.height
+      if (end < target) prefetch(ctx, end + 1, target, bodiesFrom, signal)
+    }
     let adopted = 0
     for (const c of checked) {
       const r = await c.result
@@ -128,28 +166,77 @@ export async function syncRound(ctx: SyncContext, target: number, signal: AbortS
     return adopted > 0 ? 'progress' : 'stalled'
   } finally {
     signal.removeEventListener('abort', stop)
-    round.abort() // cancels fetches a failure made pointless
+    stop() // cancels fetches a failure made pointless
   }
 }
 
-function planJobs(ctx: SyncContext, start: number, target: number, signal: AbortSignal): Job[] {
+/** Plans the round after this one now; its requests end when the client stops or the jobs are dropped. */
+function prefetch(ctx: SyncContext, from: number, target: number, bodiesFrom: number, signal: AbortSignal): void {
+  ctx.prefetched?.controller.abort()
+  const controller = new AbortController()
+  signal.addEventListener('abort', () => controller.abort(), { once: true, signal: controller.signal })
+  const jobs = planJobs(ctx, from, target, bodiesFrom, controller.signal)
+  ctx.prefetched = jobs.length > 0 ? { from, jobs, controller } : undefined
+}
+
+/**
+ * The prefetched jobs if they start at `start` (everything before them was adopted) and
+ * none goes without bodies at or above `bodiesFrom` (it moves with the target, and to 0
+ * while a transfer of this client's is pending); otherwise they are dropped.
+ */
+function takePrefetched(ctx: SyncContext, start: number, bodiesFrom: number): Prefetched | undefined {
+  const pre = ctx.prefetched
+  ctx.prefetched = undefined
+  if (!pre) return undefined
+  if (pre.from === start && pre.jobs.every((j) => !j.bodiless || j.from + j.count - 1 < bodiesFrom)) return pre
+  pre.controller.abort()
+  return undefined
+}
+
+function planJobs(ctx: SyncContext, start: number, target: number, bodiesFrom: number, signal: AbortSignal): Job[] {
   const { chunk, parallel, requestTimeoutMs } = ctx.options
+  const bodiesFree = ctx.options.bodiesFree && ctx.wire.headerProofs !== undefined
   const candidates = ctx.peers.usable({ minHeight: start })
   const jobs: Job[] = []
   let from = start
-  for (let k = 0; jobs.length < parallel && from <= target && candidates.length > 0; k++) {
+  // A cut range (below) is one more request, not one less range of the round: the range
+  // with bodies after it stays in this round, its txRoot checks overlapping the proofs
+  // before it rather than left alone at the end.
+  let slots = parallel
+  for (let k = 0; jobs.length < slots && from <= target && candidates.length > 0; k++) {
     let count = Math.min(chunk, target - from + 1)
+    // A range across the body window's start is cut there: the part below goes without bodies.
+    if (bodiesFree && from < bodiesFrom && from + count - 1 >= bodiesFrom) {
+      count = bodiesFrom - from
+      slots = parallel + 1
+    }
     // Prefer a peer that claims the whole range, rotating so ranges spread over peers.
     const full = candidates.filter((p) => (ctx.peers.info(p)?.height ?? -1) >= from + count - 1)
     const pool = full.length > 0 ? full : candidates
     const peer = pool[k % pool.length] as string
     count = Math.min(count, (ctx.peers.info(peer)?.height ?? from) - from + 1)
     if (count < 1) break
-    const fetched: Promise<Fetched> = ctx.wire.proofs(peer, from, count, { signal, timeoutMs: requestTimeoutMs }).then(
-      (entries) => ({ ok: true as const, entries }),
-      (error: unknown) => ({ ok: false as const, error }),
-    )
-    jobs.push({ from, count, peer, fetched })
+    const opts = { signal, timeoutMs: requestTimeoutMs }
+    // The fallback runs after the loop moved on: it keeps this job's range, not the loop's.
+    const [jobFrom, jobCount] = [from, count]
+    const blocks = (): Promise<Fetched> =>
+      ctx.wire.proofs(peer, jobFrom, jobCount, opts).then(
+        (entries) => ({ ok: true as const, blocks: entries }),
+        (error: unknown) => ({ ok: false as const, error }),
+      )
+    const withoutBodies = bodiesFree && from + count - 1 < bodiesFrom && !ctx.noHeaderProofs.has(peer) && ctx.supports?.(peer, PROTOCOL.headerProofs) !== false
+    const fetched: Promise<Fetched> = withoutBodies
+      ? (ctx.wire.headerProofs as NonNullable<PeerWire['headerProofs']>)(peer, jobFrom, jobCount, opts).then(
+          (headers) => ({ ok: true as const, headers }),
+          (error: unknown) => {
+            if (!isUnsupportedProtocol(error)) return { ok: false as const, error }
+            // An older peer (or a light client): not a fault; ask it the old way, now and from then on.
+            ctx.noHeaderProofs.add(peer)
+            return blocks()
+          },
+        )
+      : blocks()
+    jobs.push({ from, count, peer, bodiless: withoutBodies, fetched })
     from += count
   }
   return jobs
@@ -165,40 +252,45 @@ async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom
       reportRequestError(ctx.hooks, job.peer, got.error, 'proofs by range')
       break
     }
-    const entries = got.entries
-    if (entries.length === 0) break // not-found: a normal answer (docs/protocol.md#clients); the next round asks again
-    if (entries.length > job.count) {
-      ctx.hooks.offence(job.peer, 'malformed', `asked ${job.count} blocks, got ${entries.length}`)
+    // Both kinds of answer as headers in order and the certificate on the last one.
+    const headers = 'blocks' in got ? got.blocks.map((e) => e.block.header) : (got.headers?.entries.map((e) => e.header) ?? [])
+    if (headers.length === 0) break // not-found: a normal answer (docs/protocol.md#clients); the next round asks again
+    if (headers.length > job.count) {
+      ctx.hooks.offence(job.peer, 'malformed', `asked ${job.count} blocks, got ${headers.length}`)
       break
     }
-    const check = checkRange(parent, entries, { chainTag: ctx.chain.chainTag, validatorCount: ctx.chain.validatorSet.length, maxTransfers: ctx.chain.context.batch, bodiesFrom })
+    const check =
+      'blocks' in got
+        ? checkRange(parent, got.blocks, { chainTag: ctx.chain.chainTag, validatorCount: ctx.chain.validatorSet.length, maxTransfers: ctx.chain.context.batch, bodiesFrom })
+        : checkBodilessRange(parent, (got.headers as HeaderProofsAnswer).entries, { chainTag: ctx.chain.chainTag, validatorCount: ctx.chain.validatorSet.length })
     if (!check.ok) {
       const offence: Offence = isLinkReason(check.reason) || check.reason === 'wrong-start' ? 'broken-link' : 'bad-block'
-      const at = entries[check.index] as BlockEntry
-      ctx.hooks.offence(job.peer, offence, `${check.reason} at height ${at.block.header.height}`)
-      ctx.hooks.rejected(at.block.header, job.peer, check.reason)
+      const at = headers[check.index] as Header
+      ctx.hooks.offence(job.peer, offence, `${check.reason} at height ${at.height}`)
+      ctx.hooks.rejected(at, job.peer, check.reason)
       break
     }
-    const tail = entries[entries.length - 1] as BlockEntry
-    if (!tail.qc) {
+    const tail = headers[headers.length - 1] as Header
+    const tailQc = 'blocks' in got ? (got.blocks[got.blocks.length - 1] as BlockEntry).qc : (got.headers as HeaderProofsAnswer).qc
+    if (!tailQc) {
       // The last block must carry a certificate (docs/protocol.md#range-requests); not
       // provably malicious (it may be serving a block it has not got votes for yet).
       ctx.hooks.fault(job.peer, 'unavailable')
       break
     }
-    const qcv = verifyQuorumCertificate(tail.block.header, tail.qc, ctx.chain.validatorSet, ctx.chain.genesisHash)
+    const qcv = verifyQuorumCertificate(tail, tailQc, ctx.chain.validatorSet, ctx.chain.genesisHash)
     if (!qcv.ok) {
-      ctx.hooks.offence(job.peer, 'bad-certificate', `${qcv.reason} at height ${tail.block.header.height}`)
-      ctx.hooks.rejected(tail.block.header, job.peer, qcv.reason)
+      ctx.hooks.offence(job.peer, 'bad-certificate', `${qcv.reason} at height ${tail.height}`)
+      ctx.hooks.rejected(tail, job.peer, qcv.reason)
       break
     }
-    if (!ctx.hooks.certified(tail.block.header, tail.qc, job.peer)) break
+    if (!ctx.hooks.certified(tail, tailQc, job.peer)) break
     const { entries: checked, proofs } = check.value
     const items: BatchItem[] = proofs.map((p) => ({ proof: p.proof, signals: p.signals }))
     const result = items.length === 0 ? Promise.resolve<BatchResult>({ ok: true }) : verifyWithDeadline(ctx, items)
-    out.push({ job, entries: checked, qc: tail.qc, entryOf: proofs.map((p) => p.entry), result })
-    parent = tail.block.header
-    if (entries.length < job.count) break // a short answer: later ranges cannot link
+    out.push({ job, entries: checked, qc: tailQc, entryOf: proofs.map((p) => p.entry), result })
+    parent = tail
+    if (headers.length < job.count) break // a short answer: later ranges cannot link
   }
   return out
 }

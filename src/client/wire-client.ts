@@ -4,8 +4,9 @@
 import type { BlockEntry, Header, Transfer } from '../core/types.ts'
 import { ACCOUNT, HEADERS, PROOFS, STATUS, SUBMIT, decodeAnswer, type ProtocolSpec } from '../net/protocols.ts'
 import { PeerRefused } from '../net/errors.ts'
+import { HEADER_PROOFS } from '../net/header-proofs-messages.ts'
 import type { ErrorResponse } from '../net/messages.ts'
-import type { AccountProofAnswer, PeerStatus, PeerWire, RequestOptions, SubmitAnswer } from './network.ts'
+import type { AccountProofAnswer, HeaderProofsAnswer, PeerStatus, PeerWire, RequestOptions, SubmitAnswer } from './network.ts'
 
 /** Sends one request frame to `peer` on `protocol` and returns the answer frame. */
 export type SendBytes = (peer: string, protocol: string, request: Uint8Array, opts: { maxResponseBytes: number; timeoutMs: number; signal?: AbortSignal }) => Promise<Uint8Array>
@@ -20,7 +21,7 @@ function missingOr<T>(r: ErrorResponse, missing: T): T {
   throw new PeerRefused(r.code)
 }
 
-export function createWireClient(send: SendBytes): PeerWire {
+export function createWireClient(send: SendBytes): PeerWire & Required<Pick<PeerWire, 'headerProofs'>> {
   async function ask<Req, Res extends { kind: string }>(spec: ProtocolSpec<Req, Res>, peer: string, q: Req, opts: RequestOptions = {}): Promise<Res | ErrorResponse> {
     const bytes = await send(peer, spec.id, spec.encodeRequest(q), {
       maxResponseBytes: spec.maxResponseBytes,
@@ -43,6 +44,10 @@ export function createWireClient(send: SendBytes): PeerWire {
     async proofs(peer, from, count, opts): Promise<BlockEntry[]> {
       const r = await ask(PROOFS, peer, { from, count }, opts)
       return r.kind === 'error' ? missingOr(r, []) : r.entries
+    },
+    async headerProofs(peer, from, count, opts): Promise<HeaderProofsAnswer | null> {
+      const r = await ask(HEADER_PROOFS, peer, { from, count }, opts)
+      return r.kind === 'error' ? missingOr(r, null) : { entries: r.entries, qc: r.qc }
     },
     async accountProof(peer, index, height, opts): Promise<AccountProofAnswer | null> {
       const r = await ask(ACCOUNT, peer, { index, height }, opts)

@@ -78,3 +78,20 @@ export function verifyBlock(parent: Header, block: Block, rules: BlockRules): Bl
   const proofInputs = blockPublicInputs(parent, h, rules.chainTag)
   return state ? { ok: true, proofInputs, state } : { ok: true, proofInputs }
 }
+
+/**
+ * Checks a header served without its transfers (a header-proofs answer,
+ * docs/protocol.md#header-proofs) as the child of the trusted `parent`: linkage, then,
+ * since the body is absent, emptiness read from the header. `txRoot = 0` is an empty
+ * block, which must keep the state root and needs no proof (a block with transfers
+ * commits to a Poseidon fold, never 0); any other txRoot needs a proof against the
+ * returned public inputs, which bind the header's txRoot, so the state root does not
+ * depend on the missing body. The size rule (at most B transfers) is the circuit's:
+ * a proof exists only for a batch of B.
+ */
+export function verifyBodilessBlock(parent: Header, header: Header, rules: Pick<BlockRules, 'chainTag' | 'validatorCount'>): BlockVerdict {
+  const link = verifyHeaderLink(parent, header, rules.validatorCount)
+  if (!link.ok) return link
+  if (header.txRoot === 0n) return header.stateRoot === parent.stateRoot ? { ok: true, proofInputs: null } : { ok: false, reason: 'state-changed' }
+  return { ok: true, proofInputs: blockPublicInputs(parent, header, rules.chainTag) }
+}

@@ -14,6 +14,7 @@ export const PROTOCOL = {
   blocks: '/zklight/blocks/1.0.0',
   evidence: '/zklight/evidence/1.0.0',
   snapshot: '/zklight/snapshot/1.0.0',
+  headerProofs: '/zklight/header-proofs/1.0.0',
 } as const
 
 /** Gossipsub topic for certified heads (docs/protocol.md#gossip). */
@@ -50,6 +51,9 @@ export const MSG = {
   // 0x40..0x4f: state snapshots (src/net/snapshot-messages.ts).
   snapshotRequest: 0x40,
   snapshotResponse: 0x41,
+  // 0x50..0x5f: bodies-free catch-up (src/net/header-proofs-messages.ts).
+  headerProofsRequest: 0x50,
+  headerProofsResponse: 0x51,
 } as const
 
 /** Error codes of the error response, as carried on the wire (u8). */
@@ -85,6 +89,11 @@ export const MAX_ACCOUNT_RESPONSE_BYTES = 32 * 1024
 export const MAX_SUBMIT_RESPONSE_BYTES = 512
 /** Gossiped head: 2 + 152 + 16,932 B at most. */
 export const MAX_HEAD_ANNOUNCEMENT_BYTES = 32 * 1024
+/**
+ * Header-proofs: 2 + 2 + 64 × (152 + 1 + 258) + 16,932 = 43,242 B at most (64 headers with
+ * proofs, one certificate of 256 signatures); it always fits, so an answer is never cut.
+ */
+export const MAX_HEADER_PROOFS_RESPONSE_BYTES = 64 * 1024
 /** Snapshot chunk: 2 + 8 + 4 + 2 + 4,096 accounts × 82 + 2 + 32 siblings × 32 B = 336,914 B at most (MAX_SNAPSHOT_CHUNK_LEVEL 12). */
 export const MAX_SNAPSHOT_RESPONSE_BYTES = 512 * 1024
 
@@ -114,6 +123,8 @@ export const ACCOUNT_TIMEOUT_MS = 5_000
 export const SUBMIT_TIMEOUT_MS = 5_000
 /** Up to 512 KiB, and a server may first rebuild a past state from its undo lists. */
 export const SNAPSHOT_TIMEOUT_MS = 15_000
+/** At most 43 KB: a headers request's budget. */
+export const HEADER_PROOFS_TIMEOUT_MS = 10_000
 
 /**
  * A consensus message carries at most one block (~186 KiB at MAX_BLOCK_TRANSFERS) with a

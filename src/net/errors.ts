@@ -47,6 +47,15 @@ export class DialFailed extends Error {
   }
 }
 
+/**
+ * The peer does not speak the protocol asked for (multistream-select found no match:
+ * libp2p's UnsupportedProtocolError). Not misbehaviour: an older peer, or one that serves
+ * less (a light client); the caller asks it the older way or asks another peer.
+ */
+export function isUnsupportedProtocol(err: unknown): boolean {
+  return err instanceof Error && err.name === 'UnsupportedProtocolError'
+}
+
 /** Error codes a server may answer with instead of a response (docs/protocol.md#messages). */
 export type RefusalCode = 'not-found' | 'range-too-long' | 'bad-request' | 'unavailable'
 

@@ -1,9 +1,11 @@
 // The node's side of the wire protocol (docs/protocol.md): status, headers, proofs,
-// account proofs and transfer submission, all served only up to the proven head.
+// bodies-free header-proofs, account proofs and transfer submission, all served only up
+// to the proven head.
 // Caps, timeouts and penalties for malformed or oversized requests come from src/net;
 // submits are rate-limited per peer here, and bad signatures counted against their sender.
 import type { Transfer } from '../core/types.ts'
 import type { BlockEntry } from '../core/types.ts'
+import { HEADER_PROOFS, type HeaderProof } from '../net/header-proofs-messages.ts'
 import type { ErrorResponse, HeaderEntry, SubmitRefusal, SubmitResponse } from '../net/messages.ts'
 import { ACCOUNT, HEADERS, PROOFS, STATUS, SUBMIT } from '../net/protocols.ts'
 import { serve, type PeerPenalties, type RpcHost } from '../net/rpc.ts'
@@ -81,6 +83,34 @@ export async function serveWire(host: RpcHost, deps: WireServiceDeps): Promise<v
       }
       if (entries.length === 0) return notFound(`no proven block at ${from}`)
       return { kind: 'proofs', entries }
+    },
+    opts,
+  )
+
+  // The same blocks as a proofs answer, without their transfers and with one certificate,
+  // the last block's (docs/protocol.md#header-proofs). Every block the node serves is
+  // certified, so the answer ends where a proofs answer would.
+  await serve(
+    host,
+    HEADER_PROOFS,
+    async ({ from, count }, ctx) => {
+      const last = Math.min(from + count - 1, top())
+      if (from > last) return notFound(`no proven block at ${from}`)
+      if (from < chain.baseHeight) return notFound(`no block below ${chain.baseHeight} (joined by snapshot)`)
+      const entries: HeaderProof[] = []
+      for (let h = from; h <= last && !ctx.signal.aborted; h++) {
+        const header = await chain.store.getHeader(h)
+        if (!header) break
+        const proof = header.txRoot !== 0n ? await chain.store.getProof(h) : undefined
+        if (header.txRoot !== 0n && !proof) break
+        entries.push({ header, proof: proof ?? null })
+      }
+      // Cut after the last block with a certificate: the answer's one certificate is that block's.
+      for (let n = entries.length; n > 0; n--) {
+        const qc = await chain.store.getQc((entries[n - 1] as HeaderProof).header.height)
+        if (qc) return { kind: 'header-proofs', entries: entries.slice(0, n), qc }
+      }
+      return notFound(`no proven block at ${from}`)
     },
     opts,
   )

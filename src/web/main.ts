@@ -4,6 +4,8 @@
 import './polyfills.ts'
 import type { BrowserClient, Metrics } from './start.ts'
 import { balanceAtCheckpoint, fetchBootstrap, keepBalance, openStore, readStartPoint, type ResumedBalance, type ResumeVerdict } from './fast-resume.ts'
+import { startBrowserVerifier } from '../client/browser-verifier.ts'
+import { pageOptions } from './page-options.ts'
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const el = document.getElementById(id)
@@ -110,6 +112,11 @@ async function refreshBalance(app: BrowserClient): Promise<void> {
 async function main(): Promise<void> {
   const metrics: Metrics = { scriptMs: performance.now() } // the first chunk is loaded and running
   ;(globalThis as Record<string, unknown>).zklight = { metrics }
+  // The verifier workers first: fetching their code and compiling the pairing library
+  // overlap with everything below; they get the key once the client has checked it.
+  const options = pageOptions()
+  const startedVerifier = options.earlyWorkers ? startBrowserVerifier(undefined, options.backend) : undefined
+  if (startedVerifier) metrics.workersStartedMs = performance.now()
   const { bootstrap, anchor } = await fetchBootstrap()
   metrics.bootstrapMs = performance.now()
   const first = bootstrap.accounts?.[0]?.address
@@ -127,9 +134,11 @@ async function main(): Promise<void> {
       log(`balance of ${first.slice(0, 12)}… verified against the stored checkpoint at height ${v.balance.height}`)
     } else if (v && v.reason !== 'no-kept-proof') log(`kept account proof at height ${sp.checkpoint.height} not used: ${v.reason}`)
   }
-  // The client, libp2p and the verifier load only now: they are most of the page's code.
+  // The client and libp2p load only now: they are most of the page's code. (Asking for the
+  // network's chunks here as well dialled sooner but synced later on 2 cores: the workers'
+  // start-up and the network code's then compete; see docs/performance.md.)
   const [{ startBrowserClient }, { defineZklightBalance }] = await Promise.all([import('./start.ts'), import('./zklight-balance.ts')])
-  const app = await startBrowserClient({ log, bootstrap, anchor, store, metrics })
+  const app = await startBrowserClient({ log, bootstrap, anchor, store, metrics, options, ...(startedVerifier ? { startedVerifier } : {}) })
   ;(globalThis as Record<string, unknown>).zklight = app
   defineZklightBalance(app.client)
   $('origin').textContent = app.origin

@@ -8,7 +8,9 @@ import { chainTagOf } from '../core/chain.ts'
 import type { TrustAnchor } from '../core/types.ts'
 import { createLightClient } from '../client/index.ts'
 import type { IdbCheckpointStore } from '../store/idb-checkpoint-store.ts'
+import type { VerifierPool } from '../zk/verifier-pool.ts'
 import { fetchJson, type Bootstrap } from './fast-resume.ts'
+import { pageOptions, type PageOptions } from './page-options.ts'
 
 export type Client = Awaited<ReturnType<typeof createLightClient>>
 
@@ -18,6 +20,8 @@ export interface Metrics {
   bootstrapMs?: number
   clientCreatedMs?: number
   clientStartedMs?: number
+  /** The page started the verifier workers first thing (absent when the client starts them). */
+  workersStartedMs?: number
   firstPeerMs?: number
   firstVerifiedHeadMs?: number
   firstVerifiedBalanceMs?: number
@@ -38,8 +42,18 @@ export interface BrowserClient {
 }
 
 /** `bootstrap` and `anchor` come from fetchBootstrap() (src/web/fast-resume.ts), which the page runs first. */
-export async function startBrowserClient(opts: { log: (s: string) => void; bootstrap: Bootstrap; anchor: TrustAnchor; store: IdbCheckpointStore; metrics: Metrics }): Promise<BrowserClient> {
+export async function startBrowserClient(opts: {
+  log: (s: string) => void
+  bootstrap: Bootstrap
+  anchor: TrustAnchor
+  store: IdbCheckpointStore
+  metrics: Metrics
+  options?: PageOptions
+  /** Workers the page started before the key was known (startBrowserVerifier); started here otherwise. */
+  startedVerifier?: VerifierPool
+}): Promise<BrowserClient> {
   const { bootstrap, anchor, store, metrics } = opts
+  const options = opts.options ?? pageOptions()
   const pinned = anchor.checkpoint
   const vk = await fetchJson(bootstrap.vkUrl ?? './vk.json')
   // ?peers=<multiaddr>,… syncs from those peers only (another tab's relayed WebRTC address, one's own node).
@@ -53,6 +67,9 @@ export async function startBrowserClient(opts: { log: (s: string) => void; boots
     store,
     rtc: { iceServers: [] },
     verificationKey: vk,
+    // Early workers get the key from createLightClient once it has checked it; otherwise it starts them.
+    ...(opts.startedVerifier ? { startedVerifier: opts.startedVerifier } : { verifierBackend: options.backend }),
+    tuning: { bodiesFree: options.newSync, pipeline: options.newSync },
     // WARNING: a devnet lives on 127.0.0.1; this lets the tab dial loopback and ws://.
     allowPrivateAddresses: true,
   })

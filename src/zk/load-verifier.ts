@@ -17,6 +17,27 @@ export async function loadVerifier(vk: unknown, backend: VerifierBackend = DEFAU
   }
 }
 
+/**
+ * Loads a backend's library and builds its curve without a key (mcl: the wasm compile and
+ * BN254 set-up; reference: ffjavascript's curve), so that a key arriving later is prepared
+ * at once. Loading a verifier afterwards reuses both.
+ */
+export async function preloadBackend(backend: VerifierBackend): Promise<void> {
+  switch (backend) {
+    case 'mcl': {
+      const [, mcl] = await Promise.all([import('./mcl-verifier.ts'), import('./mcl.ts')])
+      await mcl.getMcl()
+      return
+    }
+    case 'reference':
+      referenceLoaded = true
+      await Promise.all([import('./reference-verifier.ts'), import('./curve.ts').then((c) => c.getCurve())])
+      return
+    default:
+      throw new RangeError(`unknown verifier backend "${String(backend)}" (mcl | reference)`)
+  }
+}
+
 /** Frees what the backends hold process-wide (ffjavascript's curve), so a worker can exit. */
 export async function releaseVerifiers(): Promise<void> {
   if (referenceLoaded) await (await import('./curve.ts')).terminateCurve()

@@ -25,6 +25,9 @@ interface Slot {
   calls: Map<number, (res: VerifyResponse | Error) => void>
 }
 
+/** Stands for the key of a pool started before it (VerifierPool.beforeKey). */
+const KEY_LATER = Symbol('verification key to come')
+
 /**
  * A dead worker fails the calls it held (the caller sees VerifierPoolError, not a hang)
  * and is replaced by a fresh one, so one crash costs one batch, not the pool.
@@ -33,17 +36,42 @@ export class VerifierPool implements ProofVerifier {
   private nextId = 1
   private readonly slots: Slot[]
   private closed = false
+  private readonly key: Promise<unknown>
+  private giveKey: ((vk: unknown) => void) | undefined
 
   constructor(
     private readonly spawn: () => WorkerPort,
     size: number,
-    private readonly vk: unknown,
+    vk: unknown,
     /** Which verifier the workers run (each loads it at init). */
     readonly backend: VerifierBackend = DEFAULT_BACKEND,
   ) {
     if (!(size >= 1)) throw new VerifierPoolError('a pool needs at least one worker')
     if (!isVerifierBackend(backend)) throw new VerifierPoolError(`unknown verifier backend "${String(backend)}"`)
+    this.key = vk === KEY_LATER ? new Promise((resolve) => (this.giveKey = resolve)) : Promise.resolve(vk)
     this.slots = Array.from({ length: size }, () => this.start())
+  }
+
+  /**
+   * Starts the workers before the verification key is known: each loads its backend
+   * (mcl: compiles the wasm) at once, and the key goes to them when `setKey` hands it
+   * over. Batches asked for before then wait for it. A page starts its pool this way
+   * while it still loads its code and fetches the key.
+   */
+  static beforeKey(spawn: () => WorkerPort, size: number, backend: VerifierBackend = DEFAULT_BACKEND): VerifierPool {
+    return new VerifierPool(spawn, size, KEY_LATER, backend)
+  }
+
+  /** Whether the pool still waits for its key (started with beforeKey, setKey not called yet). */
+  get awaitingKey(): boolean {
+    return this.giveKey !== undefined
+  }
+
+  /** Hands the key (already checked by the caller) to a pool started with beforeKey. */
+  setKey(vk: unknown): void {
+    if (!this.giveKey) throw new VerifierPoolError('this pool already has its verification key')
+    this.giveKey(vk)
+    this.giveKey = undefined
   }
 
   /** Workers started so far, replacements included. */
@@ -69,9 +97,13 @@ export class VerifierPool implements ProofVerifier {
       void Promise.resolve(port.terminate()).catch(() => {})
       this.slots[i] = this.start()
     })
-    slot.ready = this.call(slot, { type: 'init', id: 0, vk: this.vk, backend: this.backend }).then((res) => {
-      if (res.ok && res.backend !== this.backend) throw new VerifierPoolError(`the worker loaded the ${String(res.backend)} verifier, not ${this.backend}`)
-    })
+    // Without the key yet, the worker loads its backend meanwhile (a failure shows at init).
+    if (this.giveKey) this.call(slot, { type: 'load', id: 0, backend: this.backend }).catch(() => {})
+    slot.ready = this.key
+      .then((vk) => this.call(slot, { type: 'init', id: 0, vk, backend: this.backend }))
+      .then((res) => {
+        if (res.ok && res.backend !== this.backend) throw new VerifierPoolError(`the worker loaded the ${String(res.backend)} verifier, not ${this.backend}`)
+      })
     slot.ready.catch(() => {}) // reported to the batch that waits on it
     return slot
   }

@@ -1,11 +1,16 @@
 // Transport-agnostic verification worker logic, shared by Node worker threads and
-// browser Web Workers: the host posts a key once (naming the backend), then batches of proofs.
+// browser Web Workers: the host may first have the backend loaded (before it has the key),
+// posts a key once (naming the backend), then batches of proofs.
 import type { RandomBytes } from '../core/platform.ts'
-import { loadVerifier } from './load-verifier.ts'
+import { loadVerifier, preloadBackend } from './load-verifier.ts'
 import type { BatchResult } from './proof-verifier.ts'
 import { DEFAULT_BACKEND, type Groth16Verifier, type VerifierBackend } from './verifier-backend.ts'
 
-export type VerifyRequest = { type: 'init'; id: number; vk: unknown; backend?: VerifierBackend } | { type: 'batch'; id: number; items: { proof: Uint8Array; signals: string[] }[] }
+export type VerifyRequest =
+  /** Loads the backend's library (mcl: compiles its wasm) while the host is still fetching the key. */
+  | { type: 'load'; id: number; backend: VerifierBackend }
+  | { type: 'init'; id: number; vk: unknown; backend?: VerifierBackend }
+  | { type: 'batch'; id: number; items: { proof: Uint8Array; signals: string[] }[] }
 
 /** An init is answered with the backend the worker loaded, so the host can tell it runs the one it asked for. */
 export type VerifyResponse = { id: number; ok: true; result?: BatchResult; backend?: VerifierBackend } | { id: number; ok: false; error: string }
@@ -15,6 +20,10 @@ export function createVerifyHandler(random: RandomBytes, backend: VerifierBacken
   let verifier: Groth16Verifier | undefined
   return async (req) => {
     try {
+      if (req.type === 'load') {
+        await preloadBackend(req.backend)
+        return { id: req.id, ok: true, backend: req.backend }
+      }
       if (req.type === 'init') {
         verifier = await loadVerifier(req.vk, req.backend ?? backend)
         return { id: req.id, ok: true, backend: verifier.backend }

@@ -2,7 +2,7 @@
 // names, and that it changes neither the block nor the parent state. The client's range
 // rule (src/client/rules/range.ts) built on it leaves the served entries untouched.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { blockPublicInputs, verifyBlock, type BlockRules } from '../../src/core/block.ts'
+import { blockPublicInputs, verifyBlock, verifyBodilessBlock, type BlockRules } from '../../src/core/block.ts'
 import { PUBLIC_SIGNAL_COUNT } from '../../src/core/constants.ts'
 import { hashHeader, hashValidatorSet } from '../../src/core/header.ts'
 import { applyBlockTransfers, cloneLedger, type LedgerState } from '../../src/core/ledger.ts'
@@ -101,6 +101,42 @@ describe('verifyBlock', () => {
     const h = { ...parent, height: 1, stateRoot: 5n, txRoot: 6n }
     expect(blockPublicInputs(parent, h, TAG)).toEqual([parent.stateRoot, 5n, 6n, TAG])
     expect(blockPublicInputs(parent, h, TAG)).toHaveLength(PUBLIC_SIGNAL_COUNT)
+  })
+})
+
+describe('verifyBodilessBlock (a header served without its transfers)', () => {
+  it('reads emptiness from txRoot: 0 keeps the state root and needs no proof, anything else needs one', () => {
+    const base = { ...parent, height: 1, parentHash: hashHeader(parent) }
+    expect(verifyBodilessBlock(parent, base, rules())).toEqual({ ok: true, proofInputs: null })
+    expect(verifyBodilessBlock(parent, { ...base, stateRoot: parent.stateRoot + 1n }, rules())).toEqual({ ok: false, reason: 'state-changed' })
+    // A non-zero txRoot is a block with transfers: the proof binds it, whatever the body was.
+    const full = { ...base, txRoot: 6n, stateRoot: 5n }
+    expect(verifyBodilessBlock(parent, full, rules())).toEqual({ ok: true, proofInputs: [parent.stateRoot, 5n, 6n, TAG] })
+    // Even one that keeps the state root: a proof must still say the (unseen) transfers lead there.
+    expect(verifyBodilessBlock(parent, { ...base, txRoot: 6n }, rules())).toEqual({ ok: true, proofInputs: [parent.stateRoot, parent.stateRoot, 6n, TAG] })
+  })
+
+  it('keeps every link rule of the full block rule', () => {
+    const base = { ...parent, height: 1, parentHash: hashHeader(parent), txRoot: 6n, stateRoot: 5n }
+    const reason = (h: Partial<Header>) => {
+      const v = verifyBodilessBlock(parent, { ...base, ...h }, rules())
+      return v.ok ? 'ok' : v.reason
+    }
+    expect(reason({})).toBe('ok')
+    expect(reason({ height: 2 })).toBe('height-gap')
+    expect(reason({ parentHash: new Uint8Array(32) })).toBe('not-linked')
+    expect(reason({ chainId: CHAIN + 1 })).toBe('wrong-chain')
+    expect(reason({ timestamp: parent.timestamp - 1 })).toBe('bad-timestamp')
+    expect(reason({ proposer: 1 })).toBe('bad-proposer')
+    expect(reason({ validatorSetHash: new Uint8Array(32) })).not.toBe('ok')
+  })
+
+  it('asks for the same proof as the full rule for the same header', () => {
+    const [a, b] = accounts as [TestAccount, TestAccount]
+    const txs = [transfer(TAG, a, b, 10n, 0)]
+    const header = { ...parent, height: 1, parentHash: hashHeader(parent), txRoot: computeTxRoot(TAG, txs), stateRoot: rootAfter(txs) }
+    const full = verifyBlock(parent, { header, transfers: txs }, rules())
+    expect(verifyBodilessBlock(parent, header, rules())).toEqual(full)
   })
 })
 

@@ -7,10 +7,16 @@
 // 2 ms a block in plain BigInt) only authenticates the transfer list, which the client uses
 // for recent blocks only (inclusion of its own transfers, serving other tabs). So blocks
 // below `bodiesFrom` are checked without it and come back with `bodyVerified: false`.
-import { verifyBlock, type BlockReason } from '../../core/block.ts'
-import type { BlockEntry, Header } from '../../core/types.ts'
+// Such blocks can also be fetched without their transfers at all (a header-proofs answer,
+// docs/protocol.md#header-proofs): checkBodilessRange checks those with the same block rule.
+import { verifyBlock, verifyBodilessBlock, type BlockReason } from '../../core/block.ts'
+import type { BlockEntry, Header, ProofBytes } from '../../core/types.ts'
 
-/** An entry that passed every check but its proof; `bodyVerified` says whether its transfers were checked against txRoot. */
+/**
+ * An entry that passed every check but its proof; `bodyVerified` says whether its transfers
+ * were checked against txRoot. A block fetched without its body has `transfers: []` and
+ * `bodyVerified: false`, unless its txRoot is 0 (an empty block: its body is known).
+ */
 export interface CheckedEntry extends BlockEntry {
   bodyVerified: boolean
 }
@@ -57,6 +63,32 @@ export function checkRange(parent: Header, entries: readonly BlockEntry[], rules
       proofs.push({ entry: i, proof: e.proof, signals: v.proofInputs })
     }
     checked.push({ block: e.block, proof: v.proofInputs ? e.proof : null, qc: e.qc, bodyVerified })
+    prev = h
+  }
+  return { ok: true, value: { entries: checked, proofs } }
+}
+
+/**
+ * Like checkRange, for headers served without their transfers: the same links, an empty
+ * block (txRoot 0) keeps the state root, every other block needs a proof against its
+ * public inputs (src/core/block.ts verifyBodilessBlock). Certificates are the caller's:
+ * a header-proofs answer carries one, for its last header.
+ */
+export function checkBodilessRange(parent: Header, entries: readonly { header: Header; proof: ProofBytes | null }[], rules: Pick<RangeRules, 'chainTag' | 'validatorCount'>): RangeVerdict {
+  if (entries.length === 0) return { ok: false, reason: 'empty-range', index: 0 }
+  const checked: CheckedEntry[] = []
+  const proofs: CheckedRange['proofs'] = []
+  let prev = parent
+  for (let i = 0; i < entries.length; i++) {
+    const { header: h, proof } = entries[i] as { header: Header; proof: ProofBytes | null }
+    if (i === 0 && h.height !== parent.height + 1) return { ok: false, reason: 'wrong-start', index: 0 }
+    const v = verifyBodilessBlock(prev, h, rules)
+    if (!v.ok) return { ok: false, reason: v.reason, index: i }
+    if (v.proofInputs) {
+      if (!proof) return { ok: false, reason: 'proof-missing', index: i }
+      proofs.push({ entry: i, proof, signals: v.proofInputs })
+    }
+    checked.push({ block: { header: h, transfers: [] }, proof: v.proofInputs ? proof : null, qc: null, bodyVerified: v.proofInputs === null })
     prev = h
   }
   return { ok: true, value: { entries: checked, proofs } }

@@ -8,13 +8,19 @@ import type { BlockEntry } from '../../../src/core/types.ts'
 import { LATEST_HEIGHT } from '../../../src/net/constants.ts'
 import { encodeHeadAnnouncement } from '../../../src/net/messages.ts'
 import { ACCOUNT, HEADERS, PROOFS, STATUS, SUBMIT, toBytesHandler } from '../../../src/net/protocols.ts'
+import { HEADER_PROOFS, type HeaderProofsResponse } from '../../../src/net/header-proofs-messages.ts'
+import type { Body } from '../../../src/net/messages.ts'
 import { accountProofAt, type TestChain } from './test-chain.ts'
 
 export interface FakeNodeOptions {
   /** Highest height served (defaults to the chain's tip). */
   height?: number
-  /** Rewrites each proofs answer before encoding. */
+  /** Rewrites each proofs answer before encoding (header-proofs answers are cut from the rewritten blocks too). */
   proofs?: (entries: BlockEntry[]) => BlockEntry[]
+  /** false: an older node that does not speak header-proofs (the protocol is not served). */
+  headerProofs?: boolean
+  /** Rewrites each header-proofs answer before encoding. */
+  headerProofsAnswer?: (a: Body<HeaderProofsResponse>) => Body<HeaderProofsResponse>
   /** Replaces the status head. */
   status?: (head: { header: Header; qc: QuorumCertificate | null }) => { header: Header; qc: QuorumCertificate | null }
   /** Rewrites answer bytes of any protocol (for malformed-bytes tests). */
@@ -73,6 +79,20 @@ export function createFakeNode(chain: TestChain, options: FakeNodeOptions = {}):
       return { kind: 'proofs' as const, entries }
     }),
   )
+  // Like the node: the blocks of the proofs answer without transfers, cut after the last certified one.
+  if (options.headerProofs !== false)
+    add(
+      HEADER_PROOFS.id,
+      toBytesHandler(HEADER_PROOFS, (q) => {
+        let entries: BlockEntry[] = []
+        for (let h = q.from; h < q.from + q.count && entry(h); h++) entries.push(entry(h) as BlockEntry)
+        if (options.proofs) entries = options.proofs(entries.map((e) => ({ ...e, block: { ...e.block, header: { ...e.block.header } } })))
+        const last = entries.map((e) => e.qc !== null).lastIndexOf(true)
+        if (last < 0) return { kind: 'error' as const, code: 'not-found' as const, message: 'beyond head' }
+        const body = { entries: entries.slice(0, last + 1).map((e) => ({ header: e.block.header, proof: e.proof })), qc: (entries[last] as BlockEntry).qc as QuorumCertificate }
+        return { kind: 'header-proofs' as const, ...(options.headerProofsAnswer ? options.headerProofsAnswer(body) : body) }
+      }),
+    )
   add(
     ACCOUNT.id,
     toBytesHandler(ACCOUNT, (q) => {

@@ -61,8 +61,10 @@ export async function startClient(opts: {
   checkpoint?: Checkpoint
   tuning?: Partial<Tuning>
   clock?: Clock
+  /** The network tells which protocols a peer serves (libp2p's identify). */
+  identify?: boolean
 }): Promise<Started> {
-  const net = createMemoryNetwork(opts.hub, opts.id ?? 'client', opts.peers)
+  const net = createMemoryNetwork(opts.hub, opts.id ?? 'client', opts.peers, { identify: opts.identify === true })
   const verifier = countingVerifier(opts.verifier)
   const client = await createLightClient({
     anchor: opts.checkpoint ? { ...opts.chain.anchor, checkpoint: opts.checkpoint } : opts.chain.anchor,

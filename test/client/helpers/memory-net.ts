@@ -67,7 +67,8 @@ export class MemoryHub {
     if (!this.linked(from, to)) throw new StreamClosed('not connected')
     this.log.push({ from, to, protocol })
     const handler = this.endpoint(to).handlers.get(protocol)
-    if (!handler) throw new StreamClosed(`protocol ${protocol} not supported`)
+    // What libp2p's multistream-select throws when the peer does not list the protocol.
+    if (!handler) throw Object.assign(new Error(`protocol ${protocol} not supported`), { name: 'UnsupportedProtocolError' })
     const ac = new AbortController()
     let timer: ReturnType<typeof setTimeout> | undefined
     const timeout = new Promise<never>((_, reject) => {
@@ -101,8 +102,12 @@ function key(a: string, b: string): string {
   return a < b ? `${a}|${b}` : `${b}|${a}`
 }
 
-/** A light client's view of the hub. `dialable` are the peers ensurePeers may (re)connect to. */
-export function createMemoryNetwork(hub: MemoryHub, id: string, dialable: string[] = []): ClientNetwork & { id: string; bans: Map<string, number> } {
+/**
+ * A light client's view of the hub. `dialable` are the peers ensurePeers may (re)connect to.
+ * With `identify`, the network tells which protocols a peer serves (as libp2p's identify
+ * does); without it, whether a peer speaks a protocol is learnt by asking.
+ */
+export function createMemoryNetwork(hub: MemoryHub, id: string, dialable: string[] = [], opts: { identify?: boolean } = {}): ClientNetwork & { id: string; bans: Map<string, number> } {
   const bans = new Map<string, number>()
   const wire = createWireClient((peer, protocol, request, opts) => hub.request(id, peer, protocol, request, opts))
   let started = false
@@ -119,6 +124,7 @@ export function createMemoryNetwork(hub: MemoryHub, id: string, dialable: string
       for (const p of hub.peersOf(id)) hub.disconnect(id, p)
     },
     peers: () => hub.peersOf(id),
+    ...(opts.identify ? { supports: (peer: string, protocol: string) => (hub.linked(id, peer) ? hub.endpoint(peer).handlers.has(protocol) : undefined) } : {}),
     on(fn) {
       hub.endpoint(id).listeners.push((ev) => {
         if (started) fn(ev)
