@@ -8,12 +8,13 @@ import { hashVerificationKey } from '../core/vk-hash.ts'
 import type { ProofVerifier } from '../zk/proof-verifier.ts'
 import { chooseStartPoint } from './checkpoints.ts'
 import type { ClientNetwork } from './network.ts'
-import { isNode, mark, systemClock, systemRandom } from './deps.ts'
+import { mark, systemClock, systemRandom } from './deps.ts'
 import { BadTrustAnchor, BootstrapFailed, VerificationKeyMismatch } from './errors.ts'
 import { LightClient } from './light-client.ts'
 import { DEFAULT_TUNING, type LightClientOptions } from './options.ts'
 import type { StartPoint } from './rules/start-point.ts'
 import { VerifiedChain } from './verified-chain.ts'
+import { createPlatformVerifier } from '#platform'
 
 export async function createLightClient(opts: LightClientOptions): Promise<LightClient> {
   const clock = opts.clock ?? systemClock
@@ -21,16 +22,13 @@ export async function createLightClient(opts: LightClientOptions): Promise<Light
   const logger = opts.logger ?? silentLogger
   const tuning = { ...DEFAULT_TUNING, ...opts.tuning }
   const { anchor } = opts
-  const anchorCheck = verifyTrustAnchor(anchor)
-  if (!anchorCheck.ok) throw new BadTrustAnchor(anchorCheck.reason)
-  if (!opts.verifier && opts.verificationKey === undefined) throw new TypeError('createLightClient needs `verifier` or `verificationKey`')
-  if (opts.verificationKey !== undefined) checkVerificationKey(opts.verificationKey, anchor.params.vkHash)
+  checkClientOptions(opts)
   // The verifier workers, the libp2p host and the stored checkpoint are independent:
   // set them up at once (this is most of a warm start's time).
   const owned: { close(): Promise<void> }[] = []
   const parts = await Promise.allSettled([
     opts.verifier ??
-      createDefaultVerifier(opts.verificationKey).then((v) => {
+      createPlatformVerifier(opts.verificationKey).then((v) => {
         owned.push(v)
         mark('zklight:verifier-created')
         return v
@@ -69,6 +67,17 @@ export async function createLightClient(opts: LightClientOptions): Promise<Light
   return new LightClient({ network, verifier, store: opts.store, clock, random, logger, chain, owned, startPoint: start }, tuning)
 }
 
+/**
+ * The checks createLightClient makes before building anything: a consistent trust anchor
+ * (BadTrustAnchor) and the verification key it commits to (VerificationKeyMismatch).
+ */
+export function checkClientOptions(opts: Pick<LightClientOptions, 'anchor' | 'verifier' | 'verificationKey'>): void {
+  const anchorCheck = verifyTrustAnchor(opts.anchor)
+  if (!anchorCheck.ok) throw new BadTrustAnchor(anchorCheck.reason)
+  if (!opts.verifier && opts.verificationKey === undefined) throw new TypeError('createLightClient needs `verifier` or `verificationKey`')
+  if (opts.verificationKey !== undefined) checkVerificationKey(opts.verificationKey, opts.anchor.params.vkHash)
+}
+
 /** Refuses a key whose hash is not `expected` (the anchor's commitment), naming both hashes. */
 function checkVerificationKey(vk: unknown, expected: Uint8Array): void {
   const got = hashVerificationKey(vk)
@@ -92,16 +101,4 @@ export async function resolveBootstrap(b: LightClientOptions['bootstrap']): Prom
   const addrs = (json as { multiaddrs?: unknown }).multiaddrs
   if (!Array.isArray(addrs) || !addrs.every((a) => typeof a === 'string')) throw new BootstrapFailed(`${url.href} has no multiaddrs list`)
   return addrs as string[]
-}
-
-/** worker_threads in Node, Web Workers in browsers; both run src/zk/verify-handler.ts. */
-async function createDefaultVerifier(vk: unknown): Promise<ProofVerifier> {
-  if (isNode()) {
-    // Kept out of browser bundles: the specifier is not a literal, so bundlers leave it alone.
-    const nodeModule = '../zk/node-verifier.ts'
-    const { createNodeVerifierPool } = (await import(/* @vite-ignore */ nodeModule)) as typeof import('../zk/node-verifier.ts')
-    return createNodeVerifierPool(vk)
-  }
-  const { createBrowserVerifier } = await import('./browser-verifier.ts')
-  return createBrowserVerifier(vk)
 }
