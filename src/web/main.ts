@@ -128,10 +128,10 @@ async function main(): Promise<void> {
     } else if (v && v.reason !== 'no-kept-proof') log(`kept account proof at height ${sp.checkpoint.height} not used: ${v.reason}`)
   }
   // The client, libp2p and the verifier load only now: they are most of the page's code.
-  const [{ startBrowserClient }, { defineZklightBalance }] = await Promise.all([import('./start.ts'), import('./zklight-balance.ts')])
+  const [{ startBrowserClient }, { defineZklightElements }] = await Promise.all([import('./start.ts'), import('./components/index.ts')])
   const app = await startBrowserClient({ log, bootstrap, anchor, store, metrics })
   ;(globalThis as Record<string, unknown>).zklight = app
-  defineZklightBalance(app.client)
+  defineZklightElements({ client: app.client })
   $('origin').textContent = app.origin
   app.client.on('head', (h: { height: number; stateRoot: bigint }) => {
     $('state-root').textContent = `0x${h.stateRoot.toString(16)}`
