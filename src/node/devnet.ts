@@ -97,15 +97,16 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   const anchorHex = bytesToHex(encodeTrustAnchor(identity.anchor))
   const accounts = files.demo.map((d) => ({ address: d.key.address, keyFile: d.file }))
   let url = ''
-  const bootstrap = () =>
+  // `base` '' gives links relative to the document: the copy in --dir is what a static deployment puts in public/.
+  const bootstrap = (base = url) =>
     JSON.stringify({
       chainId: identity.chainId,
       profile: profile.name,
       setupClass: spec.setup.setupClass,
       anchor: anchorHex,
       multiaddrs: node.multiaddrs(),
-      vkUrl: `${url}vk.json`,
-      genesisUrl: `${url}genesis.json`,
+      vkUrl: `${base}vk.json`,
+      genesisUrl: `${base}genesis.json`,
       accounts: accounts.map((a) => ({ address: a.address })),
     })
   let http
@@ -113,13 +114,21 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
     http = await startHttpServer({
       port: opts.httpPort,
       staticDir: join(ROOT, 'dist'),
-      documents: { '/bootstrap.json': bootstrap, '/vk.json': () => JSON.stringify(spec.vk), '/genesis.json': () => chainSpecToJson(spec) },
+      documents: { '/bootstrap.json': () => bootstrap(), '/vk.json': () => JSON.stringify(spec.vk), '/genesis.json': () => chainSpecToJson(spec) },
     })
   } catch (err) {
     await node.stop()
     throw err
   }
   url = http.url
+  // Beside vk.json and genesis.json: the three files a static site needs to reach this network (README, "Static deployment").
+  try {
+    await writeFileAtomic(join(dir, 'bootstrap.json'), new TextEncoder().encode(`${bootstrap('')}\n`))
+  } catch (err) {
+    await http.close()
+    await node.stop()
+    throw err
+  }
   generator.start()
   const server = http
   return {
