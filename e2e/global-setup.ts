@@ -2,6 +2,11 @@
 // and packs the packages and installs and builds the examples against the tarball
 // (scripts/prepare-examples.mjs, skipped when nothing changed), and starts the one devnet
 // all specs share. The returned function stops it after the last spec.
+//
+// Files run in name order, and light-client.spec.ts must come first, on a young chain: its
+// tab-to-tab test syncs tab B from tab A alone, and a light client serves only blocks whose
+// transfers it checked, which it does only for the last 64 blocks of its own sync
+// (bodyWindow): on a chain much older than that, tab A cannot serve B from genesis.
 import { spawnSync } from 'node:child_process'
 import { build } from 'vite'
 import { startSharedDevnet } from './devnet.ts'
