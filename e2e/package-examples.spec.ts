@@ -10,7 +10,8 @@ import { join } from 'node:path'
 import { sharedDevnet, type Devnet } from './devnet.ts'
 import { serveStatic, type StaticServer } from './static-server.ts'
 
-const EXAMPLES = new URL('../.cache/examples/', import.meta.url).pathname
+/** Where scripts/prepare-examples.mjs installed and built them (outside the repository, see there). */
+const EXAMPLES = readFileSync(new URL('../.cache/examples-dir', import.meta.url), 'utf8').trim()
 
 let devnet: Devnet
 let devnetOrigin: string

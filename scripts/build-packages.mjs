@@ -86,7 +86,10 @@ async function buildLightClient() {
   // Node: TCP/WebSockets host, worker-thread verifier (verify-worker.js beside the chunks, see src/zk/worker-url.ts).
   await esbuild.build({
     ...common,
+    // Names kept for readable stack traces; whitespace and comments go (half the size).
     minify: false,
+    minifyWhitespace: true,
+    minifySyntax: true,
     platform: 'node',
     target: 'node20',
     splitting: true,

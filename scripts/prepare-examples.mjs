@@ -1,19 +1,24 @@
 #!/usr/bin/env node
 // Builds the packages, packs the light client once, and installs and builds every example
 // against that tarball, the way an integrator would (`npm install <tarball>`, then the
-// example's own build), in .cache/examples/<name>. The e2e specs drive the results.
+// example's own build). The e2e specs drive the results.
+//
+// The installs live outside the repository (in the OS temp folder; .cache/examples-dir names
+// the folder): below it, Node and Vite would find the repository's own node_modules and hide
+// a dependency the package failed to bundle.
 //
 // Content-keyed: a step whose inputs (sources, tarball, example files) did not change since
 // the last run is skipped, so a second run costs a hash of the sources. Installs use the npm
 // cache first (--prefer-offline); only what is not cached (an example's React) is fetched.
-// Writes .cache/examples/report.json (tarball contents, consumer install size, timings).
+// Writes report.json there (tarball contents, consumer install size, timings).
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 
 const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '')
-const OUT = join(ROOT, '.cache', 'examples')
+const OUT = process.env.ZKLIGHT_EXAMPLES_DIR ?? join(tmpdir(), 'zklight-examples', createHash('sha256').update(ROOT).digest('hex').slice(0, 12))
 const PACK = join(ROOT, '.cache', 'pack')
 const EXAMPLES = ['node-script', 'vite-app', 'trading', 'no-bundler']
 const t0 = performance.now()
@@ -50,6 +55,7 @@ function stamp(dir) {
 
 mkdirSync(OUT, { recursive: true })
 mkdirSync(PACK, { recursive: true })
+writeFileSync(join(ROOT, '.cache', 'examples-dir'), `${OUT}\n`)
 const report = { steps: {} }
 
 // 1. Build and pack (once per content of the sources).

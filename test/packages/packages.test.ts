@@ -3,12 +3,15 @@
 // install pulls, plain-Node imports of every entry, TypeScript against its declarations, and
 // the node package's CLI running as built JavaScript.
 import { execFile, spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { isBuiltin } from 'node:module'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 
 const ROOT = new URL('../..', import.meta.url).pathname
-const CONSUMER = join(ROOT, '.cache', 'examples', '_install')
+/** Written by scripts/prepare-examples.mjs (beforeAll): the installs live outside the repository, see there. */
+const examplesDir = () => readFileSync(join(ROOT, '.cache', 'examples-dir'), 'utf8').trim()
+let CONSUMER = ''
 
 interface Report {
   tarball: { files: string[]; size: number; unpackedSize: number }
@@ -22,7 +25,8 @@ beforeAll(() => {
   if (r.status !== 0) throw new Error('scripts/prepare-examples.mjs failed')
   const built = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-packages.mjs'), '--only', 'zklight-node'], { stdio: 'inherit' })
   if (built.status !== 0) throw new Error('building the node package failed')
-  report = JSON.parse(readFileSync(join(ROOT, '.cache', 'examples', 'report.json'), 'utf8')) as Report
+  CONSUMER = join(examplesDir(), '_install')
+  report = JSON.parse(readFileSync(join(examplesDir(), 'report.json'), 'utf8')) as Report
 }, 900_000)
 
 const node = (args: string[], cwd: string, env: Record<string, string> = {}) =>
@@ -65,6 +69,32 @@ describe('the light-client package (zklight)', () => {
     const r = await node(['--input-type=module', '-e', script], CONSUMER)
     expect(r.stderr).toBe('')
     expect(JSON.parse(r.stdout)).toEqual({ main: [], node: 'function', sameClient: true, components: 'function', defined: 'ok', withResolvers: 'function' })
+  })
+
+  it('bundles every third-party module: browser files import only each other, Node files also node: built-ins, and every Node chunk loads', async () => {
+    const dist = join(CONSUMER, 'node_modules', 'zklight', 'dist')
+    const bare = (dir: string) =>
+      readdirSync(join(dist, dir))
+        .filter((f) => f.endsWith('.js'))
+        .flatMap((f) => [...readFileSync(join(dist, dir, f), 'utf8').matchAll(/(?<![\w$"'.])(?:from|import|require)\s*\(?\s*["']([^"'./][^"']*)["']/g)].map((m) => `${f}: ${m[1]}`))
+    expect(bare('browser')).toEqual([])
+    // Node's built-ins, with or without node:, and ws's optional native helpers (required inside a try).
+    const builtin = (s: string) => {
+      const name = s.split(': ')[1] as string
+      return isBuiltin(name) || ['bufferutil', 'utf-8-validate'].includes(name)
+    }
+    expect(bare('node').filter((s) => !builtin(s))).toEqual([])
+    const chunks = readdirSync(join(dist, 'node')).filter((f) => f.endsWith('.js') && f !== 'verify-worker.js')
+    const r = await node(
+      [
+        '--input-type=module',
+        '-e',
+        `for (const f of ${JSON.stringify(chunks)}) await import('zklight/package.json', { with: { type: 'json' } }).then(() => import(new URL('./node_modules/zklight/dist/node/' + f, 'file://${CONSUMER}/').href))`,
+      ],
+      CONSUMER,
+    )
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
   })
 
   it('type-checks a consumer against its declarations, and they carry real types', () => {
