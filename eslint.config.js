@@ -61,7 +61,7 @@ const pureGlobals = {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.cache/**', 'public/**', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['node_modules/**', '**/dist/**', '.cache/**', 'public/**', 'test-results/**', 'playwright-report/**', 'packages/zklight-node/circuits/**', 'examples/**/node_modules/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { languageOptions: { globals: { ...globals.node, ...globals.browser } } },

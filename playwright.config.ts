@@ -1,5 +1,5 @@
 // End-to-end tests in Debian's Chromium (Playwright cannot download browsers here).
-// Each spec starts its own devnet; WebRTC runs on loopback only.
+// The specs share one devnet (e2e/global-setup.ts starts it); WebRTC runs on loopback only.
 import { defineConfig } from '@playwright/test'
 
 export const CHROMIUM_ARGS = [

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Launcher of the zklight CLI (src/node/cli.ts). The sources are TypeScript, run through
-// tsx's ESM loader, which is a runtime dependency (the prover's worker threads use it too),
-// so this works from a checkout, `npx zklight` and a global install alike.
+// Launcher of the zklight CLI from the sources of a checkout (src/node/cli.ts, through tsx's
+// ESM loader; the prover's worker threads use it too), so tests and `npm start` always run
+// the current sources. The installable CLI is packages/zklight-node: built JavaScript, no tsx.
 import { register } from 'tsx/esm/api'
 
 register()

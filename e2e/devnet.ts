@@ -16,7 +16,27 @@ export interface Ready {
 export interface Devnet {
   ready: Ready
   dir: string
+  /** The devnet process (a test may pause it with SIGSTOP to make every client's view age). */
+  pid: number
   stop(): Promise<void>
+}
+
+/** Where global-setup.ts leaves the devnet all specs share. */
+const SHARED_ENV = 'ZKLIGHT_E2E_DEVNET'
+
+/** Starts the devnet the specs share (global-setup.ts) and publishes it to the test workers. */
+export async function startSharedDevnet(): Promise<Devnet> {
+  const devnet = await startDevnet()
+  process.env[SHARED_ENV] = JSON.stringify({ ready: devnet.ready, dir: devnet.dir, pid: devnet.pid })
+  return devnet
+}
+
+/** The devnet global-setup.ts started; stopped by its teardown, not by a spec. */
+export function sharedDevnet(): Devnet {
+  const raw = process.env[SHARED_ENV]
+  if (!raw) throw new Error(`no shared devnet (${SHARED_ENV} unset): run the specs through playwright.config.ts, whose global setup starts it`)
+  const d = JSON.parse(raw) as { ready: Ready; dir: string; pid: number }
+  return { ...d, stop: async () => {} }
 }
 
 const ROOT = new URL('..', import.meta.url).pathname
@@ -47,6 +67,7 @@ export async function startDevnet(args: string[] = [], timeoutMs = 600_000): Pro
   return {
     ready,
     dir,
+    pid: child.pid as number,
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM')

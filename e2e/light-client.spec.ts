@@ -6,23 +6,18 @@
 import { expect, test, type Page } from '@playwright/test'
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { startDevnet, type Devnet } from './devnet.ts'
+import { sharedDevnet, type Devnet } from './devnet.ts'
 
 let devnet: Devnet
 
-test.beforeAll(async () => {
-  test.setTimeout(900_000)
-  devnet = await startDevnet()
+test.beforeAll(() => {
+  devnet = sharedDevnet()
 })
 
 // The page's console and errors go to the test log, so a failure says what the app saw.
 test.beforeEach(async ({ page }) => {
   page.on('console', (m) => process.stderr.write(`[page ${m.type()}] ${m.text()}\n`))
   page.on('pageerror', (e) => process.stderr.write(`[page error] ${e.message}\n`))
-})
-
-test.afterAll(async () => {
-  await devnet?.stop()
 })
 
 interface PeerView {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The README's test command: lint, typecheck, unit/integration tests (Vitest) and
-// browser end-to-end tests (Playwright in Debian's Chromium, inside a private
-// network namespace with only loopback up). Ends with one "N passed, N failed" line.
+// The README's test command: lint, typecheck, the packages and examples (built and installed from
+// the packed tarball), unit/integration tests (Vitest) and browser end-to-end tests (Playwright in
+// Debian's Chromium, inside a private network namespace with only loopback up). Ends with one "N passed, N failed" line.
 //
 // Every way a stage can go wrong counts: a failing test counts once (not once more per
 // describe block and file), a stage that dies or times out counts one failure, a report
@@ -15,8 +15,8 @@ const root = new URL('..', import.meta.url).pathname
 const reports = join(root, '.cache', 'test-reports')
 const floors = JSON.parse(readFileSync(join(root, 'test', 'floors.json'), 'utf8'))
 const MINUTE = 60_000
-/** Each stage's limit, several times its usual length on 2 cores (vitest ~6 min, e2e ~2 min, a cold circuit build ~1.5 min). */
-const TIMEOUT_MS = { lint: 10 * MINUTE, format: 5 * MINUTE, typecheck: 10 * MINUTE, circuits: 30 * MINUTE, vitest: 45 * MINUTE, e2e: 30 * MINUTE }
+/** Each stage's limit, several times its usual length on 2 cores (vitest ~6 min, e2e ~4 min, a cold circuit build ~1.5 min, packages and examples ~1 min). */
+const TIMEOUT_MS = { lint: 10 * MINUTE, format: 5 * MINUTE, typecheck: 10 * MINUTE, circuits: 30 * MINUTE, packages: 20 * MINUTE, vitest: 45 * MINUTE, e2e: 30 * MINUTE }
 /** Between SIGTERM and SIGKILL when a stage is stopped. */
 const GRACE_MS = 10_000
 
@@ -189,6 +189,11 @@ check('typecheck', (await run('typecheck', TIMEOUT_MS.typecheck, 'npx', ['tsc', 
 // The test profile's circuit artifacts (compile + insecure dev setup, cached by content
 // hash): built once here, with progress, before the test files that need them start.
 check('circuits (test profile)', (await run('circuits', TIMEOUT_MS.circuits, 'npx', ['tsx', 'scripts/build-circuits.ts', '--profile', 'test'])).ok)
+
+// The packages, packed once, and each example installed from that tarball and built (~1 min; a
+// first run also fetches the examples' own dependencies). Here, outside the private network
+// namespace, where the registry is reachable; the package tests and the e2e specs reuse the result.
+check('packages and examples', (await run('packages', TIMEOUT_MS.packages, process.execPath, ['scripts/prepare-examples.mjs'])).ok)
 
 const vitestReport = join(reports, 'vitest.json')
 rmSync(vitestReport, { force: true })

@@ -9,12 +9,13 @@ import type { ProofVerifier } from '../zk/proof-verifier.ts'
 import type { VerifierBackend } from '../zk/verifier-backend.ts'
 import { chooseStartPoint } from './checkpoints.ts'
 import type { ClientNetwork } from './network.ts'
-import { isNode, mark, systemClock, systemRandom } from './deps.ts'
+import { mark, systemClock, systemRandom } from './deps.ts'
 import { BadTrustAnchor, BootstrapFailed, VerificationKeyMismatch } from './errors.ts'
 import { LightClient } from './light-client.ts'
 import { DEFAULT_TUNING, type LightClientOptions } from './options.ts'
 import type { StartPoint } from './rules/start-point.ts'
 import { VerifiedChain } from './verified-chain.ts'
+import { createPlatformVerifier } from '#platform'
 
 export async function createLightClient(opts: LightClientOptions): Promise<LightClient> {
   const clock = opts.clock ?? systemClock
@@ -22,18 +23,15 @@ export async function createLightClient(opts: LightClientOptions): Promise<Light
   const logger = opts.logger ?? silentLogger
   const tuning = { ...DEFAULT_TUNING, ...opts.tuning }
   const { anchor } = opts
-  const anchorCheck = verifyTrustAnchor(anchor)
-  if (!anchorCheck.ok) throw new BadTrustAnchor(anchorCheck.reason)
-  if (!opts.verifier && opts.verificationKey === undefined) throw new TypeError('createLightClient needs `verifier` or `verificationKey`')
-  if (opts.verificationKey !== undefined) checkVerificationKey(opts.verificationKey, anchor.params.vkHash)
-  // Workers started early get the key only now, after the check above.
+  checkClientOptions(opts)
+  // Workers started early get the key only now, after the checks above.
   if (!opts.verifier && opts.startedVerifier?.awaitingKey) opts.startedVerifier.setKey(opts.verificationKey)
   // The verifier workers, the libp2p host and the stored checkpoint are independent:
   // set them up at once (this is most of a warm start's time).
   const owned: { close(): Promise<void> }[] = []
   const parts = await Promise.allSettled([
     opts.verifier ??
-      (opts.startedVerifier ? Promise.resolve(opts.startedVerifier) : createDefaultVerifier(opts.verificationKey, opts.verifierBackend)).then((v) => {
+      (opts.startedVerifier ? Promise.resolve(opts.startedVerifier) : createPlatformVerifier(opts.verificationKey, opts.verifierBackend)).then((v) => {
         owned.push(v)
         mark('zklight:verifier-created')
         return v
@@ -72,6 +70,17 @@ export async function createLightClient(opts: LightClientOptions): Promise<Light
   return new LightClient({ network, verifier, store: opts.store, clock, random, logger, chain, owned, startPoint: start }, tuning)
 }
 
+/**
+ * The checks createLightClient makes before building anything: a consistent trust anchor
+ * (BadTrustAnchor) and the verification key it commits to (VerificationKeyMismatch).
+ */
+export function checkClientOptions(opts: Pick<LightClientOptions, 'anchor' | 'verifier' | 'verificationKey'>): void {
+  const anchorCheck = verifyTrustAnchor(opts.anchor)
+  if (!anchorCheck.ok) throw new BadTrustAnchor(anchorCheck.reason)
+  if (!opts.verifier && opts.verificationKey === undefined) throw new TypeError('createLightClient needs `verifier` or `verificationKey`')
+  if (opts.verificationKey !== undefined) checkVerificationKey(opts.verificationKey, opts.anchor.params.vkHash)
+}
+
 /** Refuses a key whose hash is not `expected` (the anchor's commitment), naming both hashes. */
 function checkVerificationKey(vk: unknown, expected: Uint8Array): void {
   const got = hashVerificationKey(vk)
@@ -95,16 +104,4 @@ export async function resolveBootstrap(b: LightClientOptions['bootstrap']): Prom
   const addrs = (json as { multiaddrs?: unknown }).multiaddrs
   if (!Array.isArray(addrs) || !addrs.every((a) => typeof a === 'string')) throw new BootstrapFailed(`${url.href} has no multiaddrs list`)
   return addrs as string[]
-}
-
-/** worker_threads in Node, Web Workers in browsers; both run src/zk/verify-handler.ts. */
-async function createDefaultVerifier(vk: unknown, backend?: VerifierBackend): Promise<ProofVerifier> {
-  if (isNode()) {
-    // Kept out of browser bundles: the specifier is not a literal, so bundlers leave it alone.
-    const nodeModule = '../zk/node-verifier.ts'
-    const { createNodeVerifierPool } = (await import(/* @vite-ignore */ nodeModule)) as typeof import('../zk/node-verifier.ts')
-    return createNodeVerifierPool(vk, undefined, backend)
-  }
-  const { createBrowserVerifier } = await import('./browser-verifier.ts')
-  return createBrowserVerifier(vk, undefined, backend)
 }

@@ -84,3 +84,11 @@ export class TransferNotIncluded extends Error {
 export class BootstrapFailed extends Error {
   override name = 'BootstrapFailed'
 }
+
+/** No tab answered a call forwarded to the leading tab in time (src/client/shared-client.ts). */
+export class LeaderUnavailable extends Error {
+  override name = 'LeaderUnavailable'
+  constructor(readonly method: string) {
+    super(`no leading tab answered ${method} in time`)
+  }
+}

@@ -19,4 +19,21 @@ export type { Clock, RandomBytes } from '../core/platform.ts'
 export { createLogger, silentLogger, formatLogEntry, type Logger, type LogEntry, type LogLevel } from '../core/logger.ts'
 export type { ProofVerifier, BatchItem, BatchResult } from '../zk/proof-verifier.ts'
 export { systemClock } from './deps.ts'
-export { StaleView, ClientHalted, ClientStopped, NoVerifiedAnswer, BadAddress, TransferRejected, TransferNotIncluded, BootstrapFailed, BadTrustAnchor, VerificationKeyMismatch } from './errors.ts'
+export {
+  StaleView,
+  ClientHalted,
+  ClientStopped,
+  NoVerifiedAnswer,
+  BadAddress,
+  TransferRejected,
+  TransferNotIncluded,
+  BootstrapFailed,
+  BadTrustAnchor,
+  VerificationKeyMismatch,
+  LeaderUnavailable,
+} from './errors.ts'
+export { loadBootstrap, type BootstrapDocument, type LoadedBootstrap } from './bootstrap.ts'
+export type { LightClientView, LightClientLike } from './client-view.ts'
+export { createSharedLightClient, SharedLightClient, type SharedClientOptions, type SharedClientEvents, type TabRole } from './shared-client.ts'
+export { watchHealth, watchBalance, type ExternalStore, type WatchOptions, type HealthSnapshot, type BalanceSnapshot, type BalanceState, type ViewState, type PendingView } from './watch-store.ts'
+export { judgeFreshness, type Freshness, type FreshnessReason, type FreshnessBounds } from './rules/freshness.ts'

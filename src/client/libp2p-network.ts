@@ -10,6 +10,7 @@ import { handle, PeerPenalties, request, type RpcHost } from '../net/rpc.ts'
 import { BROWSER_DIAL_ORDER, groupByTransport, transportOfPeer } from '../net/transports.ts'
 import type { Clock } from '../core/platform.ts'
 import { isNode, mark } from './deps.ts'
+import { createPlatformHost } from '#platform'
 import type { ClientNetwork, NetworkEvent, ServeHandler } from './network.ts'
 import { createWireClient } from './wire-client.ts'
 
@@ -37,18 +38,10 @@ export interface Libp2pNetworkOptions {
   onlyPeers?: string[]
 }
 
+/** A browser host, or a dial-only Node host: the `#platform` import picks one when bundled or loaded. */
 async function createHost(opts: Libp2pNetworkOptions): Promise<Host> {
   const rtcConfiguration = { iceServers: opts.rtc.iceServers } as RTCConfiguration
-  if (isNode()) {
-    // Not a literal specifier: browser bundles never pull in the Node host.
-    const nodeHost = '../net/host.ts'
-    const { createNodeHost } = (await import(/* @vite-ignore */ nodeHost)) as typeof import('../net/host.ts')
-    // A Node light client only dials out; it listens on nothing and relays nothing.
-    return (await createNodeHost({ tcpPort: null, wsPort: null, webrtcDirectPort: null, relayServer: false, rtcConfiguration })) as unknown as Host
-  }
-  const { createBrowserHost } = await import('../net/browser-host.ts')
-  mark('zklight:host-module-loaded')
-  return (await createBrowserHost({ rtcConfiguration, allowPrivateAddresses: opts.allowPrivateAddresses === true })) as unknown as Host
+  return (await createPlatformHost({ rtcConfiguration, allowPrivateAddresses: opts.allowPrivateAddresses === true })) as Host
 }
 
 /** Bootstrap addresses grouped by the peer they name; browsers skip raw TCP (no WebSockets on it), which they cannot dial. */

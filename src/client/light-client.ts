@@ -19,6 +19,7 @@ import type { ClientEvents, Health, PeerView, Tuning } from './options.ts'
 import { PeerManager } from './peer-manager.ts'
 import { fetchAnchor, syncRound, type SyncContext } from './range-sync.ts'
 import { CertificateBook, type Equivocation } from './rules/certificate-book.ts'
+import { judgeFreshness } from './rules/freshness.ts'
 import { liveStatus, type StatusEvent } from './rules/live-status.ts'
 import type { CheckedEntry } from './rules/range.ts'
 import type { StartPoint } from './rules/start-point.ts'
@@ -198,7 +199,7 @@ export class LightClient {
     this.ensureUsable()
     this.updateStatus()
     const h = this.health()
-    if (h.lagMs > opts.maxLagMs || h.lagBlocks > (opts.maxLagBlocks ?? Infinity) || h.status === 'stale') throw new StaleView(h.lagMs, h.lagBlocks)
+    if (!judgeFreshness(h, opts).ok) throw new StaleView(h.lagMs, h.lagBlocks)
     return h
   }
 

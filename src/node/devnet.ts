@@ -98,15 +98,16 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   const accounts = files.demo.map((d) => ({ address: d.key.address, keyFile: d.file }))
   const network = opts.singleProcess ? await startInProcess(dir, files, artifacts, opts) : await startProcesses(dir, files, artifacts, opts)
   let url = ''
-  const bootstrap = () =>
+  // `base` '' gives links relative to the document: the copy in --dir is what a static deployment puts in public/.
+  const bootstrap = (base = url) =>
     JSON.stringify({
       chainId: identity.chainId,
       profile: profile.name,
       setupClass: spec.setup.setupClass,
       anchor: anchorHex,
       multiaddrs: network.multiaddrs(),
-      vkUrl: `${url}vk.json`,
-      genesisUrl: `${url}genesis.json`,
+      vkUrl: `${base}vk.json`,
+      genesisUrl: `${base}genesis.json`,
       accounts: accounts.map((a) => ({ address: a.address })),
     })
   let http
@@ -114,13 +115,21 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
     http = await startHttpServer({
       port: opts.httpPort,
       staticDir: join(ROOT, 'dist'),
-      documents: { '/bootstrap.json': bootstrap, '/vk.json': () => JSON.stringify(spec.vk), '/genesis.json': () => chainSpecToJson(spec) },
+      documents: { '/bootstrap.json': () => bootstrap(), '/vk.json': () => JSON.stringify(spec.vk), '/genesis.json': () => chainSpecToJson(spec) },
     })
   } catch (err) {
     await network.stop()
     throw err
   }
   url = http.url
+  // Beside vk.json and genesis.json: the three files a static site needs to reach this network (README, "Static deployment").
+  try {
+    await writeFileAtomic(join(dir, 'bootstrap.json'), new TextEncoder().encode(`${bootstrap('')}\n`))
+  } catch (err) {
+    await http.close()
+    await network.stop()
+    throw err
+  }
   const server = http
   return {
     url,

@@ -137,10 +137,10 @@ async function main(): Promise<void> {
   // The client and libp2p load only now: they are most of the page's code. (Asking for the
   // network's chunks here as well dialled sooner but synced later on 2 cores: the workers'
   // start-up and the network code's then compete; see docs/performance.md.)
-  const [{ startBrowserClient }, { defineZklightBalance }] = await Promise.all([import('./start.ts'), import('./zklight-balance.ts')])
+  const [{ startBrowserClient }, { defineZklightElements }] = await Promise.all([import('./start.ts'), import('./components/index.ts')])
   const app = await startBrowserClient({ log, bootstrap, anchor, store, metrics, options, ...(startedVerifier ? { startedVerifier } : {}) })
   ;(globalThis as Record<string, unknown>).zklight = app
-  defineZklightBalance(app.client)
+  defineZklightElements({ client: app.client })
   $('origin').textContent = app.origin
   app.client.on('head', (h: { height: number; stateRoot: bigint }) => {
     $('state-root').textContent = `0x${h.stateRoot.toString(16)}`

@@ -2,17 +2,18 @@
 // checkpoint and verification key come from the serving origin, the chain data
 // from peers over libp2p, and the last verified checkpoint from IndexedDB.
 import { decodeAddress } from '../core/address.ts'
-import { hexToBytes } from '../core/bytes.ts'
+import { bytesToHex, hexToBytes } from '../core/bytes.ts'
 import { signTransfer } from '../core/transfer.ts'
 import { chainTagOf } from '../core/chain.ts'
 import type { TrustAnchor } from '../core/types.ts'
-import { createLightClient } from '../client/index.ts'
+import { createSharedLightClient, type SharedLightClient } from '../client/shared-client.ts'
 import type { IdbCheckpointStore } from '../store/idb-checkpoint-store.ts'
 import type { VerifierPool } from '../zk/verifier-pool.ts'
 import { fetchJson, type Bootstrap } from './fast-resume.ts'
 import { pageOptions, type PageOptions } from './page-options.ts'
 
-export type Client = Awaited<ReturnType<typeof createLightClient>>
+/** One client for all tabs of the page's origin: the tab that leads holds the network (src/client/shared-client.ts). */
+export type Client = SharedLightClient
 
 /** Milliseconds since navigation start. */
 export interface Metrics {
@@ -60,19 +61,23 @@ export async function startBrowserClient(opts: {
   const pinnedPeers = new URLSearchParams(globalThis.location?.search ?? '').get('peers')
   const peerAddrs = pinnedPeers ? pinnedPeers.split(',').filter(Boolean) : undefined
   const onlyPeers = peerAddrs?.map((a) => /\/p2p\/([^/]+)$/.exec(a)?.[1]).filter((x): x is string => x !== undefined)
-  const client = await createLightClient({
-    bootstrap: peerAddrs ?? bootstrap.multiaddrs,
-    ...(onlyPeers && onlyPeers.length > 0 ? { onlyPeers } : {}),
-    anchor,
-    store,
-    rtc: { iceServers: [] },
-    verificationKey: vk,
-    // Early workers get the key from createLightClient once it has checked it; otherwise it starts them.
-    ...(opts.startedVerifier ? { startedVerifier: opts.startedVerifier } : { verifierBackend: options.backend }),
-    tuning: { bodiesFree: options.newSync, pipeline: options.newSync },
-    // WARNING: a devnet lives on 127.0.0.1; this lets the tab dial loopback and ws://.
-    allowPrivateAddresses: true,
-  })
+  const client = await createSharedLightClient(
+    {
+      bootstrap: peerAddrs ?? bootstrap.multiaddrs,
+      ...(onlyPeers && onlyPeers.length > 0 ? { onlyPeers } : {}),
+      anchor,
+      store,
+      rtc: { iceServers: [] },
+      verificationKey: vk,
+      // Early workers get the key from createLightClient once it has checked it; otherwise it starts them.
+      ...(opts.startedVerifier ? { startedVerifier: opts.startedVerifier } : { verifierBackend: options.backend }),
+      tuning: { bodiesFree: options.newSync, pipeline: options.newSync },
+      // WARNING: a devnet lives on 127.0.0.1; this lets the tab dial loopback and ws://.
+      allowPrivateAddresses: true,
+    },
+    // Tabs pinned to other peers keep their own client.
+    pinnedPeers ? { name: `zklight:${bytesToHex(anchor.checkpoint.genesisHash).slice(0, 32)}:${pinnedPeers}` } : {},
+  )
   metrics.clientCreatedMs = performance.now()
   const app: BrowserClient = {
     client,

@@ -1,6 +1,6 @@
 // Node flavour of the verifier pool: worker_threads running verify-worker.ts.
 import { availableParallelism } from 'node:os'
-import { startTsWorker } from './worker-url.ts'
+import { siblingWorkerUrl, startTsWorker } from './worker-url.ts'
 import { VerifierPool, type WorkerPort } from './verifier-pool.ts'
 import { DEFAULT_BACKEND, type VerifierBackend } from './verifier-backend.ts'
 
@@ -16,7 +16,7 @@ export function startNodeVerifierPool(size = defaultSize(), backend: VerifierBac
 }
 
 function spawn(): WorkerPort {
-  const w = startTsWorker(new URL('./verify-worker.ts', import.meta.url))
+  const w = startTsWorker(siblingWorkerUrl('verify-worker', import.meta.url))
   w.unref()
   let stopping = false
   return {

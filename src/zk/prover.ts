@@ -1,7 +1,7 @@
 // Node prover: Groth16 proofs of state transitions made in a worker thread, one
 // job at a time, in submission order.
 import type { Worker } from 'node:worker_threads'
-import { startTsWorker } from './worker-url.ts'
+import { siblingWorkerUrl, startTsWorker } from './worker-url.ts'
 
 export interface ProveResult {
   proof: Uint8Array
@@ -26,7 +26,7 @@ export class Prover {
   private dead: ProverError | undefined
 
   constructor(artifacts: { wasm: string; zkey: string }) {
-    this.worker = startTsWorker(new URL('./prove-worker.ts', import.meta.url), { wasm: artifacts.wasm, zkey: artifacts.zkey })
+    this.worker = startTsWorker(siblingWorkerUrl('prove-worker', import.meta.url), { wasm: artifacts.wasm, zkey: artifacts.zkey })
     this.worker.on('message', (m: { id: number; proof?: Uint8Array; publicSignals?: string[]; error?: string }) => {
       const job = this.jobs.get(m.id)
       if (!job) return
