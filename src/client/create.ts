@@ -44,6 +44,7 @@ export async function createLightClient(opts: LightClientOptions): Promise<Light
           clock,
           ...(opts.allowPrivateAddresses ? { allowPrivateAddresses: true } : {}),
           ...(opts.onlyPeers ? { onlyPeers: opts.onlyPeers } : {}),
+          ...(opts.dialTimeoutMs !== undefined ? { dialTimeoutMs: opts.dialTimeoutMs } : {}),
         }).then((n) => {
           mark('zklight:network-created')
           return n
