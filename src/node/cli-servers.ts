@@ -1,20 +1,14 @@
 // The long-running commands: `zklight devnet` (a whole local network) and `zklight node`
 // (a follower joining one). Each prints one JSON "ready" line on stdout, logs on stderr,
-// and shuts down cleanly on SIGINT/SIGTERM.
+// and shuts down cleanly on SIGINT/SIGTERM. The node's modules load inside run(), so
+// `--help` and usage errors never wait for libp2p, the ledger or the circuits.
 import { existsSync } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { equalBytes } from '../core/bytes.ts'
-import { parseMultiaddr, peerIdStringOf } from '../net/dial.ts'
-import { writeFileAtomic } from '../store/atomic-file.ts'
-import { readManifest } from './ceremony-files.ts'
-import { chainSpecToJson, genesisHash, parseChainSpec, type ChainSpec } from './chain-spec.ts'
+import type { ChainSpec } from './chain-spec.ts'
 import { int, list, num, required, str, type CommandSpec } from './cli-options.ts'
 import { DEFAULT_BLOCK_TIME_MS, DEVNET_DEFAULTS } from './constants.ts'
-import { startDevnet } from './devnet.ts'
 import { ChainMismatch, ChainSpecError, UsageError } from './errors.ts'
-import { nodePaths } from './identity.ts'
-import { startLedgerNode } from './ledger-node.ts'
 import { stderrLogger } from './log.ts'
 
 const logger = stderrLogger()
@@ -68,9 +62,9 @@ export const devnetCommand: CommandSpec = {
     const ceremony = str(values, 'ceremony')
     if (ceremony !== undefined && str(values, 'ptau') !== undefined) throw new UsageError('--ptau and --ceremony exclude each other: a ceremony folder carries its own powers of tau')
     // A ceremony's keys belong to one profile: it is the default, and another --profile is refused.
-    const profile = str(values, 'profile') ?? (ceremony !== undefined ? readManifest(ceremony).profile.name : DEVNET_DEFAULTS.profile)
+    const profile = str(values, 'profile') ?? (ceremony !== undefined ? (await import('./ceremony-files.ts')).readManifest(ceremony).profile.name : DEVNET_DEFAULTS.profile)
     if (profile !== 'test' && profile !== 'devnet') throw new UsageError(`--profile must be test or devnet, got "${profile}"`)
-    const devnet = await startDevnet({
+    const options = {
       dir: str(values, 'dir') ?? DEVNET_DEFAULTS.dir,
       validators: int(values, 'validators', DEVNET_DEFAULTS.validators, 1, 256),
       accounts: int(values, 'accounts', DEVNET_DEFAULTS.accounts, 2, 65_000),
@@ -82,7 +76,9 @@ export const devnetCommand: CommandSpec = {
       ceremony,
       listenHost: str(values, 'listen-host'),
       logger: logger.child('devnet'),
-    })
+    }
+    const { startDevnet } = await import('./devnet.ts')
+    const devnet = await startDevnet(options)
     process.stdout.write(`${JSON.stringify({ event: 'ready', url: devnet.url, multiaddrs: devnet.multiaddrs, accounts: devnet.accounts })}\n`)
     logger.info(`devnet ready at ${devnet.url}`)
     const sig = await untilSignal()
@@ -93,6 +89,7 @@ export const devnetCommand: CommandSpec = {
 }
 
 async function loadSpecFrom(source: string): Promise<ChainSpec> {
+  const { parseChainSpec } = await import('./chain-spec.ts')
   let text: string
   if (/^https?:\/\//.test(source)) {
     const res = await fetch(source).catch((err: unknown) => {
@@ -124,6 +121,8 @@ export const nodeCommand: CommandSpec = {
   async run(values) {
     const dir = required(values, 'dir', 'DIR')
     const peers = list(values, 'peer')
+    const portChoice = ports(values)
+    const { parseMultiaddr, peerIdStringOf } = await import('../net/dial.ts')
     for (const p of peers) {
       let ok: boolean
       try {
@@ -133,6 +132,13 @@ export const nodeCommand: CommandSpec = {
       }
       if (!ok) throw new UsageError(`--peer "${p}" is not a multiaddr ending in /p2p/<peer id>`)
     }
+    const [{ equalBytes }, { writeFileAtomic }, { chainSpecToJson, genesisHash, parseChainSpec }, { nodePaths }, { startLedgerNode }] = await Promise.all([
+      import('../core/bytes.ts'),
+      import('../store/atomic-file.ts'),
+      import('./chain-spec.ts'),
+      import('./identity.ts'),
+      import('./ledger-node.ts'),
+    ])
     const paths = nodePaths(dir)
     const given = str(values, 'genesis')
     let spec: ChainSpec
@@ -148,7 +154,7 @@ export const nodeCommand: CommandSpec = {
     } else if (existsSync(paths.spec)) {
       spec = parseChainSpec(await readFile(paths.spec, 'utf8'))
     } else throw new UsageError(`--genesis FILE|URL is required on first start (${join(dir, 'genesis.json')} does not exist yet)`)
-    const node = await startLedgerNode({ dir, spec, peers, listenHost: str(values, 'listen-host'), ports: ports(values), logger: logger.child('node') })
+    const node = await startLedgerNode({ dir, spec, peers, listenHost: str(values, 'listen-host'), ports: portChoice, logger: logger.child('node') })
     const head = node.chain.servedHead.header.height
     process.stdout.write(`${JSON.stringify({ event: 'ready', multiaddrs: node.multiaddrs(), head })}\n`)
     logger.info(`node ready (proven head ${head}); following ${peers.length} peer(s)`)
