@@ -77,6 +77,7 @@ export const devnetCommand: CommandSpec = {
       listenHost: str(values, 'listen-host'),
       logger: logger.child('devnet'),
     }
+    logger.info(`starting the devnet (profile ${profile}): loading the node`)
     const { startDevnet } = await import('./devnet.ts')
     const devnet = await startDevnet(options)
     process.stdout.write(`${JSON.stringify({ event: 'ready', url: devnet.url, multiaddrs: devnet.multiaddrs, accounts: devnet.accounts })}\n`)
