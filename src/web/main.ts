@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     if (v) showResumeVerdict(v, sp.checkpoint.height)
     if (v?.ok) {
       $<HTMLInputElement>('address').value = first
-      balance.showResumed(first, v.balance)
+      balance.showResumed(first, { ...v.balance, ...(sp.header ? { timestamp: sp.header.timestamp } : {}) })
       metrics.firstVerifiedBalanceMs = performance.now()
       resumed = true
       logEvent(`balance of ${first.slice(0, 12)}… verified against the stored checkpoint at height ${v.balance.height}`, 'verified')

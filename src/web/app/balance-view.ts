@@ -45,13 +45,14 @@ export class BalanceView {
   }
 
   /** The warm path: a balance verified against the stored checkpoint before the client existed. */
-  showResumed(address: string, b: { balance: bigint; nonce: number; height: number }): void {
+  showResumed(address: string, b: { balance: bigint; nonce: number; height: number; timestamp?: number }): void {
     this.watched = address
     const out = $('balance-result')
     out.className = 'verified'
     out.dataset.balance = b.balance.toString()
     out.dataset.height = String(b.height)
-    out.replaceChildren(h('span', { class: 'figure' }, b.balance.toString()), ` · nonce ${b.nonce} · verified by Merkle proof against the stored checkpoint at height ${b.height}; catching up…`)
+    const age = b.timestamp === undefined ? '' : ` (block time ${formatDuration(Date.now() - b.timestamp)} ago)`
+    out.replaceChildren(h('span', { class: 'figure' }, b.balance.toString()), ` · nonce ${b.nonce} · verified by Merkle proof against the stored checkpoint at height ${b.height}${age}; catching up…`)
   }
 
   async refresh(): Promise<void> {
