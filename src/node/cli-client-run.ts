@@ -20,8 +20,8 @@ import { loadTrustAnchor, type LoadedAnchor } from './trust-anchor.ts'
 const out = (line: string) => process.stdout.write(`${line}\n`)
 const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x))
 
-/** A dial attempt gets this long: a node on a LAN answers in milliseconds; two attempts per peer stay within a few seconds. */
-const CLI_DIAL_TIMEOUT_MS = 3_000
+/** A dial attempt gets this long: a node on a LAN answers in milliseconds, a busy machine in a second or two; two attempts stay within ~10 s. */
+const CLI_DIAL_TIMEOUT_MS = 5_000
 /** Least time between two progress lines while syncing or waiting. */
 const PROGRESS_EVERY_MS = 2_000
 
