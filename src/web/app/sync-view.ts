@@ -131,7 +131,7 @@ export class SyncView {
       this.caughtUp = false
       this.startHeight = h.verifiedHeight
     }
-    const catchingUp = !this.caughtUp && behind > 0
+    const catchingUp = !this.caughtUp && behind > 0 && h.peers > 0
     box.dataset.phase = catchingUp ? 'catching-up' : this.caughtUp ? 'synced' : h.peers === 0 ? 'connecting' : 'waiting'
     bar.max = Math.max(1, total)
     bar.value = total === 0 ? (this.caughtUp ? 1 : 0) : done
@@ -143,7 +143,7 @@ export class SyncView {
     } else if (this.caughtUp) {
       const waiting = behind > 0 ? `; ${behind} certified block${behind === 1 ? '' : 's'} waiting for ${behind === 1 ? 'its proof' : 'their proofs'}` : ''
       setText(text, `Up to date: verified head ${h.verifiedHeight}, ${formatDuration(h.lagMs)} old${waiting}`)
-    } else if (h.peers === 0) setText(text, 'Connecting to peers…')
+    } else if (h.peers === 0) setText(text, behind > 0 ? `No zklight peer connected: waiting for one to verify the ${behind} certified blocks seen` : 'Connecting to peers…')
     else setText(text, `Waiting for a newer proven block (verified head ${h.verifiedHeight}, ${formatDuration(h.lagMs)} old)`)
   }
 
