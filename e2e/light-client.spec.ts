@@ -2,10 +2,9 @@
 // cold sync over WebRTC-Direct (WebSockets only as a fallback), resume from IndexedDB
 // after a reload, a tampered kept proof, a corrupt stored checkpoint and a sealed one with a
 // forged certificate ignored, a tab syncing from another tab, and a transfer signed in the
-// page seen in a verified block.
+// page seen in a verified block. The app's own views and sending are in app.spec.ts.
 import { expect, test, type Page } from '@playwright/test'
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { sharedDevnet, type Devnet } from './devnet.ts'
 
 let devnet: Devnet
@@ -271,21 +270,4 @@ test('a tab syncs from another tab over direct WebRTC; the node only relays the 
     await ctxA.close()
     await ctxB.close()
   }
-})
-
-test('a transfer signed in the page lands in a verified block', async ({ page }) => {
-  const [from, to] = devnet.ready.accounts
-  if (!from || !to) throw new Error('devnet has fewer than two demo accounts')
-  const keyFile = JSON.parse(readFileSync(from.keyFile, 'utf8')) as { privateKey?: string; key?: string }
-  const keyHex = keyFile.privateKey ?? keyFile.key ?? ''
-  await page.goto(devnet.ready.url)
-  await verifiedBalance(page)
-  await page.fill('#send-key', keyHex)
-  await page.fill('#send-from', from.address)
-  await page.fill('#send-to', to.address)
-  await page.fill('#send-amount', '7')
-  await page.click('#send-form button')
-  const result = page.locator('#send-result.verified')
-  await expect(result).toBeVisible({ timeout: 180_000 })
-  expect(Number(await result.getAttribute('data-height'))).toBeGreaterThan(0)
 })

@@ -3,7 +3,7 @@
 // so nothing above this line needs to know which tab holds the network.
 import type { Transfer } from '../core/types.ts'
 import type { VerifiedBalance } from './balance.ts'
-import type { ClientEvents, Health, PeerView } from './options.ts'
+import type { ClientEvents, Health, InspectedBlock, PeerView, TransferProgress } from './options.ts'
 import type { StartPoint } from './rules/start-point.ts'
 import type { Inclusion } from './transfer-watch.ts'
 
@@ -20,7 +20,10 @@ export interface LightClientView {
   requireFresh(opts: { maxLagMs: number; maxLagBlocks?: number }): Promise<Health>
   whenSynced(signal?: AbortSignal): Promise<Health>
   getBalance(address: string, opts?: { signal?: AbortSignal; minHeight?: number }): Promise<VerifiedBalance>
-  submitTransfer(signed: Transfer | Uint8Array, opts?: { timeoutMs?: number }): Promise<Inclusion>
+  /** `onProgress` sees each stage (a tab-shared client that does not lead reports none: functions do not cross tabs). */
+  submitTransfer(signed: Transfer | Uint8Array, opts?: { timeoutMs?: number; onProgress?: (p: TransferProgress) => void }): Promise<Inclusion>
+  /** What the client verified about a block it holds (a tab-shared client asks the leading tab). */
+  inspect(height: number): InspectedBlock | undefined | Promise<InspectedBlock | undefined>
 }
 
 /** What the watch stores and web components need: events, health and balances. */

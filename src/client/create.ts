@@ -6,7 +6,6 @@ import { chainTagOf, verifyTrustAnchor } from '../core/chain.ts'
 import { silentLogger } from '../core/logger.ts'
 import { hashVerificationKey } from '../core/vk-hash.ts'
 import type { ProofVerifier } from '../zk/proof-verifier.ts'
-import type { VerifierBackend } from '../zk/verifier-backend.ts'
 import { chooseStartPoint } from './checkpoints.ts'
 import type { ClientNetwork } from './network.ts'
 import { mark, systemClock, systemRandom } from './deps.ts'
@@ -45,6 +44,7 @@ export async function createLightClient(opts: LightClientOptions): Promise<Light
           clock,
           ...(opts.allowPrivateAddresses ? { allowPrivateAddresses: true } : {}),
           ...(opts.onlyPeers ? { onlyPeers: opts.onlyPeers } : {}),
+          ...(opts.dialTimeoutMs !== undefined ? { dialTimeoutMs: opts.dialTimeoutMs } : {}),
         }).then((n) => {
           mark('zklight:network-created')
           return n

@@ -36,6 +36,8 @@ export interface Libp2pNetworkOptions {
   allowPrivateAddresses?: boolean
   /** Use only these peers (ids) for zklight requests; other connections (a relay) carry nothing of ours. */
   onlyPeers?: string[]
+  /** Per dial attempt; default src/net's DIAL_TIMEOUT_MS. */
+  dialTimeoutMs?: number
 }
 
 /** A browser host, or a dial-only Node host: the `#platform` import picks one when bundled or loaded. */
@@ -69,9 +71,10 @@ const ATTEMPTS = 2
  * WebRTC-Direct, then browser-to-browser WebRTC, and WebSockets only when every
  * WebRTC attempt failed (docs/protocol.md#transports-and-connection-setup).
  */
-function dialPeer(host: Host, addrs: Addr[]): Promise<unknown> {
-  if (isNode()) return dialWithRetry(host, addrs, { attempts: ATTEMPTS })
-  return dialInTurn(host, groupByTransport(addrs, BROWSER_DIAL_ORDER), { attempts: ATTEMPTS })
+function dialPeer(host: Host, addrs: Addr[], timeoutMs?: number): Promise<unknown> {
+  const opts = { attempts: ATTEMPTS, ...(timeoutMs !== undefined ? { timeoutMs } : {}) }
+  if (isNode()) return dialWithRetry(host, addrs, opts)
+  return dialInTurn(host, groupByTransport(addrs, BROWSER_DIAL_ORDER), opts)
 }
 
 export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<ClientNetwork> {
@@ -97,8 +100,14 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
   host.addEventListener('peer:identify', (evt) => {
     const id = evt.detail.peerId.toString()
     if (banned(id)) return void host.hangUp(evt.detail.peerId).catch(() => {})
-    if (evt.detail.protocols.includes(PROTOCOL.status)) protocolsOf.set(id, new Set(evt.detail.protocols))
-    if (known.has(id) || !evt.detail.protocols.includes(PROTOCOL.status)) return
+    if (!evt.detail.protocols.includes(PROTOCOL.status)) {
+      // A bootstrap address that leads to something else (another libp2p service): say so rather than wait.
+      const addrs = bootstrap.get(id)
+      if (addrs) emit({ type: 'unreachable', peer: id, addrs: addrs.map(String), reason: 'not-zklight', protocols: evt.detail.protocols })
+      return
+    }
+    protocolsOf.set(id, new Set(evt.detail.protocols))
+    if (known.has(id)) return
     if (opts.onlyPeers && !opts.onlyPeers.includes(id)) return
     known.set(id, evt.detail.peerId)
     if (evt.detail.protocols.includes(PROTOCOL.account)) stateful.add(id)
@@ -162,7 +171,11 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
           dialed = true
           mark('zklight:first-dial') // start-up timelines: navigation → first dial
         }
-        await Promise.allSettled(targets.slice(0, missing).map(([, addrs]) => dialPeer(host, addrs)))
+        await Promise.allSettled(
+          targets
+            .slice(0, missing)
+            .map(([peer, addrs]) => dialPeer(host, addrs, opts.dialTimeoutMs).catch((error: unknown) => emit({ type: 'unreachable', peer, addrs: addrs.map(String), reason: 'dial-failed', error }))),
+        )
       })().finally(() => (dialing = undefined))
       return dialing
     },

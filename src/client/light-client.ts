@@ -15,7 +15,7 @@ import { ClientHalted, ClientStopped, StaleView } from './errors.ts'
 import { considerHead, pollPeer, recordCertificate, type IntakeContext } from './head-intake.ts'
 import { HeadTracker } from './head-tracker.ts'
 import type { ClientNetwork, NetworkEvent } from './network.ts'
-import type { ClientEvents, Health, PeerView, Tuning } from './options.ts'
+import type { ClientEvents, Health, InspectedBlock, PeerView, TransferProgress, Tuning } from './options.ts'
 import { PeerManager } from './peer-manager.ts'
 import { fetchAnchor, syncRound, type SyncContext } from './range-sync.ts'
 import { CertificateBook, type Equivocation } from './rules/certificate-book.ts'
@@ -111,7 +111,8 @@ export class LightClient {
         fault: (peer, f) => this.fault(peer, f),
         certified: (header, qc) => recordCertificate(this.intake, header, qc),
         rejected: (header, peer, reason) => this.tracker.rejected(header, peer, reason, this.peerManager.usable({ minHeight: header.height }).length > 0),
-        adopted: (entries, qc) => this.adopt(entries, qc),
+        adopted: (entries, qc, peer, stats) => this.adopt(entries, qc, peer, stats),
+        checked: (entries) => this.txs.checked(entries),
         halted: () => this.halt !== undefined,
       },
     }
@@ -260,8 +261,15 @@ export class LightClient {
     )
   }
 
-  /** Sends a signed transfer; resolves once it is in a verified block. */
-  async submitTransfer(signed: Transfer | Uint8Array, opts: { timeoutMs?: number } = {}): Promise<Inclusion> {
+  /**
+   * Sends a signed transfer; resolves once it is in a verified block. `onProgress` hears
+   * 'accepted' (a peer took it into its mempool), 'certified' (found in a block whose body
+   * matched its header, under a verified certificate; its proof is being verified) and
+   * 'verified' (in a verified block: the promise resolves next). Nodes serve blocks only
+   * once proven, so 'certified' comes shortly before 'verified'; the wait for the proof
+   * shows as certified heads above the verified one (`pending` events, health().lagBlocks).
+   */
+  async submitTransfer(signed: Transfer | Uint8Array, opts: { timeoutMs?: number; onProgress?: (p: TransferProgress) => void } = {}): Promise<Inclusion> {
     this.ensureUsable()
     return submitAndWait(
       {
@@ -271,9 +279,41 @@ export class LightClient {
         requestTimeoutMs: this.t.requestTimeoutMs,
         timeoutMs: opts.timeoutMs ?? this.t.transferTimeoutMs,
         reports: { offence: (peer, o, d) => this.punish(peer, o, d), fault: (peer, f) => this.fault(peer, f) },
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       },
       signed,
     )
+  }
+
+  /**
+   * What this client verified about the block at `height`, if it still holds it (the
+   * checkpoint's header, or one of the last `cacheBlocks` verified blocks): the header,
+   * the certificate covering it and the block's proof. Undefined otherwise.
+   */
+  inspect(height: number): InspectedBlock | undefined {
+    const header = this.chain.headerAt(height)
+    const hash = this.chain.hashHex(height) ?? (header && height === this.chain.checkpoint.height ? bytesToHex(this.chain.checkpoint.headerHash) : undefined)
+    if (!header || !hash) return undefined
+    const block = this.chain.block(height)
+    const out: InspectedBlock = {
+      height,
+      hash,
+      header,
+      source: block ? 'synced' : 'checkpoint',
+      proof: block?.proof ?? null,
+      transfers: block?.block.transfers.length ?? 0,
+      bodyVerified: block?.bodyVerified ?? false,
+    }
+    const cert = this.chain.certificateCovering(height)
+    if (cert) {
+      out.certificate = {
+        height: cert.height,
+        headerHash: bytesToHex(cert.qc.headerHash),
+        signers: cert.qc.signatures.map((v) => v.validator),
+        validators: this.chain.validatorSet.length,
+      }
+    }
+    return out
   }
 
   // --- loops ---
@@ -339,6 +379,9 @@ export class LightClient {
     } else if (ev.type === 'disconnect') {
       this.peerManager.remove(ev.peer)
       this.sync.noHeaderProofs.delete(ev.peer) // it may come back upgraded
+    } else if (ev.type === 'unreachable') {
+      const { type: _type, ...rest } = ev
+      this.events.emit('unreachable', rest)
     } else if (!ev.head) this.punish(ev.peer, 'malformed', `gossip: ${ev.reason ?? 'undecodable'}`)
     else {
       considerHead(this.intake, ev.peer, ev.head.header, ev.head.qc, 'announcement')
@@ -372,11 +415,15 @@ export class LightClient {
 
   // --- the verified view moves ---
 
-  private adopt(entries: CheckedEntry[], qc: QuorumCertificate): void {
+  private adopt(entries: CheckedEntry[], qc: QuorumCertificate, peer: string, stats?: { proofs: number; verifyMs: number }): void {
+    const from = this.chain.height + 1
     const blocks = this.chain.extend(entries, qc, this.deps.clock.now())
     this.advanced()
     const tip = this.chain.tip
-    if (tip) this.events.emit('head', { height: tip.header.height, hash: bytesToHex(tip.hash), header: tip.header, stateRoot: tip.header.stateRoot, verified: true })
+    if (tip) {
+      this.events.emit('batch', { from, to: tip.header.height, proofs: stats?.proofs ?? 0, verifyMs: stats?.verifyMs ?? 0, peer, target: this.tracker.bestSeenHeight })
+      this.events.emit('head', { height: tip.header.height, hash: bytesToHex(tip.hash), header: tip.header, stateRoot: tip.header.stateRoot, verified: true })
+    }
     const record = this.chain.currentRecord()
     if (record) this.saver.offer(record)
     this.txs.verified(blocks)

@@ -76,6 +76,8 @@ export type NetworkEvent =
   | { type: 'disconnect'; peer: string }
   /** A gossiped head; `head` is undefined when the bytes did not decode (`reason` says why). */
   | { type: 'head'; peer: string; head?: CertifiedHead; reason?: string }
+  /** A bootstrap peer that could not be dialled (`error`), or that answered without speaking zklight (`protocols`). */
+  | { type: 'unreachable'; peer: string; addrs: string[]; reason: 'dial-failed' | 'not-zklight'; error?: unknown; protocols?: string[] }
 
 export interface ClientNetwork extends PeerWire {
   start(): Promise<void>

@@ -2,7 +2,7 @@
 // with their defaults (each with the reason for its value).
 import type { Logger } from '../core/logger.ts'
 import type { Clock, RandomBytes } from '../core/platform.ts'
-import type { Header, TrustAnchor } from '../core/types.ts'
+import type { Header, ProofBytes, TrustAnchor } from '../core/types.ts'
 import type { Fault, Offence } from '../net/peer-judgement.ts'
 import type { TransportKind } from '../net/transports.ts'
 import type { ProofVerifier } from '../zk/proof-verifier.ts'
@@ -29,6 +29,32 @@ export interface BannedEvent {
   detail: string
 }
 
+/** A run of blocks that was verified and adopted (for progress displays and charts). */
+export interface BatchEvent {
+  /** First and last height adopted. */
+  from: number
+  to: number
+  /** Groth16 proofs verified in the batch (empty blocks carry none). */
+  proofs: number
+  /** Time from handing the proofs to the verifier to its verdict (0 when there were none). */
+  verifyMs: number
+  peer: string
+  /** The best certified height seen when it was adopted: the sync's current target. */
+  target: number
+}
+
+/**
+ * A bootstrap peer the client could not use: every dial attempt failed (`error` is the
+ * dial error), or it answered but speaks no zklight protocol (`protocols` are those it has).
+ */
+export interface UnreachableEvent {
+  peer: string
+  addrs: string[]
+  reason: 'dial-failed' | 'not-zklight'
+  error?: unknown
+  protocols?: string[]
+}
+
 export interface ClientEvents extends Record<string, unknown> {
   head: HeadEvent
   pending: PendingHead
@@ -37,7 +63,39 @@ export interface ClientEvents extends Record<string, unknown> {
   banned: BannedEvent
   /** Where the client started: the stored checkpoint or the pinned one (and why a stored one was ignored). */
   checkpoint: StartPoint
+  batch: BatchEvent
+  unreachable: UnreachableEvent
 }
+
+/**
+ * What the client verified about one block it holds, for a proof inspector: the header,
+ * the certificate that covers it (its own, or that of a verified descendant: headers are
+ * hash-linked, so a certificate on a later block covers every block before it), and the
+ * block's proof when it carries one.
+ */
+export interface InspectedBlock {
+  height: number
+  hash: string
+  header: Header
+  /** 'checkpoint': the trusted start header (pinned or stored and re-checked); 'synced': verified by this client. */
+  source: 'checkpoint' | 'synced'
+  /** The 256-byte Groth16 proof of the block's state transition; null for an empty block (its root is its parent's) or the checkpoint. */
+  proof: ProofBytes | null
+  transfers: number
+  /** Whether the block's transfers were checked against its txRoot. */
+  bodyVerified: boolean
+  certificate?: {
+    /** Height and hash of the header the certificate signs (this block's, or a descendant's). */
+    height: number
+    headerHash: string
+    /** Validator indices that signed, and the size of the set. */
+    signers: number[]
+    validators: number
+  }
+}
+
+/** How far a submitted transfer has come (see LightClient.submitTransfer). */
+export type TransferProgress = { stage: 'accepted'; peer: string } | { stage: 'certified'; height: number } | { stage: 'verified'; height: number }
 
 export interface Health {
   verifiedHeight: number
@@ -151,6 +209,8 @@ export interface LightClientOptions {
   allowPrivateAddresses?: boolean
   /** Ask only these peers (peer ids), e.g. another tab or one's own nodes; other connections are not used for zklight requests. */
   onlyPeers?: string[]
+  /** Per dial attempt (two attempts per address group); default src/net's DIAL_TIMEOUT_MS. A CLI on a LAN can ask for less. */
+  dialTimeoutMs?: number
   /** An existing libp2p host to run on (for sharing one host). */
   host?: unknown
   /** A ready network (tests inject an in-memory one); replaces bootstrap/rtc/host. */

@@ -46,7 +46,10 @@ export interface SyncHooks {
   certified(header: Header, qc: QuorumCertificate, peer: string): boolean
   /** A block failed verification (for pending heads). */
   rejected(header: Header, peer: string, reason: string): void
-  adopted(entries: CheckedEntry[], qc: QuorumCertificate, peer: string): void
+  /** `stats`: proofs verified for the range and the verifier's time on them (for progress displays). */
+  adopted(entries: CheckedEntry[], qc: QuorumCertificate, peer: string, stats?: { proofs: number; verifyMs: number }): void
+  /** A range passed every check but its proofs (links, bodies where asked, the certificate on its tail). */
+  checked?(entries: CheckedEntry[]): void
   halted(): boolean
 }
 
@@ -94,6 +97,8 @@ interface Checked {
   /** proofs[i] belongs to entries[entryOf[i]]. */
   entryOf: number[]
   result: Promise<BatchResult | { error: unknown }>
+  /** Set when the verdict arrives: the verifier's time on this range's proofs. */
+  timing: { proofs: number; verifyMs: number }
 }
 
 /** Fetches and checks the header the checkpoint names, so the next block can be linked to it. */
@@ -159,7 +164,7 @@ export async function syncRound(ctx: SyncContext, target: number, signal: AbortS
         break
       }
       ctx.peers.reward(c.job.peer)
-      ctx.hooks.adopted(c.entries, c.qc, c.job.peer)
+      ctx.hooks.adopted(c.entries, c.qc, c.job.peer, c.timing)
       adopted++
     }
     if (ctx.chain.height >= target) return 'reached'
@@ -286,9 +291,18 @@ async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom
     }
     if (!ctx.hooks.certified(tail, tailQc, job.peer)) break
     const { entries: checked, proofs } = check.value
+    ctx.hooks.checked?.(checked)
     const items: BatchItem[] = proofs.map((p) => ({ proof: p.proof, signals: p.signals }))
-    const result = items.length === 0 ? Promise.resolve<BatchResult>({ ok: true }) : verifyWithDeadline(ctx, items)
-    out.push({ job, entries: checked, qc: tailQc, entryOf: proofs.map((p) => p.entry), result })
+    const timing = { proofs: items.length, verifyMs: 0 }
+    const t0 = ctx.clock.now()
+    const result =
+      items.length === 0
+        ? Promise.resolve<BatchResult>({ ok: true })
+        : verifyWithDeadline(ctx, items).then((r) => {
+            timing.verifyMs = ctx.clock.now() - t0
+            return r
+          })
+    out.push({ job, entries: checked, qc: tailQc, entryOf: proofs.map((p) => p.entry), result, timing })
     parent = tail
     if (headers.length < job.count) break // a short answer: later ranges cannot link
   }

@@ -15,7 +15,7 @@ import type { LightClientView } from './client-view.ts'
 import { checkClientOptions, createLightClient } from './create.ts'
 import { Emitter } from './emitter.ts'
 import * as errors from './errors.ts'
-import type { ClientEvents, Health, HeadEvent, LightClientOptions, PeerView } from './options.ts'
+import type { ClientEvents, Health, HeadEvent, InspectedBlock, LightClientOptions, PeerView, TransferProgress } from './options.ts'
 import { judgeFreshness } from './rules/freshness.ts'
 import type { StartPoint } from './rules/start-point.ts'
 import type { Inclusion } from './transfer-watch.ts'
@@ -70,12 +70,14 @@ type Message =
   | { t: 'hello'; from: string }
   | ({ t: 'state' } & Mirror)
   | { t: 'event'; from: string; name: keyof ClientEvents; arg: unknown }
-  | { t: 'call'; from: string; id: string; method: 'getBalance' | 'submitTransfer'; args: unknown[] }
+  | { t: 'call'; from: string; id: string; method: CallMethod; args: unknown[] }
   | { t: 'reply'; to: string; id: string; ok: true; value: unknown }
   | { t: 'reply'; to: string; id: string; ok: false; error: { name: string; message: string; props: Record<string, unknown> } }
 
+type CallMethod = 'getBalance' | 'submitTransfer' | 'inspect'
+
 interface Call {
-  method: 'getBalance' | 'submitTransfer'
+  method: CallMethod
   args: unknown[]
   /** The leading tab it was last sent to (undefined: sent before any leader was heard from). */
   sentTo: string | undefined
@@ -84,7 +86,7 @@ interface Call {
   timer: ReturnType<typeof setTimeout>
 }
 
-const FORWARDED_EVENTS = ['head', 'pending', 'dropped', 'status', 'banned', 'checkpoint'] as const
+const FORWARDED_EVENTS = ['head', 'pending', 'dropped', 'status', 'banned', 'checkpoint', 'batch', 'unreachable'] as const
 
 /** After a failed start as leader (the lock is given up meanwhile), wait this long before queueing again. */
 const RETRY_LEAD_MS = 1_000
@@ -278,9 +280,16 @@ export class SharedLightClient implements LightClientView {
     return (await this.invoke('getBalance', args, opts.signal)) as VerifiedBalance
   }
 
-  async submitTransfer(signed: Transfer | Uint8Array, opts: { timeoutMs?: number } = {}): Promise<Inclusion> {
+  /** `onProgress` is called only while this tab leads: a function cannot be sent to another tab. */
+  async submitTransfer(signed: Transfer | Uint8Array, opts: { timeoutMs?: number; onProgress?: (p: TransferProgress) => void } = {}): Promise<Inclusion> {
     this.ensureStarted()
     return (await this.invoke('submitTransfer', [signed, opts])) as Inclusion
+  }
+
+  /** What the leading tab verified about the block at `height` (undefined: it holds no such block). */
+  async inspect(height: number): Promise<InspectedBlock | undefined> {
+    this.ensureStarted()
+    return (await this.invoke('inspect', [height])) as InspectedBlock | undefined
   }
 
   // --- leading ---
@@ -351,7 +360,8 @@ export class SharedLightClient implements LightClientView {
   private callLocal(method: Call['method'], args: unknown[], signal?: AbortSignal): Promise<unknown> {
     const c = this.local as LightClientView
     if (method === 'getBalance') return c.getBalance(args[0] as string, { ...(args[1] as { minHeight?: number }), ...(signal ? { signal } : {}) })
-    return c.submitTransfer(args[0] as Transfer | Uint8Array, args[1] as { timeoutMs?: number })
+    if (method === 'inspect') return Promise.resolve(c.inspect(args[0] as number))
+    return c.submitTransfer(args[0] as Transfer | Uint8Array, args[1] as { timeoutMs?: number; onProgress?: (p: TransferProgress) => void })
   }
 
   private runLocally(id: string, c: Call): void {
@@ -416,7 +426,7 @@ export class SharedLightClient implements LightClientView {
     for (const [id, c] of this.calls) {
       if (c.sentTo === m.from) continue
       c.sentTo = m.from
-      this.post({ t: 'call', from: this.id, id, method: c.method, args: c.args })
+      this.post({ t: 'call', from: this.id, id, method: c.method, args: cloneable(c.args) })
     }
   }
 
@@ -451,7 +461,7 @@ export class SharedLightClient implements LightClientView {
         },
         { once: true },
       )
-      this.post({ t: 'call', from: this.id, id, method, args })
+      this.post({ t: 'call', from: this.id, id, method, args: cloneable(args) })
     })
   }
 
@@ -498,4 +508,11 @@ function deserializeError(e: { name: string; message: string; props: Record<stri
   Object.assign(err, e.props)
   err.name = e.name
   return err
+}
+
+/** Call arguments without their functions (a progress callback), which structured clone refuses. */
+function cloneable(args: unknown[]): unknown[] {
+  return args.map((a) =>
+    a !== null && typeof a === 'object' && !(a instanceof Uint8Array) && !Array.isArray(a) ? Object.fromEntries(Object.entries(a).filter(([, v]) => typeof v !== 'function')) : a,
+  )
 }

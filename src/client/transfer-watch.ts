@@ -9,6 +9,8 @@ import type { Clock } from '../core/platform.ts'
 import { NoVerifiedAnswer, TransferNotIncluded, TransferRejected } from './errors.ts'
 import { reportRequestError, type PeerReports } from '../net/peer-judgement.ts'
 import type { PeerWire } from './network.ts'
+import type { TransferProgress } from './options.ts'
+import type { CheckedEntry } from './rules/range.ts'
 import type { VerifiedBlock } from './verified-chain.ts'
 
 export interface Inclusion {
@@ -24,6 +26,9 @@ interface Watch {
   resolve: (i: Inclusion) => void
   reject: (e: Error) => void
   timer: unknown
+  onProgress?: (p: TransferProgress) => void
+  /** Height of the certified block it was found in, once reported. */
+  certifiedAt?: number
 }
 
 export class TransferWatch {
@@ -35,13 +40,13 @@ export class TransferWatch {
   ) {}
 
   /** Registers interest before submitting, so a fast block cannot be missed. */
-  watch(t: Transfer, timeoutMs: number): { done: Promise<Inclusion>; cancel: () => void } {
+  watch(t: Transfer, timeoutMs: number, onProgress?: (p: TransferProgress) => void): { done: Promise<Inclusion>; cancel: () => void } {
     const key = `${t.from}:${t.nonce}`
     let cancel = () => {}
     const done = new Promise<Inclusion>((resolve, reject) => {
       const timer = this.clock.setTimeout(() => this.settle(key, (w) => w.reject(new TransferNotIncluded('timeout'))), timeoutMs)
       this.settle(key, (w) => w.reject(new TransferNotIncluded('nonce-taken')))
-      this.watches.set(key, { hash: hashTransfer(this.chainTag, t), resolve, reject, timer })
+      this.watches.set(key, { hash: hashTransfer(this.chainTag, t), resolve, reject, timer, ...(onProgress ? { onProgress } : {}) })
       cancel = () => this.settle(key, () => {})
     })
     return { done, cancel }
@@ -50,6 +55,30 @@ export class TransferWatch {
   /** Transfers still waiting for inclusion. */
   pending(): number {
     return this.watches.size
+  }
+
+  /**
+   * Called with each range that passed every check but its proofs: a transfer found in a
+   * block whose body matched its txRoot, under a verified certificate, is in a certified
+   * block (its proof is being verified now).
+   */
+  checked(entries: readonly CheckedEntry[]): void {
+    if (this.watches.size === 0) return
+    for (const e of entries) {
+      if (!e.bodyVerified) continue
+      for (const t of e.block.transfers) {
+        const w = this.watches.get(`${t.from}:${t.nonce}`)
+        if (!w || w.certifiedAt !== undefined || hashTransfer(this.chainTag, t) !== w.hash) continue
+        w.certifiedAt = e.block.header.height
+        report(w, { stage: 'certified', height: w.certifiedAt })
+      }
+    }
+  }
+
+  /** Reports a stage of a watched transfer (accepted by a peer). */
+  progress(t: Transfer, p: TransferProgress): void {
+    const w = this.watches.get(`${t.from}:${t.nonce}`)
+    if (w) report(w, p)
   }
 
   /** Called with each run of newly verified blocks. */
@@ -62,6 +91,7 @@ export class TransferWatch {
         const w = this.watches.get(key)
         if (!w) return
         if (hashTransfer(this.chainTag, t) === w.hash) {
+          report(w, { stage: 'verified', height: b.block.header.height })
           this.settle(key, (x) => x.resolve({ height: b.block.header.height, headerHash: bytesToHex(b.hash), index, verified: true }))
         } else this.settle(key, (x) => x.reject(new TransferNotIncluded('nonce-taken')))
       })
@@ -81,6 +111,15 @@ export class TransferWatch {
   }
 }
 
+/** A progress listener's bug is the application's: it never breaks the watch. */
+function report(w: Watch, p: TransferProgress): void {
+  try {
+    w.onProgress?.(p)
+  } catch {
+    // ignored on purpose
+  }
+}
+
 export interface SubmitContext {
   wire: PeerWire
   watch: TransferWatch
@@ -88,6 +127,7 @@ export interface SubmitContext {
   requestTimeoutMs: number
   timeoutMs: number
   reports: PeerReports
+  onProgress?: (p: TransferProgress) => void
 }
 
 /** Sends `signed` to peers until one accepts it, then waits for it in a verified block. */
@@ -98,7 +138,7 @@ export async function submitAndWait(ctx: SubmitContext, signed: Transfer | Uint8
     if (!d.ok) throw new TransferRejected(d.reason)
     transfer = d.value
   } else transfer = signed
-  const watch = ctx.watch.watch(transfer, ctx.timeoutMs)
+  const watch = ctx.watch.watch(transfer, ctx.timeoutMs, ctx.onProgress)
   let rejection: string | undefined
   for (const peer of ctx.peers) {
     let answer
@@ -108,7 +148,10 @@ export async function submitAndWait(ctx: SubmitContext, signed: Transfer | Uint8
       reportRequestError(ctx.reports, peer, err, 'submit answer')
       continue
     }
-    if (answer.ok) return watch.done
+    if (answer.ok) {
+      ctx.watch.progress(transfer, { stage: 'accepted', peer })
+      return watch.done
+    }
     rejection ??= answer.reason // another peer may still accept it: one liar cannot block a transfer
   }
   watch.cancel()

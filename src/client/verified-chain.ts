@@ -178,6 +178,19 @@ export class VerifiedChain {
     return out.slice(0, lastCertified + 1)
   }
 
+  /**
+   * The certificate this client verified that covers `height`: the block's own, or that of
+   * the nearest verified descendant (headers are hash-linked back to it), or the tip's.
+   */
+  certificateCovering(height: number): { height: number; qc: QuorumCertificate } | undefined {
+    if (height > this.height) return undefined
+    for (let h = height; h < this.height; h++) {
+      const qc = this.blocks.get(h)?.qc
+      if (qc) return { height: h, qc }
+    }
+    return this.tipState?.qc ? { height: this.height, qc: this.tipState.qc } : undefined
+  }
+
   headerAt(height: number): Header | undefined {
     if (this.tipState && this.tipState.header.height === height) return this.tipState.header
     if (this.anchorHeader && this.anchorHeader.height === height) return this.anchorHeader

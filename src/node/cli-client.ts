@@ -1,23 +1,8 @@
-// The one-shot commands: `keygen`, and `transfer`, `balance` and `status`, which run
-// the light client (src/client) in this process — verifying certificates, proofs and
-// account proofs from a trusted checkpoint — rather than trusting the node they ask.
-import { existsSync } from 'node:fs'
-import { randomInt } from 'node:crypto'
-import { resolve } from 'node:path'
-import { decodeAddress } from '../core/address.ts'
-import { MAX_AMOUNT } from '../core/constants.ts'
-import { chainTagOf } from '../core/chain.ts'
-import { signTransfer } from '../core/transfer.ts'
-import { createLightClient } from '../client/create.ts'
-import type { LightClient } from '../client/light-client.ts'
-import { getProfile } from '../zk/profiles.ts'
-import { generateAccountKey, loadAccountKey, saveAccountKey } from './account-key.ts'
+// The one-shot commands' specs: `keygen`, and `transfer`, `balance` and `status`, which
+// run the light client (src/client) in this process rather than trusting the node they
+// ask. Light on purpose: run() checks the command line, then loads cli-client-run.ts.
 import { int, list, required, str, type CommandSpec, type Values } from './cli-options.ts'
 import { UsageError } from './errors.ts'
-import { loadTrustAnchor, type LoadedAnchor } from './trust-anchor.ts'
-
-const out = (line: string) => process.stdout.write(`${line}\n`)
-const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x))
 
 const clientOptions = {
   peer: { type: 'string', multiple: true, arg: 'MULTIADDR', help: 'node (or peer) to ask; required' },
@@ -32,24 +17,30 @@ const clientOptions = {
   json: { type: 'boolean', help: 'print one JSON object' },
 } as const
 
-/** Starts a light client against `--peer`, waits until it is synced, runs `fn`, always stops it. */
-async function withLightClient<T>(values: Values, fn: (c: LightClient, loaded: LoadedAnchor) => Promise<T>): Promise<T> {
+/** The largest amount a transfer carries (u64), as in src/core/constants.ts MAX_AMOUNT. */
+const MAX_AMOUNT = (1n << 64n) - 1n
+
+/**
+ * The --peer list, each parsed as a multiaddr: a malformed one is a usage error at once,
+ * before the client, libp2p or the verifier load. Returns the list.
+ */
+export async function checkPeers(values: Values): Promise<string[]> {
   const peers = list(values, 'peer')
   if (peers.length === 0) throw new UsageError('--peer MULTIADDR is required')
-  const timeoutMs = int(values, 'timeout-ms', 60_000, 1, 86_400_000)
-  const loaded = await loadTrustAnchor(str(values, 'checkpoint'), str(values, 'vk'))
-  const client = await createLightClient({ bootstrap: peers, anchor: loaded.anchor, verificationKey: loaded.vk, rtc: { iceServers: [] } })
-  const signal = AbortSignal.timeout(timeoutMs)
-  try {
-    await client.start()
-    await client.whenSynced(signal).catch((err: unknown) => {
-      if (signal.aborted) throw new Error(`no verified view of the chain within ${timeoutMs} ms (peers: ${client.health().peers})`)
-      throw err
-    })
-    return await fn(client, loaded)
-  } finally {
-    await client.stop().catch(() => undefined)
+  const { parseMultiaddr } = await import('../net/dial.ts')
+  for (const p of peers) {
+    try {
+      parseMultiaddr(p)
+    } catch (err) {
+      throw new UsageError(`--peer "${p}" is not a multiaddr (${err instanceof Error ? err.message : String(err)}); a node's look like /ip4/127.0.0.1/tcp/PORT/p2p/PEER_ID`)
+    }
   }
+  return peers
+}
+
+async function checkAddress(text: string, what: string): Promise<void> {
+  const { decodeAddress } = await import('../core/address.ts')
+  if (!decodeAddress(text).ok) throw new UsageError(`${what} "${text}" is not a zklight address (zkl1…; a typo breaks its checksum)`)
 }
 
 export const keygenCommand: CommandSpec = {
@@ -63,19 +54,10 @@ export const keygenCommand: CommandSpec = {
     json: { type: 'boolean', help: 'print one JSON object' },
   },
   async run(values) {
-    let depth: number
-    try {
-      depth = getProfile(str(values, 'profile') ?? 'devnet').depth
-    } catch {
-      throw new UsageError(`--profile must be test or devnet, got "${str(values, 'profile')}"`)
-    }
-    const index = int(values, 'index', randomInt(2 ** depth), 0, 2 ** depth - 1)
-    const file = resolve(str(values, 'out') ?? `zklight-${index}.key.json`)
-    if (existsSync(file)) throw new UsageError(`${file} exists; pass another --out`)
-    const key = generateAccountKey(index)
-    await saveAccountKey(file, key)
-    out(values.json ? json({ address: key.address, index, keyFile: file }) : `address ${key.address}\nindex   ${index}\nkey     ${file}`)
-    return 0
+    const profile = str(values, 'profile') ?? 'devnet'
+    if (profile !== 'test' && profile !== 'devnet') throw new UsageError(`--profile must be test or devnet, got "${profile}"`)
+    const { runKeygen } = await import('./cli-client-run.ts')
+    return runKeygen(values, profile)
   },
 }
 
@@ -93,26 +75,15 @@ export const transferCommand: CommandSpec = {
   },
   async run(values) {
     const keyFile = required(values, 'key', 'FILE')
-    const to = decodeAddress(required(values, 'to', 'ADDR'))
-    if (!to.ok) throw new UsageError(`--to is not a zklight address`)
+    const to = required(values, 'to', 'ADDR')
     const amountText = required(values, 'amount', 'N')
     if (!/^\d+$/.test(amountText) || BigInt(amountText) < 1n || BigInt(amountText) > MAX_AMOUNT) throw new UsageError(`--amount must be a whole number from 1 to 2^64-1, got "${amountText}"`)
     const index = str(values, 'index') === undefined ? undefined : int(values, 'index', 0, 0, 2 ** 32 - 1)
-    const key = await loadAccountKey(keyFile, index)
     const timeoutMs = int(values, 'timeout-ms', 180_000, 1, 86_400_000)
-    const inclusion = await withLightClient({ ...values, 'timeout-ms': String(timeoutMs) }, async (client, { anchor }) => {
-      const sender = await client.getBalance(key.address)
-      const t = signTransfer(key.privateKey, chainTagOf(anchor.checkpoint.genesisHash), {
-        from: key.index,
-        to: to.value.index,
-        toPubKey: to.value.pubKey,
-        amount: BigInt(amountText),
-        nonce: sender.nonce,
-      })
-      return client.submitTransfer(t, { timeoutMs })
-    })
-    out(values.json ? json({ included: true, height: inclusion.height, headerHash: inclusion.headerHash, verified: true }) : `included in block ${inclusion.height} (verified)`)
-    return 0
+    await checkAddress(to, '--to')
+    const peers = await checkPeers(values)
+    const { runTransfer } = await import('./cli-client-run.ts')
+    return runTransfer(values, { keyFile, to, amount: BigInt(amountText), index, timeoutMs, peers })
   },
 }
 
@@ -123,11 +94,11 @@ export const balanceCommand: CommandSpec = {
   options: clientOptions,
   positionals: { min: 1, max: 1, names: 'ADDR' },
   async run(values, [address]) {
-    if (!decodeAddress(address as string).ok) throw new UsageError(`"${address}" is not a zklight address`)
-    const b = await withLightClient(values, (c) => c.getBalance(address as string))
-    if (values.json) out(json({ address, ...b, stateRoot: `0x${b.stateRoot.toString(16)}` }))
-    else out(`${b.balance} (nonce ${b.nonce}${b.exists ? '' : ', no account yet'}) at height ${b.height}, verified`)
-    return 0
+    int(values, 'timeout-ms', 60_000, 1, 86_400_000)
+    await checkAddress(address as string, 'ADDR')
+    const peers = await checkPeers(values)
+    const { runBalance } = await import('./cli-client-run.ts')
+    return runBalance(values, address as string, peers)
   },
 }
 
@@ -137,9 +108,9 @@ export const statusCommand: CommandSpec = {
   summary: 'Syncs a light client from the checkpoint and prints its verified head and health.',
   options: clientOptions,
   async run(values) {
-    const h = await withLightClient(values, async (c) => c.health())
-    if (values.json) out(json(h))
-    else out(`${h.status}: verified height ${h.verifiedHeight} (best seen ${h.bestSeenHeight}, ${h.lagBlocks} behind), ${h.peers} peer(s)`)
-    return 0
+    int(values, 'timeout-ms', 60_000, 1, 86_400_000)
+    const peers = await checkPeers(values)
+    const { runStatus } = await import('./cli-client-run.ts')
+    return runStatus(values, peers)
   },
 }

@@ -18,7 +18,6 @@ import { genesisSetupOf } from '../zk/setup-record.ts'
 import { chainIdentity, chainSpecToJson, parseChainSpec, type ChainSpec } from './chain-spec.ts'
 import { int, list, required, str, type CommandSpec } from './cli-options.ts'
 import { BadKeyFile, UsageError } from './errors.ts'
-import { loadOrCreateIdentity } from './identity.ts'
 
 const out = (s: string) => process.stdout.write(`${s}\n`)
 
@@ -70,7 +69,7 @@ export const nodeIdCommand: CommandSpec = {
   async run(values) {
     const dir = resolve(required(values, 'dir', 'DIR'))
     await mkdir(dir, { recursive: true })
-    const { peerIdOf } = await import('../net/keys.ts')
+    const [{ peerIdOf }, { loadOrCreateIdentity }] = await Promise.all([import('../net/keys.ts'), import('./identity.ts')])
     const peerId = peerIdOf((await loadOrCreateIdentity(dir)).hostKey)
     out(values.json ? JSON.stringify({ peerId, dir }) : peerId)
     return 0

@@ -1,25 +1,16 @@
 // The long-running commands: `zklight devnet` (a whole local network) and `zklight node`
 // (a follower joining one). Each prints one JSON "ready" line on stdout, logs on stderr,
-// and shuts down cleanly on SIGINT/SIGTERM.
+// and shuts down cleanly on SIGINT/SIGTERM. The node's modules load inside run(), so
+// `--help` and usage errors never wait for libp2p, the ledger or the circuits.
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { equalBytes } from '../core/bytes.ts'
-import { isPeerIdString, parseMultiaddr, peerIdStringOf } from '../net/dial.ts'
-import { writeFileAtomic } from '../store/atomic-file.ts'
-import { readManifest } from './ceremony-files.ts'
-import { chainIdentity, chainSpecToJson, genesisHash, parseChainSpec, type ChainSpec } from './chain-spec.ts'
+import type { ChainSpec } from './chain-spec.ts'
 import { int, list, num, required, str, type CommandSpec } from './cli-options.ts'
 import { DEFAULT_BLOCK_TIME_MS, DEVNET_DEFAULTS } from './constants.ts'
-import { startDevnet } from './devnet.ts'
 import { ChainMismatch, ChainSpecError, UsageError } from './errors.ts'
-import { nodePaths } from './identity.ts'
-import { startLedgerNode, type LedgerNode } from './ledger-node.ts'
-import { loadAccountKey } from './account-key.ts'
-import { TransferGenerator } from './tx-generator.ts'
-import { loadValidatorKey } from './cli-network.ts'
-import { ensureCircuitArtifacts } from '../zk/artifacts.ts'
-import { Prover } from '../zk/prover.ts'
+import type { LedgerNode } from './ledger-node.ts'
+import type { TransferGenerator } from './tx-generator.ts'
 import { stderrLogger } from './log.ts'
 
 const logger = stderrLogger()
@@ -80,9 +71,9 @@ export const devnetCommand: CommandSpec = {
     const ceremony = str(values, 'ceremony')
     if (ceremony !== undefined && str(values, 'ptau') !== undefined) throw new UsageError('--ptau and --ceremony exclude each other: a ceremony folder carries its own powers of tau')
     // A ceremony's keys belong to one profile: it is the default, and another --profile is refused.
-    const profile = str(values, 'profile') ?? (ceremony !== undefined ? readManifest(ceremony).profile.name : DEVNET_DEFAULTS.profile)
+    const profile = str(values, 'profile') ?? (ceremony !== undefined ? (await import('./ceremony-files.ts')).readManifest(ceremony).profile.name : DEVNET_DEFAULTS.profile)
     if (profile !== 'test' && profile !== 'devnet') throw new UsageError(`--profile must be test or devnet, got "${profile}"`)
-    const devnet = await startDevnet({
+    const options = {
       dir: str(values, 'dir') ?? DEVNET_DEFAULTS.dir,
       validators: int(values, 'validators', DEVNET_DEFAULTS.validators, 1, 256),
       accounts: int(values, 'accounts', DEVNET_DEFAULTS.accounts, 2, 65_000),
@@ -96,10 +87,13 @@ export const devnetCommand: CommandSpec = {
       singleProcess: values['single-process'] === true,
       provers: int(values, 'provers', 1, 0, 16),
       proveWorkers: int(values, 'prove-workers', 1, 0, 64),
-      proverPeers: proverPeers(values),
+      proverPeers: proverPeers(values, (await import('../net/dial.ts')).isPeerIdString),
       leaseMs: str(values, 'prove-lease-ms') === undefined ? undefined : int(values, 'prove-lease-ms', 0, 1_000, 3_600_000),
       logger: logger.child('devnet'),
-    })
+    }
+    logger.info(`starting the devnet (profile ${profile}): loading the node`)
+    const { startDevnet } = await import('./devnet.ts')
+    const devnet = await startDevnet(options)
     const processes = devnet.processes.map((p) => ({ role: p.role, pid: p.pid, multiaddrs: p.multiaddrs }))
     process.stdout.write(`${JSON.stringify({ event: 'ready', url: devnet.url, multiaddrs: devnet.multiaddrs, accounts: devnet.accounts, processes })}\n`)
     logger.info(`devnet ready at ${devnet.url}`)
@@ -111,13 +105,14 @@ export const devnetCommand: CommandSpec = {
 }
 
 /** The --prover-peer values, each a libp2p peer id. */
-function proverPeers(values: Parameters<CommandSpec['run']>[0]): string[] {
+function proverPeers(values: Parameters<CommandSpec['run']>[0], isPeerIdString: (s: string) => boolean): string[] {
   const ids = list(values, 'prover-peer')
   for (const id of ids) if (!isPeerIdString(id)) throw new UsageError(`--prover-peer "${id}" is not a libp2p peer id`)
   return ids
 }
 
 async function loadSpecFrom(source: string): Promise<ChainSpec> {
+  const { parseChainSpec } = await import('./chain-spec.ts')
   let text: string
   if (/^https?:\/\//.test(source)) {
     const res = await fetch(source).catch((err: unknown) => {
@@ -164,6 +159,8 @@ export const nodeCommand: CommandSpec = {
   async run(values) {
     const dir = required(values, 'dir', 'DIR')
     const peers = list(values, 'peer')
+    const portChoice = ports(values)
+    const { isPeerIdString, parseMultiaddr, peerIdStringOf } = await import('../net/dial.ts')
     for (const p of peers) {
       let ok: boolean
       try {
@@ -173,6 +170,13 @@ export const nodeCommand: CommandSpec = {
       }
       if (!ok) throw new UsageError(`--peer "${p}" is not a multiaddr ending in /p2p/<peer id>`)
     }
+    const [{ equalBytes }, { writeFileAtomic }, { chainSpecToJson, genesisHash, parseChainSpec }, { nodePaths }, { startLedgerNode }] = await Promise.all([
+      import('../core/bytes.ts'),
+      import('../store/atomic-file.ts'),
+      import('./chain-spec.ts'),
+      import('./identity.ts'),
+      import('./ledger-node.ts'),
+    ])
     const paths = nodePaths(dir)
     const given = str(values, 'genesis')
     let spec: ChainSpec
@@ -191,9 +195,10 @@ export const nodeCommand: CommandSpec = {
     const keyFile = str(values, 'validator-key')
     let validator: Parameters<typeof startLedgerNode>[0]['validator']
     if (keyFile !== undefined) {
-      const secretKey = await loadValidatorKey(keyFile)
-      let prover: (() => Prover) | undefined
+      const secretKey = await (await import('./cli-network.ts')).loadValidatorKey(keyFile)
+      let prover: (() => import('../zk/prover.ts').Prover) | undefined
       if (values.prove) {
+        const [{ ensureCircuitArtifacts }, { Prover }] = await Promise.all([import('../zk/artifacts.ts'), import('../zk/prover.ts')])
         const ceremony = str(values, 'ceremony')
         const log = (m: string) => logger.child('circuits').info(m)
         const artifacts = ceremony !== undefined ? await (await import('./ceremony.ts')).loadCeremonyArtifacts(ceremony, log) : await ensureCircuitArtifacts(spec.profile, { log })
@@ -208,7 +213,7 @@ export const nodeCommand: CommandSpec = {
         blockTimeMs: int(values, 'block-time-ms', DEFAULT_BLOCK_TIME_MS, 50, 3_600_000),
         prover,
         proveWorkers: prover ? int(values, 'prove-workers', 1, 1, 64) : 0,
-        proverPeers: proverPeers(values),
+        proverPeers: proverPeers(values, isPeerIdString),
         crashAfterProposals: fault === undefined ? undefined : Number(fault),
       }
     }
@@ -221,7 +226,7 @@ export const nodeCommand: CommandSpec = {
       sync: validator ? undefined : sync,
       validator,
       listenHost: str(values, 'listen-host'),
-      ports: ports(values),
+      ports: portChoice,
       logger: logger.child('node'),
     })
     const head = node.chain.servedHead.header.height
@@ -245,6 +250,7 @@ async function startTraffic(values: Parameters<CommandSpec['run']>[0], node: Led
   const rate = num(values, 'tx-rate', 0, 0, 100)
   if (dir === undefined || rate === 0) return undefined
   if (!node.mempool) throw new UsageError('--traffic needs --validator-key (it queues transfers in this validator)')
+  const [{ loadAccountKey }, { TransferGenerator }, { chainIdentity }] = await Promise.all([import('./account-key.ts'), import('./tx-generator.ts'), import('./chain-spec.ts')])
   const files = (await readdir(dir)).filter((f) => /^traffic-\d+\.json$/.test(f))
   const senders = await Promise.all(files.map((f) => loadAccountKey(join(dir, f))))
   const generator = new TransferGenerator({

@@ -1,9 +1,16 @@
-// The zklight command line: dispatches to devnet, node, keygen, transfer, balance,
-// status, the ceremony subcommands and prover. Exit codes: 0 success, 1 failure (named error on
-// stderr), 2 usage error. Run as `zklight …` (bin/zklight.js) or `node --import tsx src/node/cli.ts …`.
+// The zklight command line: dispatches to devnet, node, keygen, transfer, balance, status,
+// the ceremony subcommands, prover, validator-key, node-id and genesis. Exit codes
+// (cli-exit.ts): 0 success, 1 failure, 2 usage, 3 trust or verification failure, 4 network
+// failure; the named error on stderr.
+// Run as `zklight …` (bin/zklight.js) or `node --import tsx src/node/cli.ts …`.
+//
+// Only command specs (names, options, help) load before the arguments are parsed: each
+// command imports its implementation (libp2p, the verifier, snarkjs) inside run(), so
+// --help and usage errors answer before any of that loads (test/node/cli.test.ts).
 import '../polyfill.ts'
 import { ceremonyCommands } from './cli-ceremony.ts'
 import { balanceCommand, keygenCommand, statusCommand, transferCommand } from './cli-client.ts'
+import { EXIT, exitCodeOf } from './cli-exit.ts'
 import { groupHelpText, helpText, parseCommand, type CommandGroup, type CommandSpec } from './cli-options.ts'
 import { proverCommand } from './cli-prover.ts'
 import { devnetCommand, nodeCommand } from './cli-servers.ts'
@@ -38,12 +45,12 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(OVERVIEW)
-    return name === undefined ? 2 : 0
+    return name === undefined ? EXIT.usage : EXIT.ok
   }
   const entry = COMMANDS[name]
   if (!entry) {
     process.stderr.write(`zklight: unknown command "${name}"\n\n${OVERVIEW}`)
-    return 2
+    return EXIT.usage
   }
   let command: CommandSpec
   let label = name
@@ -52,12 +59,12 @@ export async function main(argv: string[]): Promise<number> {
     const [sub, ...subArgs] = rest
     if (sub === undefined || sub === '--help' || sub === '-h') {
       process.stdout.write(groupHelpText(entry))
-      return sub === undefined ? 2 : 0
+      return sub === undefined ? EXIT.usage : EXIT.ok
     }
     const spec = entry.subcommands[sub]
     if (!spec) {
       process.stderr.write(`zklight ${name}: unknown subcommand "${sub}"\n\n${groupHelpText(entry)}`)
-      return 2
+      return EXIT.usage
     }
     command = spec
     label = `${name} ${sub}`
@@ -73,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`zklight ${label}: ${err.message}\nRun \`zklight ${label} --help\` for usage.\n`)
-      return 2
+      return EXIT.usage
     }
     const e = err instanceof Error ? err : new Error(String(err))
     // Errors that carry a reason (CeremonyInvalid, …) show it, so scripts can tell failures apart.
@@ -81,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
     const reason = typeof r === 'string' ? ` (${r})` : ''
     process.stderr.write(`zklight ${label}: ${e.name}${reason}: ${e.message}\n`)
     if (process.env.ZKLIGHT_DEBUG) process.stderr.write(`${e.stack}\n`)
-    return 1
+    return exitCodeOf(e)
   }
 }
 

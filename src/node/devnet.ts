@@ -28,7 +28,7 @@ import { TransferGenerator } from './tx-generator.ts'
 import { createServer } from 'node:net'
 import { peerIdOf } from '../net/keys.ts'
 import type { CircuitArtifacts } from '../zk/artifacts.ts'
-import { loadOrCreateKey } from './cli-prover.ts'
+import { loadOrCreateKey } from './cli-prover-run.ts'
 import { startNetworkProcesses, type ChildInfo, type NetworkProcessesOptions, type ValidatorSetup } from './devnet-processes.ts'
 import { loadOrCreateIdentity, loadPorts } from './identity.ts'
 

@@ -1,5 +1,5 @@
-// Named failures of the node ring. The CLI maps UsageError to exit code 2 and every
-// other failure to 1; tests assert `name`, never message text.
+// Named failures of the node ring. The CLI maps them to exit codes by name (cli-exit.ts):
+// usage 2, trust 3, network 4, anything else 1; tests assert `name`, never message text.
 
 /** A command line that cannot be run as given (unknown flag, missing value, bad number). */
 export class UsageError extends Error {
@@ -99,4 +99,31 @@ export class SnapshotJoinFailed extends Error {
   ) {
     super(message)
   }
+}
+
+/** No --peer could be dialled: `addr` and `cause` name the address and the dial error. */
+export class PeerUnreachable extends Error {
+  override name = 'PeerUnreachable'
+  constructor(
+    readonly addr: string,
+    readonly dialError: string,
+  ) {
+    super(`cannot reach ${addr}: ${dialError}`)
+  }
+}
+
+/** A --peer answered, but is not a zklight node: not libp2p at all, or a libp2p peer without the zklight protocols. */
+export class NotZklightPeer extends Error {
+  override name = 'NotZklightPeer'
+  constructor(
+    readonly addr: string,
+    readonly detail: string,
+  ) {
+    super(`${addr} is not a zklight node: ${detail}`)
+  }
+}
+
+/** Connected, but no verified view of the chain came within the time allowed. */
+export class NoVerifiedView extends Error {
+  override name = 'NoVerifiedView'
 }

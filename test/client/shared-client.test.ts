@@ -5,7 +5,8 @@
 // The real thing (three Chromium tabs) is e2e/shared-tabs.spec.ts.
 import { afterEach, describe, expect, it } from 'vitest'
 import { ClientStopped, LeaderUnavailable, StaleView } from '../../src/client/errors.ts'
-import type { LightClientOptions } from '../../src/client/options.ts'
+import type { InspectedBlock, LightClientOptions, TransferProgress } from '../../src/client/options.ts'
+import type { Header } from '../../src/core/types.ts'
 import { SharedLightClient, type ChannelLike, type LockManagerLike } from '../../src/client/shared-client.ts'
 import { balanceAt, FakeView } from './helpers/fake-view.ts'
 
@@ -136,6 +137,28 @@ describe('one light client across tabs', () => {
     const got = await b.getBalance('zkl1x')
     expect(got).toMatchObject({ balance: 100n, height: 5, verified: true })
     expect(leader.calls).toEqual([{ address: 'zkl1x', minHeight: 5 }])
+  })
+
+  it("a follower's inspect is answered by the leading tab; a progress callback stays in its tab", async () => {
+    const { built, open } = setup()
+    const a = open('A')
+    await a.start()
+    const b = open('B')
+    await b.start()
+    const leader = built[0]!.view
+    const block = { height: 7, hash: 'ab', header: { height: 7 } as Header, source: 'synced', proof: null, certificate: null } as unknown as InspectedBlock
+    leader.blocks.set(7, block)
+    expect(await b.inspect(7)).toEqual(block)
+    expect(await b.inspect(8)).toBeUndefined()
+    expect(await a.inspect(7)).toBe(block) // the leader answers from its own client
+    // A function cannot cross a BroadcastChannel (structured clone refuses it): the follower's
+    // call goes without it, the leader's own call keeps it.
+    leader.progress = [{ stage: 'accepted' } as unknown as TransferProgress]
+    const seen: unknown[] = []
+    await expect(b.submitTransfer(new Uint8Array(4), { onProgress: (p) => seen.push(p) })).rejects.toThrow('not scripted')
+    await expect(a.submitTransfer(new Uint8Array(4), { onProgress: (p) => seen.push(p) })).rejects.toThrow('not scripted')
+    expect(leader.progressSeen).toEqual([false, true])
+    expect(seen).toEqual(leader.progress)
   })
 
   it('errors cross the channel as the same named class with their fields', async () => {

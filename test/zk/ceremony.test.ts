@@ -188,7 +188,7 @@ describe('ceremony on the test profile', { timeout: 600_000 }, () => {
     try {
       await expect(verifyCeremony(dir, { log })).rejects.toMatchObject({ name: 'CeremonyInvalid', reason: 'transcript-mismatch', index: 2 })
       const cli = await runCli(['ceremony', 'verify', dir])
-      expect(cli.code).toBe(1)
+      expect(cli.code).toBe(3) // a trust failure (docs/node.md#exit-codes)
       expect(cli.stderr).toContain('CeremonyInvalid (transcript-mismatch)')
       expect(cli.stdout).toBe('')
     } finally {

@@ -5,7 +5,7 @@ import { Emitter } from '../../../src/client/emitter.ts'
 import type { LightClientView } from '../../../src/client/client-view.ts'
 import type { VerifiedBalance } from '../../../src/client/balance.ts'
 import { ClientStopped } from '../../../src/client/errors.ts'
-import type { ClientEvents, Health, HeadEvent, PeerView } from '../../../src/client/options.ts'
+import type { ClientEvents, Health, HeadEvent, InspectedBlock, PeerView, TransferProgress } from '../../../src/client/options.ts'
 import type { StartPoint } from '../../../src/client/rules/start-point.ts'
 import type { Header } from '../../../src/core/types.ts'
 
@@ -54,8 +54,18 @@ export class FakeView implements LightClientView {
     this.calls.push({ address, ...(opts.minHeight === undefined ? {} : { minHeight: opts.minHeight }) })
     return this.balance(address, opts)
   }
-  async submitTransfer(): Promise<never> {
+  /** What submitTransfer reports to onProgress before it answers; `progressSeen` says whether a callback came. */
+  progress: TransferProgress[] = []
+  progressSeen: boolean[] = []
+  async submitTransfer(_signed: unknown, opts: { onProgress?: (p: TransferProgress) => void } = {}): Promise<never> {
+    this.progressSeen.push(opts.onProgress !== undefined)
+    for (const p of this.progress) opts.onProgress?.(p)
     throw new Error('not scripted')
+  }
+  /** The blocks inspect answers, by height. */
+  blocks = new Map<number, InspectedBlock>()
+  inspect(height: number): InspectedBlock | undefined {
+    return this.blocks.get(height)
   }
 
   /** Verifies a head at `height`, stamped `ageMs` before now (the view's lag follows it). */

@@ -1,0 +1,15 @@
+// Module resolution hook of record-imports.mjs (runs on the loader thread): appends each
+// resolved URL to the log file, one a line.
+import { appendFileSync } from 'node:fs'
+
+let file
+
+export function initialize(data) {
+  file = data.file
+}
+
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context)
+  if (file) appendFileSync(file, `${r.url}\n`)
+  return r
+}
