@@ -96,7 +96,7 @@ export async function serveWire(host: RpcHost, deps: WireServiceDeps): Promise<v
     async ({ from, count }, ctx) => {
       const last = Math.min(from + count - 1, top())
       if (from > last) return notFound(`no proven block at ${from}`)
-      if (from < chain.baseHeight) return notFound(`no block below ${chain.baseHeight} (joined by snapshot)`)
+      if (from < chain.historyHeight) return notFound(`no block below ${chain.historyHeight} (joined by snapshot)`)
       const entries: HeaderProof[] = []
       for (let h = from; h <= last && !ctx.signal.aborted; h++) {
         const header = await chain.store.getHeader(h)

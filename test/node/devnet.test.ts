@@ -23,6 +23,7 @@ import type { Header } from '../../src/core/types.ts'
 import { LATEST_HEIGHT, MAX_PROOFS_PER_REQUEST } from '../../src/net/constants.ts'
 import type { BlockEntry } from '../../src/core/types.ts'
 import { ACCOUNT, HEADERS, PROOFS, STATUS, SUBMIT } from '../../src/net/protocols.ts'
+import { EXIT } from '../../src/node/cli-exit.ts'
 import { loadAccountKey, type AccountKey } from '../../src/node/account-key.ts'
 import { chainIdentity, genesisCheckpoint, parseChainSpec, type ChainSpec } from '../../src/node/chain-spec.ts'
 import { terminateCurve } from '../../src/zk/curve.ts'
@@ -253,7 +254,7 @@ describe('zklight devnet', () => {
     expect(given).not.toBe(expected)
     await writeFile(join(dir, 'tampered.json'), JSON.stringify(tampered))
     const refused = (r: { code: number | null; stdout: string; stderr: string }) => {
-      expect(r.code, r.stderr).toBe(1)
+      expect(r.code, r.stderr).toBe(EXIT.trust) // a trust failure, not a generic one
       expect(r.stderr).toContain('VerificationKeyMismatch')
       expect(r.stderr).toContain(expected)
       expect(r.stderr).toContain(given)

@@ -17,7 +17,7 @@ import { startLedgerNode, type LedgerNode } from '../../src/node/ledger-node.ts'
 import { transfer, type TestAccount } from '../helpers/fixture.ts'
 import { rangeCases } from '../net/range-cases.ts'
 import { tcpAddr } from './helpers/processes.ts'
-import { FakeProver, makeSpec, type NodeFixture } from './helpers/spec.ts'
+import { acceptAllVerifier, FakeProver, makeSpec, type NodeFixture } from './helpers/spec.ts'
 import { startWireClient, until, type WireClient } from './helpers/wire.ts'
 
 let dir: string
@@ -30,7 +30,7 @@ let head: number
 beforeAll(async () => {
   fx = await makeSpec()
   dir = await mkdtemp(join(tmpdir(), 'zklight-header-proofs-'))
-  node = await startLedgerNode({ dir: join(dir, 'node'), spec: fx.spec, producer: { validatorKeys: fx.validatorKeys, blockTimeMs: 20, prover: new FakeProver() }, logger: silentLogger })
+  node = await startLedgerNode({ dir: join(dir, 'node'), spec: fx.spec, producer: { validatorKeys: fx.validatorKeys, blockTimeMs: 20, prover: new FakeProver(), verifier: acceptAllVerifier }, logger: silentLogger })
   addr = tcpAddr(node.multiaddrs())
   wire = await startWireClient()
   const tag = chainIdentity(fx.spec).chainTag

@@ -31,7 +31,7 @@ const CSS = `
 [part~="root"][data-state="verified"] { color: #1f7a3d; }
 [part~="root"][data-state="stale"], [part~="root"][data-state="error"] { color: #9a6700; }
 [part~="root"][data-state="halted"] { color: #b3261e; font-weight: 600; }
-[part~="meta"] { opacity: 0.8; margin-left: 0.5em; font-size: 0.9em; }
+[part~="meta"] { margin-left: 0.5em; font-size: 0.9em; }
 `
 
 let sheet: CSSStyleSheet | undefined

@@ -1,35 +1,29 @@
 // A hostile libp2p peer in front of a real node: forwards every zklight request to the
-// node and tampers with each proof in proofs-by-range answers. By default A is replaced by
+// node and tampers with each proof in proofs-by-range and header-proofs answers. By default A is replaced by
 // another point of G1 (every point check passes, only the pairing fails: proof-invalid);
 // 'off-curve' flips a bit of A.x instead (refused before any pairing: proof-malformed).
-import { decodeProofsResponse, encodeProofsResponse } from '../../../src/net/messages.ts'
-import { ALL_PROTOCOLS, PROOFS } from '../../../src/net/protocols.ts'
+import { HEADER_PROOFS } from '../../../src/net/header-proofs-messages.ts'
+import { ALL_PROTOCOLS } from '../../../src/net/protocols.ts'
 import { dialWithRetry, parseMultiaddr } from '../../../src/net/dial.ts'
 import { createNodeHost, type NodeHost } from '../../../src/net/host.ts'
 import { handle, request } from '../../../src/net/rpc.ts'
-import { MAX_PROOFS_RESPONSE_BYTES } from '../../../src/net/constants.ts'
 import { offCurveA, shiftedA } from '../../helpers/tamper.ts'
+import { tamperAnswer } from '../../helpers/tamper-answer.ts'
 
 export async function startTamperingProxy(target: string, how: 'on-curve' | 'off-curve' = 'on-curve'): Promise<{ host: NodeHost; addrs: string[]; tampered: () => number }> {
   const tamper = how === 'on-curve' ? shiftedA : offCurveA
   const host = await createNodeHost({ wsPort: null, webrtcDirectPort: null, relayServer: false })
   const conn = await dialWithRetry(host, parseMultiaddr(target))
   let tampered = 0
-  for (const spec of ALL_PROTOCOLS) {
+  for (const spec of [...ALL_PROTOCOLS, HEADER_PROOFS]) {
     await handle(
       host,
       spec.id,
       async (req, ctx) => {
         const answer = await request(host, conn.remotePeer, spec.id, req, { maxResponseBytes: spec.maxResponseBytes, timeoutMs: spec.timeoutMs, signal: ctx.signal })
-        if (spec.id !== PROOFS.id) return answer
-        const d = decodeProofsResponse(answer)
-        if (!d.ok || d.value.kind !== 'proofs') return answer
-        const entries = d.value.entries.map((e) => {
-          if (!e.proof) return e
-          tampered++
-          return { ...e, proof: tamper(e.proof) }
-        })
-        return encodeProofsResponse({ entries }, MAX_PROOFS_RESPONSE_BYTES)
+        const out = tamperAnswer(spec.id, answer, tamper)
+        tampered += out.tampered
+        return out.bytes
       },
       { maxRequestBytes: spec.maxRequestBytes, timeoutMs: spec.timeoutMs },
     )
