@@ -1,8 +1,8 @@
 // The web app in real Chromium against a real devnet over real WebRTC (loopback):
 // cold sync over WebRTC-Direct (WebSockets only as a fallback), resume from IndexedDB
 // after a reload, a tampered kept proof, a corrupt stored checkpoint and a sealed one with a
-// forged certificate ignored, a tab syncing from another tab, and a transfer signed in the
-// page seen in a verified block. The app's own views and sending are in app.spec.ts.
+// forged certificate ignored, and a tab syncing from another tab. The app's own views and
+// sending (a transfer signed in the page, followed to a verified block) are in web-app.spec.ts.
 import { expect, test, type Page } from '@playwright/test'
 import { randomBytes } from 'node:crypto'
 import { sharedDevnet, type Devnet } from './devnet.ts'

@@ -46,9 +46,8 @@ export function mountApp(app: BrowserClient, opts: MountOptions): void {
   })
   client.on('checkpoint', () => ($('origin').textContent = app.origin))
 
-  // The embedded widget checks freshness itself and refreshes on each head; when the card
-  // verifies a balance the widget does not show, it is asked to look again (a reload
-  // starts it on the stored, older checkpoint: it said StaleView until the next head).
+  // The embedded widget checks freshness itself (its watch store re-asks on each verified
+  // head and status change), so it needs nothing from the card.
   let widget: HTMLElement | undefined
   if (opts.first) {
     widget = document.createElement('zklight-balance')
@@ -58,7 +57,7 @@ export function mountApp(app: BrowserClient, opts: MountOptions): void {
   // Says in words why the widget shows no figure while the card shows one: its freshness rule.
   const note = $('widget-note')
   const explain = () => {
-    if (!widget || widget.dataset.state !== 'unverified') return setText(note, '')
+    if (!widget || widget.dataset.state !== 'stale') return setText(note, '')
     const h = client.health()
     setText(
       note,
@@ -67,10 +66,6 @@ export function mountApp(app: BrowserClient, opts: MountOptions): void {
   }
   if (widget) new MutationObserver(explain).observe(widget, { attributes: true, attributeFilter: ['data-state'] })
   setInterval(explain, 1000)
-  balance.onVerified = (address, b) => {
-    if (!widget || widget.getAttribute('address') !== address) return
-    if (widget.dataset.state !== 'verified' || widget.dataset.height !== String(b.height)) widget.setAttribute('address', address)
-  }
 
   const list = $('accounts')
   for (const a of app.bootstrap.accounts ?? []) {
