@@ -56,10 +56,10 @@ test('three tabs share one client; when the leading tab closes mid-sync another 
     // The first tab leads; the others hold no peer connection and still show verified data.
     await expect.poll(() => Promise.all(tabs.map(role)), { timeout: 30_000 }).toEqual(['leader', 'follower', 'follower'])
     const [leader, a, b] = tabs as [Page, Page, Page]
-    expect((await connections(leader)).rtc).toBeGreaterThan(0)
+    await expect.poll(async () => (await connections(leader)).rtc, { timeout: 30_000 }).toBeGreaterThan(0)
     for (const f of [a, b]) expect(await connections(f)).toEqual({ rtc: 0, ws: 0 })
     // Followers see the leader's peers and heads without a connection of their own.
-    expect((await a.evaluate(() => (globalThis as any).zklight.client.peers() as unknown[])).length).toBeGreaterThan(0)
+    await expect.poll(async () => (await a.evaluate(() => (globalThis as any).zklight.client.peers() as unknown[])).length, { timeout: 30_000 }).toBeGreaterThan(0)
     await expect(a.locator('#peers-list li[data-transport="webrtc-direct"]')).toHaveCount(1)
     await expect.poll(() => verifiedHeight(a), { timeout: 30_000 }).toBeGreaterThanOrEqual(await verifiedHeight(leader))
 
