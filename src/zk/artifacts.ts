@@ -232,7 +232,8 @@ async function buildLocked(profile: CircuitProfile, dir: string, opts: { ptau?: 
     } finally {
       compiled.dispose()
     }
-    const ptau = opts.ptau ?? (await ensureDevPtau(profile.ptauPower, log, label(`powers of tau 2^${profile.ptauPower} (INSECURE dev setup)`)))
+    // Numbered only when it is built (steps counts it then): a cached or given ptau is not a step.
+    const ptau = opts.ptau ?? (await ensureDevPtau(profile.ptauPower, log, devPtauMissing ? label(`powers of tau 2^${profile.ptauPower} (INSECURE dev setup)`) : 'powers of tau'))
     const ptauFacts = await readPtauFacts(ptau)
     await newZkey(join(work, 'main.r1cs'), ptau, join(work, 'setup.zkey'), log, label('groth16 setup (zkey new)'))
     // One phase-2 contribution with fresh entropy: without it delta = gamma = the
