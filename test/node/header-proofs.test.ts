@@ -30,7 +30,12 @@ let head: number
 beforeAll(async () => {
   fx = await makeSpec()
   dir = await mkdtemp(join(tmpdir(), 'zklight-header-proofs-'))
-  node = await startLedgerNode({ dir: join(dir, 'node'), spec: fx.spec, producer: { validatorKeys: fx.validatorKeys, blockTimeMs: 20, prover: new FakeProver(), verifier: acceptAllVerifier }, logger: silentLogger })
+  node = await startLedgerNode({
+    dir: join(dir, 'node'),
+    spec: fx.spec,
+    producer: { validatorKeys: fx.validatorKeys, blockTimeMs: 20, prover: new FakeProver(), verifier: acceptAllVerifier },
+    logger: silentLogger,
+  })
   addr = tcpAddr(node.multiaddrs())
   wire = await startWireClient()
   const tag = chainIdentity(fx.spec).chainTag

@@ -123,7 +123,11 @@ describe('a pool started before its key', () => {
       expect(await handle({ type: 'init', id: 3, vk: setup.vk, backend })).toEqual({ id: 3, ok: true, backend })
       const signals = [1n, 2n, 3n, 4n]
       const good = { proof: setup.prove(signals), signals: signals.map(String) }
-      expect(await handle({ type: 'batch', id: 4, items: [good, { ...good, signals: ['1', '2', '3', '5'] }] })).toEqual({ id: 4, ok: true, result: { ok: false, bad: [1], reasons: ['proof-invalid'] } })
+      expect(await handle({ type: 'batch', id: 4, items: [good, { ...good, signals: ['1', '2', '3', '5'] }] })).toEqual({
+        id: 4,
+        ok: true,
+        result: { ok: false, bad: [1], reasons: ['proof-invalid'] },
+      })
       expect((await loadVerifier(setup.vk, backend)).backend).toBe(backend)
     }
     expect(await createVerifyHandler(random)({ type: 'load', id: 5, backend: 'other' as 'mcl' })).toMatchObject({ id: 5, ok: false })
