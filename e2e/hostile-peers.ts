@@ -3,13 +3,8 @@
 // by another point of G1, so only the pairing can tell (a lying zklight peer), and a
 // libp2p host that speaks no zklight protocol at all.
 import '../src/polyfill.ts'
-import { HEADER_PROOFS } from '../src/net/header-proofs-messages.ts'
-import { ALL_PROTOCOLS } from '../src/net/protocols.ts'
-import { dialWithRetry, parseMultiaddr } from '../src/net/dial.ts'
 import { createNodeHost, type NodeHost } from '../src/net/host.ts'
-import { handle, request } from '../src/net/rpc.ts'
-import { shiftedA } from '../test/helpers/tamper.ts'
-import { tamperAnswer } from '../test/helpers/tamper-answer.ts'
+import { startTamperingProxy } from '../test/client/helpers/hostile-proxy.ts'
 
 const wsOnly = { tcpPort: null, wsPort: 0, webrtcDirectPort: null, relayServer: false } as const
 const wsAddr = (host: NodeHost): string => {
@@ -21,25 +16,10 @@ const wsAddr = (host: NodeHost): string => {
   return a
 }
 
-/** Forwards zklight requests to `target` (a node's TCP multiaddr), tampering with every proof. */
+/** Forwards zklight requests to `target` (a node's TCP multiaddr) over WebSockets, tampering with every proof (A moved on the curve). */
 export async function startTamperingPeer(target: string): Promise<{ host: NodeHost; addr: string; tampered: () => number }> {
-  const host = await createNodeHost(wsOnly)
-  const conn = await dialWithRetry(host, parseMultiaddr(target))
-  let tampered = 0
-  for (const spec of [...ALL_PROTOCOLS, HEADER_PROOFS]) {
-    await handle(
-      host,
-      spec.id,
-      async (req, ctx) => {
-        const answer = await request(host, conn.remotePeer, spec.id, req, { maxResponseBytes: spec.maxResponseBytes, timeoutMs: spec.timeoutMs, signal: ctx.signal })
-        const out = tamperAnswer(spec.id, answer, shiftedA)
-        tampered += out.tampered
-        return out.bytes
-      },
-      { maxRequestBytes: spec.maxRequestBytes, timeoutMs: spec.timeoutMs },
-    )
-  }
-  return { host, addr: wsAddr(host), tampered: () => tampered }
+  const proxy = await startTamperingProxy(target, 'on-curve', wsOnly)
+  return { host: proxy.host, addr: wsAddr(proxy.host), tampered: proxy.tampered }
 }
 
 /** A libp2p host with identify and ping only. */

@@ -5,14 +5,19 @@
 import { HEADER_PROOFS } from '../../../src/net/header-proofs-messages.ts'
 import { ALL_PROTOCOLS } from '../../../src/net/protocols.ts'
 import { dialWithRetry, parseMultiaddr } from '../../../src/net/dial.ts'
-import { createNodeHost, type NodeHost } from '../../../src/net/host.ts'
+import { createNodeHost, type NodeHost, type NodeHostOptions } from '../../../src/net/host.ts'
 import { handle, request } from '../../../src/net/rpc.ts'
 import { offCurveA, shiftedA } from '../../helpers/tamper.ts'
 import { tamperAnswer } from '../../helpers/tamper-answer.ts'
 
-export async function startTamperingProxy(target: string, how: 'on-curve' | 'off-curve' = 'on-curve'): Promise<{ host: NodeHost; addrs: string[]; tampered: () => number }> {
+/** `hostOptions` picks the proxy's transports (default: TCP only; the e2e peer listens on WebSockets). */
+export async function startTamperingProxy(
+  target: string,
+  how: 'on-curve' | 'off-curve' = 'on-curve',
+  hostOptions: NodeHostOptions = { wsPort: null, webrtcDirectPort: null, relayServer: false },
+): Promise<{ host: NodeHost; addrs: string[]; tampered: () => number }> {
   const tamper = how === 'on-curve' ? shiftedA : offCurveA
-  const host = await createNodeHost({ wsPort: null, webrtcDirectPort: null, relayServer: false })
+  const host = await createNodeHost(hostOptions)
   const conn = await dialWithRetry(host, parseMultiaddr(target))
   let tampered = 0
   for (const spec of [...ALL_PROTOCOLS, HEADER_PROOFS]) {
