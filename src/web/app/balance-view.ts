@@ -15,8 +15,6 @@ export class BalanceView {
   private watched: string | undefined
   private inflight = false
   private again = false
-  /** Called with each verified answer (the page pokes the embedded widget with it). */
-  onVerified: (address: string, b: VerifiedBalance) => void = () => {}
 
   /** Made before the client exists (the warm path shows a stored balance with it); `attach` brings the client. */
   constructor(private readonly opts: { genesisHash: Uint8Array; depth: number; metrics: { firstVerifiedBalanceMs?: number } }) {}
@@ -80,7 +78,6 @@ export class BalanceView {
         Number.isFinite(age) ? ` · data ${formatDuration(age)} old when checked` : '',
       )
       await this.showInspector(client, address, b)
-      this.onVerified(address, b)
     } catch (err) {
       if (address !== this.watched) return
       out.className = 'error'
