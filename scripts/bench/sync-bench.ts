@@ -37,21 +37,27 @@ export interface SyncPath {
 
 /**
  * The paths compared in one run: the client as issue 14 found it (ffjavascript verifier,
- * proofs-by-range for every block one round of ranges at a time, workers started with the
- * client), the changes added one by one, and the client now (mcl-wasm, header-proofs below
- * the body window with the next ranges asked for while the last ones verify, workers
- * started first thing on the page).
+ * proofs-by-range for every block one round of ranges at a time, a pool that splits every
+ * batch across its workers at once, workers started with the client), the changes added
+ * one by one, and the client now (mcl-wasm, header-proofs below the body window with the
+ * next ranges asked for while the last ones verify, a pool that sends the batches waiting
+ * for a busy worker together, workers started first thing on the page).
  */
 export const SYNC_PATHS: SyncPath[] = [
   {
     name: 'before',
-    label: 'before: reference verifier, proofs-by-range one round at a time, workers with the client',
-    query: '?verifier=reference&sync=proofs&workers=late',
+    label: 'before: reference verifier, proofs-by-range one round at a time, the pool splits every batch, workers with the client',
+    query: '?verifier=reference&sync=proofs&workers=late&pool=split',
     bodiesFree: false,
   },
-  { name: 'mcl', label: 'mcl verifier; proofs-by-range one round at a time, workers with the client', query: '?sync=proofs&workers=late', bodiesFree: false },
-  { name: 'mcl+sync', label: 'mcl verifier, header-proofs and pipelined rounds; workers with the client', query: '?workers=late', bodiesFree: true },
-  { name: 'now', label: 'now: mcl verifier, header-proofs and pipelined rounds, workers first thing', query: '', bodiesFree: true },
+  {
+    name: 'mcl',
+    label: 'mcl verifier; proofs-by-range one round at a time, the pool splits every batch, workers with the client',
+    query: '?sync=proofs&workers=late&pool=split',
+    bodiesFree: false,
+  },
+  { name: 'mcl+sync', label: 'mcl verifier, header-proofs, pipelined rounds, coalescing pool; workers with the client', query: '?workers=late', bodiesFree: true },
+  { name: 'now', label: 'now: mcl verifier, header-proofs, pipelined rounds, coalescing pool, workers first thing', query: '', bodiesFree: true },
 ]
 
 export interface PathFigures {

@@ -1,7 +1,7 @@
 // Browser proof verifier: a VerifierPool over Web Workers that run the same
 // handler as the Node worker threads (src/zk/verify-handler.ts). Networking stays
 // on the page's main thread; only pairings run in the workers.
-import { VerifierPool, type WorkerPort } from '../zk/verifier-pool.ts'
+import { VerifierPool, type VerifierPoolOptions, type WorkerPort } from '../zk/verifier-pool.ts'
 import type { VerifyResponse } from '../zk/verify-handler.ts'
 import { DEFAULT_BACKEND, type VerifierBackend } from '../zk/verifier-backend.ts'
 
@@ -16,9 +16,12 @@ function spawn(): WorkerPort {
   }
 }
 
-/** `backend`: 'mcl' (mcl-wasm, the default) or 'reference' (ffjavascript); each worker loads only that one. */
-export function createBrowserVerifier(vk: unknown, size = defaultSize(), backend: VerifierBackend = DEFAULT_BACKEND): VerifierPool {
-  return new VerifierPool(spawn, size, vk, backend)
+/**
+ * `backend`: 'mcl' (mcl-wasm, the default) or 'reference' (ffjavascript); each worker loads only that one.
+ * `options`: the pool's scheduling (VerifierPoolOptions; by default batches that wait for a worker go out together).
+ */
+export function createBrowserVerifier(vk: unknown, size = defaultSize(), backend: VerifierBackend = DEFAULT_BACKEND, options: VerifierPoolOptions = {}): VerifierPool {
+  return new VerifierPool(spawn, size, vk, backend, options)
 }
 
 /**
@@ -27,12 +30,12 @@ export function createBrowserVerifier(vk: unknown, size = defaultSize(), backend
  * overlap with loading its own code; createLightClient hands them the key once it has
  * checked it against the trust anchor (`startedVerifier`).
  */
-export function startBrowserVerifier(size = defaultSize(), backend: VerifierBackend = DEFAULT_BACKEND): VerifierPool {
-  return VerifierPool.beforeKey(spawn, size, backend)
+export function startBrowserVerifier(size = defaultSize(), backend: VerifierBackend = DEFAULT_BACKEND, options: VerifierPoolOptions = {}): VerifierPool {
+  return VerifierPool.beforeKey(spawn, size, backend, options)
 }
 
 /**
- * One worker per core, up to four (a batch splits evenly). The page's main thread only
+ * One worker per core, up to four (a batch that finds them idle splits evenly). The page's main thread only
  * moves bytes during a sync, so on 2 cores two workers verify twice as fast as one.
  */
 function defaultSize(): number {

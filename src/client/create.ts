@@ -30,7 +30,7 @@ export async function createLightClient(opts: LightClientOptions): Promise<Light
   const owned: { close(): Promise<void> }[] = []
   const parts = await Promise.allSettled([
     opts.verifier ??
-      (opts.startedVerifier ? Promise.resolve(opts.startedVerifier) : createPlatformVerifier(opts.verificationKey, opts.verifierBackend)).then((v) => {
+      (opts.startedVerifier ? Promise.resolve(opts.startedVerifier) : createPlatformVerifier(opts.verificationKey, opts.verifierBackend, opts.verifierPoolOptions)).then((v) => {
         owned.push(v)
         mark('zklight:verifier-created')
         return v

@@ -6,7 +6,7 @@ import type { Header, ProofBytes, TrustAnchor } from '../core/types.ts'
 import type { Fault, Offence } from '../net/peer-judgement.ts'
 import type { TransportKind } from '../net/transports.ts'
 import type { ProofVerifier } from '../zk/proof-verifier.ts'
-import type { VerifierPool } from '../zk/verifier-pool.ts'
+import type { VerifierPool, VerifierPoolOptions } from '../zk/verifier-pool.ts'
 import type { VerifierBackend } from '../zk/verifier-backend.ts'
 import type { CheckpointStoreLike } from './checkpoints.ts'
 import type { DroppedHead, PendingHead } from './head-tracker.ts'
@@ -196,6 +196,8 @@ export interface LightClientOptions {
   startedVerifier?: VerifierPool
   /** The backend of the pool the client builds when given neither `verifier` nor `startedVerifier` (default mcl). */
   verifierBackend?: VerifierBackend
+  /** The scheduling of that pool (default: batches that wait for a busy worker go out together; `{ coalesce: false }` splits each across all workers). */
+  verifierPoolOptions?: VerifierPoolOptions
   /** The Groth16 verification key (snarkjs JSON); refused unless its hash is the one the anchor's genesis commits to. */
   verificationKey?: unknown
   clock?: Clock

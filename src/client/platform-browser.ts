@@ -4,6 +4,7 @@
 // one platform never contains the other's code.
 import type { ProofVerifier } from '../zk/proof-verifier.ts'
 import type { VerifierBackend } from '../zk/verifier-backend.ts'
+import type { VerifierPoolOptions } from '../zk/verifier-pool.ts'
 import { mark } from './deps.ts'
 
 export interface PlatformHostOptions {
@@ -12,9 +13,9 @@ export interface PlatformHostOptions {
   allowPrivateAddresses: boolean
 }
 
-export async function createPlatformVerifier(vk: unknown, backend?: VerifierBackend): Promise<ProofVerifier> {
+export async function createPlatformVerifier(vk: unknown, backend?: VerifierBackend, options?: VerifierPoolOptions): Promise<ProofVerifier> {
   const { createBrowserVerifier } = await import('./browser-verifier.ts')
-  return createBrowserVerifier(vk, undefined, backend)
+  return createBrowserVerifier(vk, undefined, backend, options)
 }
 
 export async function createPlatformHost(opts: PlatformHostOptions): Promise<unknown> {

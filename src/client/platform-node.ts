@@ -4,13 +4,14 @@
 import '../polyfill.ts'
 import type { ProofVerifier } from '../zk/proof-verifier.ts'
 import type { VerifierBackend } from '../zk/verifier-backend.ts'
+import type { VerifierPoolOptions } from '../zk/verifier-pool.ts'
 import type { PlatformHostOptions } from './platform-browser.ts'
 
 export type { PlatformHostOptions }
 
-export async function createPlatformVerifier(vk: unknown, backend?: VerifierBackend): Promise<ProofVerifier> {
+export async function createPlatformVerifier(vk: unknown, backend?: VerifierBackend, options?: VerifierPoolOptions): Promise<ProofVerifier> {
   const { createNodeVerifierPool } = await import('../zk/node-verifier.ts')
-  return createNodeVerifierPool(vk, undefined, backend)
+  return createNodeVerifierPool(vk, undefined, backend, options)
 }
 
 export async function createPlatformHost(_opts: PlatformHostOptions): Promise<unknown> {

@@ -72,7 +72,8 @@ async function run(): Promise<unknown> {
     if (!(await (verifiers.get(b) as Groth16Verifier).verifyBatch(batchOf(items, k), random)).ok) throw new Error(`batch failed on ${b}`)
   })
 
-  // The light client's own verifier: a pool of Web Workers (one per core), each batch split across them.
+  // The light client's own verifier: a pool of Web Workers (one per core). One batch at a time, so each finds
+  // every worker idle and is split across them (nothing waits, so nothing is coalesced).
   const pools = new Map<VerifierBackend, VerifierPool>()
   const poolStartupMs = new Map<VerifierBackend, number>()
   let poolBatch: Map<VerifierBackend, BatchFigure[]>

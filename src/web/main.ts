@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   // The verifier workers first: fetching their code and compiling the pairing library
   // overlap with everything below; they get the key once the client has checked it.
   const options = pageOptions()
-  const startedVerifier = options.earlyWorkers ? startBrowserVerifier(undefined, options.backend) : undefined
+  const startedVerifier = options.earlyWorkers ? startBrowserVerifier(undefined, options.backend, options.pool) : undefined
   if (startedVerifier) metrics.workersStartedMs = performance.now()
   const { bootstrap, anchor } = await fetchBootstrap()
   metrics.bootstrapMs = performance.now()

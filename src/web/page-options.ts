@@ -3,6 +3,7 @@
 // browser (scripts/bench/sync-bench.ts). The defaults are the app's; nothing here weakens
 // a check, it only picks how the same checks are fetched and run.
 import { DEFAULT_BACKEND, isVerifierBackend, type VerifierBackend } from '../zk/verifier-backend.ts'
+import type { VerifierPoolOptions } from '../zk/verifier-pool.ts'
 
 export interface PageOptions {
   /** `?verifier=reference|mcl`: the verifier backend the workers run. */
@@ -15,6 +16,12 @@ export interface PageOptions {
    * next ranges asked for while the last ones verify.
    */
   newSync: boolean
+  /**
+   * The verifier pool's scheduling. `?pool=split`: the older pool, which splits every batch
+   * across all its workers at once; by default batches that arrive while the workers are busy
+   * wait and go out together.
+   */
+  pool: VerifierPoolOptions
 }
 
 export function pageOptions(search: string = globalThis.location?.search ?? ''): PageOptions {
@@ -24,5 +31,6 @@ export function pageOptions(search: string = globalThis.location?.search ?? ''):
     backend: isVerifierBackend(backend) ? backend : DEFAULT_BACKEND,
     earlyWorkers: q.get('workers') !== 'late',
     newSync: q.get('sync') !== 'proofs',
+    pool: { coalesce: q.get('pool') !== 'split' },
   }
 }

@@ -70,7 +70,7 @@ export async function startBrowserClient(opts: {
       rtc: { iceServers: [] },
       verificationKey: vk,
       // Early workers get the key from createLightClient once it has checked it; otherwise it starts them.
-      ...(opts.startedVerifier ? { startedVerifier: opts.startedVerifier } : { verifierBackend: options.backend }),
+      ...(opts.startedVerifier ? { startedVerifier: opts.startedVerifier } : { verifierBackend: options.backend, verifierPoolOptions: options.pool }),
       tuning: { bodiesFree: options.newSync, pipeline: options.newSync },
       // WARNING: a devnet lives on 127.0.0.1; this lets the tab dial loopback and ws://.
       allowPrivateAddresses: true,
