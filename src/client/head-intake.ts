@@ -7,7 +7,7 @@ import { verifyQuorumCertificate } from '../core/quorum.ts'
 import type { Header, QuorumCertificate } from '../core/types.ts'
 import type { CertificateBook, Equivocation } from './rules/certificate-book.ts'
 import type { HeadTracker } from './head-tracker.ts'
-import { reportRequestError, type Fault, type Offence } from '../net/peer-judgement.ts'
+import { judgeRequestError, reportRequestError, type Fault, type Offence } from '../net/peer-judgement.ts'
 import type { PeerWire } from './network.ts'
 import type { PeerManager } from './peer-manager.ts'
 import type { VerifiedChain } from './verified-chain.ts'
@@ -24,6 +24,8 @@ export interface IntakeContext {
   fault(peer: string, fault: Fault): void
   halt(reason: 'equivocation', evidence: Equivocation): void
   changed(): void
+  /** Whether `peer` is a node (serves account proofs); false for another light client, undefined when not known. */
+  servesState?(peer: string): boolean | undefined
 }
 
 export async function pollPeer(ctx: IntakeContext, peer: string, signal: AbortSignal): Promise<void> {
@@ -35,8 +37,16 @@ export async function pollPeer(ctx: IntakeContext, peer: string, signal: AbortSi
     considerHead(ctx, peer, st.head, st.qc, 'status')
     ctx.tracker.contact()
   } catch (err) {
+    // Another light client still catching up has no certified head to name: like not-found,
+    // a normal answer. Dropping it would hang up on a peer that may be syncing from us.
+    if (ctx.servesState?.(peer) === false && isUnavailable(err)) return
     reportRequestError({ offence: ctx.punish, fault: ctx.fault }, peer, err, 'status')
   }
+}
+
+function isUnavailable(err: unknown): boolean {
+  const j = judgeRequestError(err)
+  return j.kind === 'fault' && j.fault === 'unavailable'
 }
 
 /**

@@ -87,6 +87,7 @@ export class LightClient {
       fault: (peer, f) => this.fault(peer, f),
       halt: (reason, evidence) => this.stopForSafety(reason, evidence),
       changed: () => this.updateStatus(),
+      servesState: (peer) => deps.network.servesState?.(peer),
     }
     this.sync = {
       wire: deps.network,
@@ -385,8 +386,11 @@ export class LightClient {
     } else if (!ev.head) this.punish(ev.peer, 'malformed', `gossip: ${ev.reason ?? 'undecodable'}`)
     else {
       considerHead(this.intake, ev.peer, ev.head.header, ev.head.qc, 'announcement')
-      // A certified head may still lack its proof: ask the peer what it can serve now.
-      if (ev.head.header.height > (this.peerManager.info(ev.peer)?.height ?? -1)) this.poll(ev.peer)
+      // A certified head may still lack its proof: ask the peer what it can serve now. Only a
+      // zklight peer of ours: gossip also arrives through connections that are not (a relay,
+      // a node left out by onlyPeers), and asking those fails on our side, not theirs.
+      const info = this.peerManager.info(ev.peer)
+      if (info?.connected && ev.head.header.height > info.height) this.poll(ev.peer)
     }
   }
 
