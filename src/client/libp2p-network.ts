@@ -5,6 +5,7 @@
 import { PROTOCOL } from '../net/constants.ts'
 import { dialInTurn, dialWithRetry, parseMultiaddr, peerIdStringOf } from '../net/dial.ts'
 import { subscribeHeads } from '../net/gossip.ts'
+import { HEADER_PROOFS } from '../net/header-proofs-messages.ts'
 import { ALL_PROTOCOLS } from '../net/protocols.ts'
 import { handle, PeerPenalties, request, type RpcHost } from '../net/rpc.ts'
 import { BROWSER_DIAL_ORDER, groupByTransport, transportOfPeer } from '../net/transports.ts'
@@ -62,6 +63,9 @@ function groupByPeer(addrs: string[]): Map<string, Addr[]> {
   }
   return out
 }
+
+/** The protocols a light client may serve, with their request limits. */
+export const SERVABLE_PROTOCOLS = [...ALL_PROTOCOLS, HEADER_PROOFS]
 
 /** Dial attempts per address group: fresh attempts beat the WebRTC dial race (src/net/dial.ts). */
 const ATTEMPTS = 2
@@ -183,8 +187,9 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
       // One count per peer across protocols (docs/protocol.md#penalties), not one per protocol.
       const penalties = new PeerPenalties()
       for (const [id, h] of handlers) {
-        const spec = ALL_PROTOCOLS.find((p) => p.id === id)
-        if (!spec) continue
+        const spec = SERVABLE_PROTOCOLS.find((p) => p.id === id)
+        // A handler for a protocol this network has no limits for is a bug, not something to skip quietly.
+        if (!spec) throw new Error(`no request limits known for ${id}`)
         served.push(id)
         void handle(host, id, h, { maxRequestBytes: spec.maxRequestBytes, timeoutMs: spec.timeoutMs, penalties })
       }

@@ -65,7 +65,10 @@ export interface PeerWire {
 export interface ServeSource {
   status(): PeerStatus | undefined
   headers(from: number, count: number): Header[]
+  /** Blocks whose transfers this client checked, ending on a certified one. */
   proofs(from: number, count: number): BlockEntry[]
+  /** Any verified blocks as headers and proofs, ending on a certified one (undefined: none from `from`). */
+  headerProofs(from: number, count: number): HeaderProofsAnswer | undefined
 }
 
 /** A byte-level request handler (see src/net/protocols.ts toBytesHandler). */

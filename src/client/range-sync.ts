@@ -235,7 +235,7 @@ function planJobs(ctx: SyncContext, start: number, target: number, bodiesFrom: n
           (headers) => ({ ok: true as const, headers }),
           (error: unknown) => {
             if (!isUnsupportedProtocol(error)) return { ok: false as const, error }
-            // An older peer (or a light client): not a fault; ask it the old way, now and from then on.
+            // A peer without it (an older node or light client): not a fault; ask it the old way, now and from then on.
             ctx.noHeaderProofs.add(peer)
             return blocks()
           },

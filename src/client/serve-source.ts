@@ -1,11 +1,15 @@
 // What this client serves to other light clients: only data it has verified, and
 // ranges cut after a block whose certificate it checked (so the asker can adopt them).
+// Blocks it synced without their transfers it serves the same way, through header-proofs
+// only: a light client that caught up bodies-free holds no bodies for them, and one
+// syncing from it from further back needs them all the same.
 import type { BlockEntry, Header, QuorumCertificate } from '../core/types.ts'
+import { HEADER_PROOFS } from '../net/header-proofs-messages.ts'
 import { HEADERS, PROOFS, STATUS, toBytesHandler } from '../net/protocols.ts'
-import type { PeerStatus, ServeHandler, ServeSource } from './network.ts'
+import type { HeaderProofsAnswer, PeerStatus, ServeHandler, ServeSource } from './network.ts'
 import type { VerifiedChain } from './verified-chain.ts'
 
-/** Byte handlers for status, headers and proofs (light clients serve no accounts and take no transfers). */
+/** Byte handlers for status, headers, proofs and header-proofs (light clients serve no accounts and take no transfers). */
 export function createServeHandlers(source: ServeSource): Map<string, ServeHandler> {
   const handlers = new Map<string, ServeHandler>()
   handlers.set(
@@ -32,6 +36,14 @@ export function createServeHandlers(source: ServeSource): Map<string, ServeHandl
       return { kind: 'proofs' as const, entries }
     }),
   )
+  handlers.set(
+    HEADER_PROOFS.id,
+    toBytesHandler(HEADER_PROOFS, (q) => {
+      const range = source.headerProofs(q.from, q.count)
+      if (!range) return { kind: 'error' as const, code: 'not-found' as const, message: "not in this client's verified cache" }
+      return { kind: 'header-proofs' as const, entries: range.entries, qc: range.qc }
+    }),
+  )
   return handlers
 }
 
@@ -54,6 +66,12 @@ export function createServeSource(chain: VerifiedChain): ServeSource {
     },
     proofs(from: number, count: number): BlockEntry[] {
       return chain.certifiedRange(from, count).map((b) => ({ block: b.block, proof: b.proof, qc: b.qc }))
+    },
+    headerProofs(from: number, count: number): HeaderProofsAnswer | undefined {
+      const blocks = chain.certifiedRange(from, count, false)
+      const qc = blocks[blocks.length - 1]?.qc
+      if (!qc) return undefined
+      return { entries: blocks.map((b) => ({ header: b.block.header, proof: b.block.header.txRoot !== 0n ? b.proof : null })), qc }
     },
   }
 }

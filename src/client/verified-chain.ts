@@ -166,12 +166,14 @@ export class VerifiedChain {
    * carries a certificate this client verified, so a peer syncing from us can
    * always adopt the end of what we serve.
    */
-  certifiedRange(from: number, count: number): VerifiedBlock[] {
+  certifiedRange(from: number, count: number, bodies = true): VerifiedBlock[] {
     const out: VerifiedBlock[] = []
     let lastCertified = -1
     for (let h = from; h < from + count; h++) {
       const b = this.blocks.get(h)
-      if (!b || !b.bodyVerified) break // only blocks whose transfers this client checked
+      // With bodies: only blocks whose transfers this client checked. Without (header-proofs):
+      // any verified block, its header and proof being all that is sent.
+      if (!b || (bodies && !b.bodyVerified)) break
       out.push(b)
       if (b.qc) lastCertified = out.length - 1
     }

@@ -8,6 +8,9 @@ import { checkpointFromHeader } from '../../src/core/checkpoint.ts'
 import { hashHeader } from '../../src/core/header.ts'
 import { MemoryCheckpointStore } from '../../src/store/checkpoint-store.ts'
 import { PROOFS } from '../../src/net/protocols.ts'
+import { PROTOCOL } from '../../src/net/constants.ts'
+import { decodeHeadAnnouncement } from '../../src/net/messages.ts'
+import { createServeHandlers } from '../../src/client/serve-source.ts'
 import type { PendingHead } from '../../src/client/head-tracker.ts'
 import type { VerifiedBlock } from '../../src/client/verified-chain.ts'
 import type { BlockEntry } from '../../src/core/types.ts'
@@ -179,5 +182,74 @@ describe('light client to light client', () => {
     expect(hub.log.some((r) => r.from === 'tab-b' && r.to === 'node')).toBe(false)
     expect(second.verifier.checked).toHaveLength(provenIn(1, TIP))
     expect(second.banned).toEqual([])
+  })
+
+  it('a client that caught up without bodies serves those blocks through header-proofs to one syncing from further back', async () => {
+    const hub = new MemoryHub()
+    hub.setHandlers('node', createFakeNode(fx.chain).handlers)
+    // Both check transfers only for the last 2 blocks: the first holds no bodies below them.
+    const tuning = { bodyWindow: 2 }
+    const first = await start({ hub, id: 'tab-a', peers: ['node'], tuning })
+    await untilHeight(first.client, TIP)
+    const old = fx.chain.entries.findIndex((e, h) => h > 0 && e.proof !== null)
+    const chainA = (first.client as unknown as { chain: { block(h: number): VerifiedBlock | undefined } }).chain
+    expect(chainA.block(old)?.bodyVerified).toBe(false)
+    const second = await start({ hub, id: 'tab-b', peers: ['tab-a'], tuning })
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`tab-b stalled at ${second.client.health().verifiedHeight} of ${TIP}`)), 20_000)
+    })
+    await Promise.race([untilHeight(second.client, TIP), stalled]).finally(() => clearTimeout(timer))
+    const asked = (protocol: string) => hub.log.filter((r) => r.from === 'tab-b' && r.to === 'tab-a' && r.protocol === protocol).length
+    expect(asked(PROTOCOL.headerProofs)).toBeGreaterThan(0)
+    expect(hub.log.some((r) => r.from === 'tab-b' && r.to === 'node')).toBe(false)
+    // Every proof from genesis was checked again by the second client; nothing was blamed on the first.
+    expect(second.verifier.checked).toHaveLength(provenIn(1, TIP))
+    expect(second.banned).toEqual([])
+  })
+
+  it('a light client with nothing verified yet is kept (it may be syncing from us); a node that cannot answer is dropped', async () => {
+    const hub = new MemoryHub()
+    hub.setHandlers('node', createFakeNode(fx.chain).handlers)
+    const first = await start({ hub, id: 'tab-a', peers: ['node'], identify: true })
+    await untilHeight(first.client, TIP)
+    // What a light client serves before it has verified a certified block: status answers `unavailable`.
+    hub.setHandlers('tab-b', createServeHandlers({ status: () => undefined, headers: () => [], proofs: () => [], headerProofs: () => undefined }))
+    // A node in the same state: it serves account proofs too, so it is judged as a node.
+    hub.setHandlers(
+      'node-2',
+      new Map([...createServeHandlers({ status: () => undefined, headers: () => [], proofs: () => [], headerProofs: () => undefined }), [PROTOCOL.account, async () => new Uint8Array()]]),
+    )
+    hub.connect('tab-a', 'tab-b')
+    hub.connect('tab-a', 'node-2')
+    const statusAsked = (to: string) => hub.log.filter((r) => r.from === 'tab-a' && r.to === to && r.protocol === PROTOCOL.status).length
+    // Six `unavailable` answers take a peer's score to the floor (docs/protocol.md#clients).
+    await until(first.client, 'banned', (b: { peer: string }) => b.peer === 'node-2', 10_000)
+    await expect.poll(() => statusAsked('tab-b'), { timeout: 10_000 }).toBeGreaterThanOrEqual(8)
+    expect(first.banned.map((b) => `${b.peer}: ${b.why}`)).toEqual(['node-2: unavailable'])
+    expect(hub.linked('tab-a', 'tab-b')).toBe(true)
+    expect(hub.linked('tab-a', 'node-2')).toBe(false)
+  })
+
+  it('gossip that arrives through a connection that is not a zklight peer of ours is counted, and that peer is not blamed', async () => {
+    const hub = new MemoryHub()
+    const node = createFakeNode(fx.chain, { height: TIP - 2 })
+    hub.setHandlers('node', node.handlers)
+    const { client, banned, net } = await start({ hub, peers: ['node'], tuning: { statusIntervalMs: 3_600_000 } })
+    await untilHeight(client, TIP - 2)
+    // Gossip forwarded by a relay: libp2p hands it over, but the relay never became a zklight
+    // peer of the client (it speaks no zklight protocol, or onlyPeers leaves it out).
+    const relayed = decodeHeadAnnouncement(announce(fx.chain, TIP))
+    if (!relayed.ok) throw new Error(relayed.reason)
+    const pending = until<PendingHead>(client, 'pending', (p: PendingHead) => p.height === TIP)
+    for (let i = 0; i < 5; i++) {
+      for (const fn of hub.endpoint('client').listeners) fn({ type: 'head', peer: 'relay', head: relayed.value })
+      await new Promise((r) => setTimeout(r, 30))
+    }
+    await pending
+    // Asking the relay would fail on our side ("not connected"); counted as its fault, three
+    // of those dropped it, and with it every connection it was relaying.
+    expect(banned).toEqual([])
+    expect(net.bans.has('relay')).toBe(false)
   })
 })

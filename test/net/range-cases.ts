@@ -29,4 +29,5 @@ export function rangeCases(max: number): RangeCase[] {
 export const RANGE_PROTOCOLS = [
   ['headers', MAX_HEADERS_PER_REQUEST],
   ['proofs', MAX_PROOFS_PER_REQUEST],
+  ['header-proofs', MAX_PROOFS_PER_REQUEST],
 ] as const

@@ -3,13 +3,15 @@
 // protocol layer and the light client's own server (the node's is in test/node).
 import { describe, expect, it } from 'vitest'
 import { createServeHandlers } from '../../src/client/serve-source.ts'
+import { SERVABLE_PROTOCOLS } from '../../src/client/libp2p-network.ts'
 import { BLOCKS } from '../../src/net/consensus-protocols.ts'
 import { MAX_BLOCKS_PER_REQUEST } from '../../src/net/constants.ts'
+import { HEADER_PROOFS } from '../../src/net/header-proofs-messages.ts'
 import { decodeAnswer, HEADERS, PROOFS, toBytesHandler } from '../../src/net/protocols.ts'
 import { RANGE_PROTOCOLS, rangeCases } from './range-cases.ts'
 
 const ctx = { peer: 'asker', signal: new AbortController().signal }
-const SPECS = { headers: HEADERS, proofs: PROOFS } as const
+const SPECS = { headers: HEADERS, proofs: PROOFS, 'header-proofs': HEADER_PROOFS } as const
 
 describe('range requests: bad-request > range-too-long > not-found', () => {
   it('blocks (validators catching up): the protocol layer', async () => {
@@ -32,7 +34,7 @@ describe('range requests: bad-request > range-too-long > not-found', () => {
     })
 
     it(`${name}: a light client serving its verified cache`, async () => {
-      const handlers = createServeHandlers({ status: () => undefined, headers: () => [], proofs: () => [] })
+      const handlers = createServeHandlers({ status: () => undefined, headers: () => [], proofs: () => [], headerProofs: () => undefined })
       const handler = handlers.get(spec.id)
       if (!handler) throw new Error(`no ${name} handler`)
       for (const c of rangeCases(max)) {
@@ -41,4 +43,10 @@ describe('range requests: bad-request > range-too-long > not-found', () => {
       }
     })
   }
+})
+
+it("every protocol a light client serves is one its libp2p network registers (with that protocol's request limits)", () => {
+  const served = [...createServeHandlers({ status: () => undefined, headers: () => [], proofs: () => [], headerProofs: () => undefined }).keys()]
+  expect(served).toContain(HEADER_PROOFS.id)
+  for (const id of served) expect(SERVABLE_PROTOCOLS.map((p) => p.id)).toContain(id)
 })

@@ -17,6 +17,7 @@ import { BAN_MS, SUBMIT_BURST, SUBMIT_RATE_PER_S } from '../../src/node/constant
 import type { Transfer } from '../../src/core/types.ts'
 import { transfer, type TestAccount } from '../helpers/fixture.ts'
 import { ACCOUNT, HEADERS, PROOFS, STATUS, SUBMIT } from '../../src/net/protocols.ts'
+import { HEADER_PROOFS } from '../../src/net/header-proofs-messages.ts'
 import { chainIdentity } from '../../src/node/chain-spec.ts'
 import { startLedgerNode, type LedgerNode } from '../../src/node/ledger-node.ts'
 import { RANGE_PROTOCOLS, rangeCases } from '../net/range-cases.ts'
@@ -30,7 +31,7 @@ let dir: string
 let fx: NodeFixture
 let node: LedgerNode
 let wire: WireClient
-const SPECS = { headers: HEADERS, proofs: PROOFS } as const
+const SPECS = { headers: HEADERS, proofs: PROOFS, 'header-proofs': HEADER_PROOFS } as const
 const tx = (from: number, to: number, nonce: number): Transfer => transfer(chainIdentity(fx.spec).chainTag, fx.accounts[from] as TestAccount, fx.accounts[to] as TestAccount, 5n, nonce)
 
 beforeAll(async () => {

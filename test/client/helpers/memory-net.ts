@@ -5,6 +5,7 @@ import { decodeHeadAnnouncement } from '../../../src/net/messages.ts'
 import { MessageTooLarge, RequestTimeout, StreamClosed } from '../../../src/net/errors.ts'
 import type { ClientNetwork, NetworkEvent, ServeHandler } from '../../../src/client/network.ts'
 import { createWireClient } from '../../../src/client/wire-client.ts'
+import { PROTOCOL } from '../../../src/net/constants.ts'
 
 interface Endpoint {
   handlers: Map<string, ServeHandler>
@@ -124,7 +125,12 @@ export function createMemoryNetwork(hub: MemoryHub, id: string, dialable: string
       for (const p of hub.peersOf(id)) hub.disconnect(id, p)
     },
     peers: () => hub.peersOf(id),
-    ...(opts.identify ? { supports: (peer: string, protocol: string) => (hub.linked(id, peer) ? hub.endpoint(peer).handlers.has(protocol) : undefined) } : {}),
+    ...(opts.identify
+      ? {
+          supports: (peer: string, protocol: string) => (hub.linked(id, peer) ? hub.endpoint(peer).handlers.has(protocol) : undefined),
+          servesState: (peer: string) => (hub.linked(id, peer) ? hub.endpoint(peer).handlers.has(PROTOCOL.account) : undefined),
+        }
+      : {}),
     on(fn) {
       hub.endpoint(id).listeners.push((ev) => {
         if (started) fn(ev)
