@@ -232,7 +232,9 @@ export class ConsensusEngine {
     const crashAfter = this.deps.crashAfterProposals
     if (crashAfter !== undefined) {
       for (const addr of peers.slice(0, crashAfter)) await ask(addr)
-      logger.warn(`fault injection: proposal of height ${height} round ${round} header ${bytesToHex(headerHash)} reached ${crashAfter} validator(s), ${votes.length - 1} voted; stopping`)
+      logger.warn(
+        `fault injection: proposal of height ${height} round ${round} header ${bytesToHex(headerHash)} reached ${crashAfter} validator(s), ${votes.filter((v) => v.validator !== this.deps.index).length} voted; stopping`,
+      )
       process.kill(process.pid, 'SIGKILL')
     }
     await Promise.all(peers.map(ask))

@@ -173,21 +173,31 @@ describe('validators as separate processes', () => {
 
   it('a proposer killed after reaching one validator: the next round proposes its header again', async () => {
     // This run of validator 0 sends its next proposal to validator 1 only, waits for the answer, and dies.
+    // Validator 1 may already be bound at that height (it voted there in an earlier round on a busy
+    // machine) and answer without a vote, as may validator 0 itself (the log then counts 0 votes); that run tests nothing, so validator 0 crashes again on its
+    // next proposal, a few times at most.
     await procs[0]!.stop()
-    const crashing = await start(0, { ZKLIGHT_FAULT_CRASH_AFTER_PROPOSALS: '1' })
-    await new Promise<void>((resolve) => crashing.child.once('exit', () => resolve()))
-    expect(crashing.child.signalCode).toBe('SIGKILL')
-    const m = /proposal of height (\d+) round (\d+) header ([0-9a-f]{64}) reached 1 validator\(s\), (\d) voted/.exec(crashing.log())
-    expect(m).not.toBeNull()
-    const [, height, , hash, voted] = m as RegExpExecArray
-    // Validator 1 voted for it: only validators 2 and 3 are free, one short of a quorum of 3 for any other header.
-    expect(voted).toBe('1')
-    const target = Number(height)
-    await waitFor(`height ${target} committed`, async () => (await heights([1, 2, 3])).every((h) => h >= target), 120_000)
-    const r = await wire.ask(addrs[2] as string, BLOCKS, { from: target, count: 1 })
-    expect(bytesToHex(hashHeader(r.blocks[0]!.block.header as Header))).toBe(hash)
-    await oneChain([1, 2, 3], target)
-    await start(0)
+    // Validator 0 comes back however this ends, so a failure here does not fail the next test too.
+    try {
+      let m: RegExpExecArray | null = null
+      for (let attempt = 0; attempt < 5 && m?.[4] !== '1'; attempt++) {
+        const crashing = await start(0, { ZKLIGHT_FAULT_CRASH_AFTER_PROPOSALS: '1' })
+        await crashing.closed()
+        expect(crashing.child.signalCode).toBe('SIGKILL')
+        m = /proposal of height (\d+) round (\d+) header ([0-9a-f]{64}) reached 1 validator\(s\), (\d+) voted/.exec(crashing.log())
+        expect(m).not.toBeNull()
+      }
+      const [, height, , hash, voted] = m as RegExpExecArray
+      // Validator 1 voted for it: only validators 2 and 3 are free, one short of a quorum of 3 for any other header.
+      expect(voted).toBe('1')
+      const target = Number(height)
+      await waitFor(`height ${target} committed`, async () => (await heights([1, 2, 3])).every((h) => h >= target), 120_000)
+      const r = await wire.ask(addrs[2] as string, BLOCKS, { from: target, count: 1 })
+      expect(bytesToHex(hashHeader(r.blocks[0]!.block.header as Header))).toBe(hash)
+      await oneChain([1, 2, 3], target)
+    } finally {
+      await start(0)
+    }
   }, 600_000)
 
   it('a validator SIGKILLed at random moments 20 times never signs two headers at one height', async () => {

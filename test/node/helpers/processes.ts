@@ -18,6 +18,12 @@ export interface CliProcess {
   stop(): Promise<void>
   /** SIGKILL; resolves on exit. */
   kill9(): Promise<void>
+  /**
+   * Resolves once the process has exited and its stdio has closed, so log() holds all it
+   * wrote ('exit' can come before the last stderr data: a line logged just before dying
+   * may not be in log() yet).
+   */
+  closed(): Promise<void>
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -33,6 +39,7 @@ export async function startCli(args: string[], timeoutMs = 600_000, env: Record<
   child.once('exit', () => running.delete(child))
   let stderr = ''
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()))
   const ready = await new Promise<Record<string, any>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ready line within ${timeoutMs} ms: ${stderr.slice(-2000)}`)), timeoutMs)
     const onExit = (code: number | null) => {
@@ -57,6 +64,7 @@ export async function startCli(args: string[], timeoutMs = 600_000, env: Record<
     child,
     ready,
     log: () => stderr,
+    closed: () => closed,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return
       const t = setTimeout(() => child.kill('SIGKILL'), 10_000)
