@@ -80,7 +80,8 @@ test('sync: a progress bar while catching up, then the verified head with a live
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 })
   await synced(page)
   await expect(page.locator('#sync-text')).toHaveText(/^Up to date: verified head \d+/)
-  expect(await page.locator('#sync-progress').evaluate((p: HTMLProgressElement) => p.value === p.max)).toBe(true)
+  // The devnet keeps producing: a head announced just now lowers the bar until it verifies, so poll.
+  await expect.poll(() => page.locator('#sync-progress').evaluate((p: HTMLProgressElement) => p.value === p.max)).toBe(true)
   // First paint and every moment after: an unknown age reads as words, never "Infinity".
   texts.push(await page.locator('body').innerText())
   for (const t of texts) expect(t).not.toContain('Infinity')
@@ -99,10 +100,21 @@ test('sync: a progress bar while catching up, then the verified head with a live
     await expect(page.locator(`#${id} path`).first()).toHaveAttribute('d', /^M[\d.]+ [\d.]+ L/)
     await expect(page.locator(`#${id}-latest`)).toContainText('Latest:')
   }
-  // Peers: the node over WebRTC-Direct, named in words, with its score.
-  const peer = page.locator('#peers-list li[data-transport="webrtc-direct"]')
-  await expect(peer).toHaveCount(1)
-  await expect(peer).toContainText('WebRTC-Direct')
+  // Peers: the node, its transport named in words, with its score. The transport is
+  // WebRTC-Direct unless the connection was lost while the tab ran at a twelfth of its speed
+  // and the redial fell back to WebSockets (a clean-clone CI run showed the card at
+  // "0 connected", nothing banned, mid catch-up); which transport is chosen is
+  // light-client.spec's to check.
+  const peer = page.locator(`#peers-list li[data-peer="${peerIdOf(nodeAddr(/\/webrtc-direct\//))}"]`)
+  await expect(peer)
+    .toHaveCount(1, { timeout: 30_000 })
+    .catch(async (err: unknown) => {
+      process.stderr.write(`[peers at failure]\n${await page.locator('#peers-list').innerText()}\n[events]\n${await page.locator('#log').innerText()}\n`)
+      throw err
+    })
+  const transport = (await peer.getAttribute('data-transport')) as string
+  expect(['webrtc-direct', 'websockets']).toContain(transport)
+  await expect(peer).toContainText(transport === 'webrtc-direct' ? 'WebRTC-Direct' : 'WebSockets')
   await expect(peer).toContainText(/score -?\d+/)
   // What the page trusts: the setup class in the banner, the anchor in its card.
   await expect(page.locator('#setup-banner')).toHaveAttribute('data-setup', 'insecure-dev')
@@ -158,9 +170,12 @@ test('the proof inspector says what was checked for a verified balance, and show
   const inspector = page.locator('#balance-inspector details')
   await inspector.locator('summary').click()
   await expect(inspector).toHaveAttribute('open', '')
-  const height = await inspector.getAttribute('data-height')
   await expect(inspector).toContainText('What was checked')
-  await expect(inspector).toContainText(`gives the state root of block ${height}`)
+  // The inspector is rebuilt for each newly verified balance (about every second on the
+  // devnet), so its height and its text are read in one look at the page, not two.
+  const shown = await inspector.evaluate((d: HTMLElement) => ({ height: d.dataset.height, text: d.innerText }))
+  expect(shown.height).toMatch(/^\d+$/)
+  expect(shown.text).toContain(`gives the state root of block ${shown.height}:`)
   await expect(inspector).toContainText(/Validators \d+(, \d+)* \(\d+ of 4, more than two thirds\) signed/)
   await expect(inspector).toContainText('Merkle path (8 levels, leaf to root)')
   await expect(inspector.locator('.merkle-path li')).toHaveCount(8)
