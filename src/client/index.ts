@@ -3,7 +3,7 @@
 // — quorum certificates, hash links, Groth16 state-transition proofs, Merkle account proofs.
 export { createLightClient, resolveBootstrap } from './create.ts'
 export { LightClient } from './light-client.ts'
-export type { ClientEvents, Health, HeadEvent, BannedEvent, BatchEvent, UnreachableEvent, InspectedBlock, TransferProgress, LightClientOptions, PeerView, Tuning } from './options.ts'
+export type { ClientEvents, Health, HeadEvent, BannedEvent, BatchEvent, UnreachableEvent, StalledEvent, InspectedBlock, TransferProgress, LightClientOptions, PeerView, Tuning } from './options.ts'
 export type { TransportKind } from '../net/transports.ts'
 export type { ClientStatus, StatusEvent } from './rules/live-status.ts'
 export type { Equivocation } from './rules/certificate-book.ts'

@@ -15,7 +15,7 @@ import { ClientHalted, ClientStopped, StaleView } from './errors.ts'
 import { considerHead, pollPeer, recordCertificate, type IntakeContext } from './head-intake.ts'
 import { HeadTracker } from './head-tracker.ts'
 import type { ClientNetwork, NetworkEvent } from './network.ts'
-import type { ClientEvents, Health, InspectedBlock, PeerView, TransferProgress, Tuning } from './options.ts'
+import type { ClientEvents, Health, StalledEvent, InspectedBlock, PeerView, TransferProgress, Tuning } from './options.ts'
 import { PeerManager } from './peer-manager.ts'
 import { fetchAnchor, syncRound, type SyncContext } from './range-sync.ts'
 import { CertificateBook, type Equivocation } from './rules/certificate-book.ts'
@@ -55,6 +55,8 @@ export class LightClient {
   private running: AbortController | undefined
   private loops: Promise<void>[] = []
   private wake: (() => void) | undefined
+  /** The stall last reported (StalledEvent), until a round adopts something. */
+  private stall: { height: number; reason: StalledEvent['reason'] } | undefined
   /** Peers whose status is being asked for right now. */
   private readonly polling = new Set<string>()
   private startedAt = 0
@@ -330,14 +332,19 @@ export class LightClient {
         const target = this.peerManager.bestHeight()
         if (target > this.chain.height) {
           const outcome = await syncRound(this.sync, target, signal)
-          if (outcome === 'stalled') await this.idle(this.t.retryMs, signal)
+          if (outcome === 'stalled') {
+            this.stalled(target, 'no-answer')
+            await this.idle(this.t.retryMs, signal)
+          } else if (outcome !== 'aborted') this.stall = undefined
           continue
         }
+        this.stall = undefined
         this.updateStatus()
         await this.idle(this.t.statusIntervalMs, signal)
       } catch (err) {
         // The verifier or a bug, not a peer: report, back off, keep the verified view.
         this.deps.logger.warn('sync round failed', err)
+        if (!signal.aborted) this.stalled(this.peerManager.bestHeight(), 'error', err instanceof Error ? `${err.name}: ${err.message}` : String(err))
         await this.idle(this.t.retryMs, signal)
       }
     }
@@ -364,6 +371,16 @@ export class LightClient {
     while (this.statePeers().length === 0 && this.deps.clock.now() < deadline && running && !running.aborted && !signal?.aborted) {
       await sleep(this.deps.clock, 50, signal ?? running).catch(() => {})
     }
+  }
+
+  /** Reports a stuck catch-up once per height and reason (StalledEvent). */
+  private stalled(target: number, reason: StalledEvent['reason'], detail?: string): void {
+    const height = this.chain.height + 1
+    if (this.stall?.height === height && this.stall.reason === reason) return
+    this.stall = { height, reason }
+    const peers = this.peerManager.usable({ minHeight: height }).length
+    this.deps.logger.warn(`catch-up stalled at height ${height} (target ${target}, ${peers} peers claim it): ${reason}${detail ? ` (${detail})` : ''}`)
+    this.events.emit('stalled', { height, target, reason, ...(detail ? { detail } : {}), peers })
   }
 
   private idle(ms: number, signal: AbortSignal): Promise<void> {

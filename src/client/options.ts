@@ -55,6 +55,27 @@ export interface UnreachableEvent {
   protocols?: string[]
 }
 
+/**
+ * Catch-up is stuck at `height`: a round towards `target` adopted nothing. Emitted once per
+ * stuck height and reason (the client keeps retrying every `retryMs`); the next adopted
+ * range ends it, and a later stall is reported again.
+ */
+export interface StalledEvent {
+  /** The next height the client needs: its verified height + 1. */
+  height: number
+  /** The certified height it is trying to reach (the best a peer announced). */
+  target: number
+  /**
+   * `no-answer`: no peer served the range (each said not-found, failed, or sent something
+   * that did not check; peers at fault are reported by `banned`). `error`: the client's
+   * own verifier or code failed, not a peer (`detail` says how).
+   */
+  reason: 'no-answer' | 'error'
+  detail?: string
+  /** Connected peers that claim to have `height`. */
+  peers: number
+}
+
 export interface ClientEvents extends Record<string, unknown> {
   head: HeadEvent
   pending: PendingHead
@@ -65,6 +86,7 @@ export interface ClientEvents extends Record<string, unknown> {
   checkpoint: StartPoint
   batch: BatchEvent
   unreachable: UnreachableEvent
+  stalled: StalledEvent
 }
 
 /**

@@ -86,7 +86,7 @@ interface Call {
   timer: ReturnType<typeof setTimeout>
 }
 
-const FORWARDED_EVENTS = ['head', 'pending', 'dropped', 'status', 'banned', 'checkpoint', 'batch', 'unreachable'] as const
+const FORWARDED_EVENTS = ['head', 'pending', 'dropped', 'status', 'banned', 'checkpoint', 'batch', 'unreachable', 'stalled'] as const
 
 /** After a failed start as leader (the lock is given up meanwhile), wait this long before queueing again. */
 const RETRY_LEAD_MS = 1_000

@@ -9,7 +9,7 @@ import { chainTagOf } from '../core/chain.ts'
 import { signTransfer } from '../core/transfer.ts'
 import { createLightClient } from '../client/create.ts'
 import type { LightClient } from '../client/light-client.ts'
-import type { TransferProgress, UnreachableEvent } from '../client/options.ts'
+import type { StalledEvent, TransferProgress, UnreachableEvent } from '../client/options.ts'
 import { parseMultiaddr, peerIdStringOf } from '../net/dial.ts'
 import { getProfile } from '../zk/profiles.ts'
 import { generateAccountKey, loadAccountKey, saveAccountKey } from './account-key.ts'
@@ -116,6 +116,9 @@ async function withLightClient<T>(values: Values, peers: string[], label: string
   let failNetwork: (err: Error) => void = () => {}
   const unreachable = new Promise<never>((_resolve, reject) => (failNetwork = reject))
   unreachable.catch(() => {}) // raced below; never an unhandled rejection
+  let stall: StalledEvent | undefined
+  client.on('stalled', (s) => (stall = s))
+  client.on('head', () => (stall = undefined))
   client.on('unreachable', (u) => {
     if (client.health().peers > 0 || !keys.has(u.peer)) return
     failures.set(u.peer, u)
@@ -131,7 +134,10 @@ async function withLightClient<T>(values: Values, peers: string[], label: string
         if (!signal.aborted) throw err
         const h = client.health()
         if (h.peers === 0) throw new NoVerifiedView(`no zklight peer answered within ${timeoutMs} ms (asked ${peers.join(', ')})`)
-        throw new NoVerifiedView(`no verified view of the chain within ${timeoutMs} ms: verified height ${h.verifiedHeight} of ${h.bestSeenHeight} seen, ${h.peers} peer(s)`)
+        const stuck = stall
+          ? `; stuck at height ${stall.height}: ${stall.reason === 'error' ? `the verifier failed (${stall.detail ?? 'no detail'})` : `none of the ${stall.peers} peer(s) that claim it served it`}`
+          : ''
+        throw new NoVerifiedView(`no verified view of the chain within ${timeoutMs} ms: verified height ${h.verifiedHeight} of ${h.bestSeenHeight} seen, ${h.peers} peer(s)${stuck}`)
       }),
       unreachable,
     ])

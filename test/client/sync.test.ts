@@ -7,7 +7,9 @@ import { bytesToHex } from '../../src/core/bytes.ts'
 import { checkpointFromHeader } from '../../src/core/checkpoint.ts'
 import { hashHeader } from '../../src/core/header.ts'
 import { MemoryCheckpointStore } from '../../src/store/checkpoint-store.ts'
-import { PROOFS } from '../../src/net/protocols.ts'
+import { PROOFS, toBytesHandler } from '../../src/net/protocols.ts'
+import { HEADER_PROOFS } from '../../src/net/header-proofs-messages.ts'
+import type { ServeHandler } from '../../src/client/network.ts'
 import { PROTOCOL } from '../../src/net/constants.ts'
 import { decodeHeadAnnouncement } from '../../src/net/messages.ts'
 import { createServeHandlers } from '../../src/client/serve-source.ts'
@@ -15,7 +17,7 @@ import type { PendingHead } from '../../src/client/head-tracker.ts'
 import type { VerifiedBlock } from '../../src/client/verified-chain.ts'
 import type { BlockEntry } from '../../src/core/types.ts'
 import { announce, createFakeNode } from './helpers/fake-node.ts'
-import { recordAt, until, untilHeight, useClientFixture } from './helpers/harness.ts'
+import { recordAt, until, untilHeight, useClientFixture, waitUntil } from './helpers/harness.ts'
 import { MemoryHub } from './helpers/memory-net.ts'
 import { CHAIN_PLAN } from './helpers/plan.ts'
 
@@ -251,5 +253,35 @@ describe('light client to light client', () => {
     // of those dropped it, and with it every connection it was relaying.
     expect(banned).toEqual([])
     expect(net.bans.has('relay')).toBe(false)
+  })
+})
+
+describe('a stuck catch-up', () => {
+  it('is reported once, naming the height no peer serves, and not again until it moves', async () => {
+    const hub = new MemoryHub()
+    const node = createFakeNode(fx.chain)
+    // The node claims the tip with a valid certificate but answers not-found for every range,
+    // until it is told to serve.
+    let serving = false
+    const notFound = new Map<string, ServeHandler>([
+      [PROOFS.id, toBytesHandler(PROOFS, () => ({ kind: 'error' as const, code: 'not-found' as const, message: 'not kept' }))],
+      [HEADER_PROOFS.id, toBytesHandler(HEADER_PROOFS, () => ({ kind: 'error' as const, code: 'not-found' as const, message: 'not kept' }))],
+    ])
+    const handlers = new Map<string, ServeHandler>()
+    for (const [id, real] of node.handlers) handlers.set(id, (req, ctx) => (serving ? real : (notFound.get(id) ?? real))(req, ctx))
+    hub.setHandlers('node', handlers)
+    const { client, stalled, banned } = await start({ hub, peers: ['node'] })
+    await waitUntil(() => stalled.length > 0, 'a stalled event')
+    expect(stalled[0]).toEqual({ height: 1, target: TIP, reason: 'no-answer', peers: 1 })
+    // Many retries (every retryMs), one report; not-found costs the node nothing.
+    const rangeAsks = () => hub.log.filter((r) => r.to === 'node' && (r.protocol === PROOFS.id || r.protocol === HEADER_PROOFS.id)).length
+    const before = rangeAsks()
+    await waitUntil(() => rangeAsks() >= before + 10, 'ten more range requests')
+    expect(stalled).toHaveLength(1)
+    expect(client.health().verifiedHeight).toBe(0)
+    expect(banned).toEqual([])
+    serving = true
+    await untilHeight(client, TIP)
+    expect(stalled).toHaveLength(1)
   })
 })

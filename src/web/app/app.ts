@@ -41,6 +41,14 @@ export function mountApp(app: BrowserClient, opts: MountOptions): void {
   client.on('dropped', (d) => logEvent(`dropped head ${d.height}: ${d.reason}`, 'problem'))
   client.on('banned', (b) => logEvent(`peer ${b.peer.slice(0, 10)}… ${b.kind === 'offence' ? 'banned' : 'dropped'}: ${b.why}`, 'problem'))
   client.on('unreachable', (u) => logEvent(`could not use ${u.addrs[0] ?? u.peer}: ${u.reason}`, 'problem'))
+  client.on('stalled', (s) =>
+    logEvent(
+      s.reason === 'error'
+        ? `catch-up stuck at block ${s.height}: this page's verifier failed (${s.detail ?? 'no detail'}); retrying`
+        : `catch-up stuck at block ${s.height}: none of the ${s.peers} peer(s) that claim it served it; retrying`,
+      'problem',
+    ),
+  )
   client.on('batch', (b) => {
     if (b.proofs > 0) logEvent(`verified blocks ${b.from}–${b.to}: ${b.proofs} proof(s) in ${Math.round(b.verifyMs)} ms`, 'verified')
   })

@@ -8,7 +8,7 @@ import type { LightClient } from '../../../src/client/light-client.ts'
 import { createNodeVerifierPool } from '../../../src/zk/node-verifier.ts'
 import type { BatchItem, ProofVerifier } from '../../../src/zk/proof-verifier.ts'
 import type { VerifierPool } from '../../../src/zk/verifier-pool.ts'
-import type { BannedEvent, HeadEvent, Tuning } from '../../../src/client/options.ts'
+import type { BannedEvent, HeadEvent, StalledEvent, Tuning } from '../../../src/client/options.ts'
 import type { CheckpointStoreLike } from '../../../src/client/checkpoints.ts'
 import type { CertifiedCheckpoint, Checkpoint } from '../../../src/core/types.ts'
 import type { BlockEntry } from '../../../src/core/types.ts'
@@ -47,6 +47,8 @@ export interface Started {
   banned: BannedEvent[]
   heads: number[]
   headEvents: HeadEvent[]
+  /** Every 'stalled' event, from the start. */
+  stalled: StalledEvent[]
   net: ReturnType<typeof createMemoryNetwork>
 }
 
@@ -77,13 +79,15 @@ export async function startClient(opts: {
   const banned: BannedEvent[] = []
   const heads: number[] = []
   const headEvents: HeadEvent[] = []
+  const stalled: StalledEvent[] = []
   client.on('banned', (b) => banned.push(b))
+  client.on('stalled', (s) => stalled.push(s))
   client.on('head', (h) => {
     heads.push(h.height)
     headEvents.push(h)
   })
   await client.start()
-  return { client, verifier, banned, heads, headEvents, net }
+  return { client, verifier, banned, heads, headEvents, stalled, net }
 }
 
 /** Resolves once the client's verified height reaches `height`; rejects if it halts first. */
@@ -108,7 +112,7 @@ export function untilHeight(client: LightClient, height: number): Promise<void> 
 }
 
 /** Resolves with the first `event` that satisfies `pred`; rejects, naming it, after `timeoutMs`. */
-export function until<T>(client: LightClient, event: 'pending' | 'dropped' | 'banned' | 'status' | 'head', pred: (x: any) => boolean = () => true, timeoutMs = 45_000): Promise<T> {
+export function until<T>(client: LightClient, event: 'pending' | 'dropped' | 'banned' | 'status' | 'head' | 'stalled', pred: (x: any) => boolean = () => true, timeoutMs = 45_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off()
