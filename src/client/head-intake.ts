@@ -81,7 +81,11 @@ export function recordCertificate(ctx: IntakeContext, header: Header, qc: Quorum
     if (verifyQuorumCertificate(own.block.header, own.unverifiedQc, ctx.chain.validatorSet, ctx.chain.genesisHash).ok) ctx.book.record({ header: own.block.header, qc: own.unverifiedQc })
   }
   const eq = ctx.book.record({ header, qc })
-  if (!eq) return true
+  if (!eq) {
+    // A block we hold without a verified certificate of its own now has one: we may end a served range on it.
+    if (own && !own.qc && bytesToHex(own.hash) === bytesToHex(hashHeader(header))) ctx.chain.markCertified(header.height, qc)
+    return true
+  }
   ctx.halt('equivocation', eq)
   return false
 }

@@ -439,6 +439,14 @@ export class LightClient {
   private adopt(entries: CheckedEntry[], qc: QuorumCertificate, peer: string, stats?: { proofs: number; verifyMs: number }): void {
     const from = this.chain.height + 1
     const blocks = this.chain.extend(entries, qc, this.deps.clock.now())
+    // Certificates already verified for these blocks (gossiped heads, status answers, while
+    // their proofs were pending) go with them: a client serving others ends a range on any
+    // certified block, so a range of blocks it adopted at once is not cut back to its tail.
+    for (const b of blocks) {
+      if (b.qc) continue
+      const known = this.book.certificateFor(b.block.header.height, b.hash)
+      if (known) this.chain.markCertified(b.block.header.height, known)
+    }
     this.advanced()
     const tip = this.chain.tip
     if (tip) {

@@ -10,6 +10,7 @@ import { MemoryCheckpointStore } from '../../src/store/checkpoint-store.ts'
 import { PROOFS, toBytesHandler } from '../../src/net/protocols.ts'
 import { HEADER_PROOFS } from '../../src/net/header-proofs-messages.ts'
 import type { ServeHandler } from '../../src/client/network.ts'
+import { createWireClient } from '../../src/client/wire-client.ts'
 import { PROTOCOL } from '../../src/net/constants.ts'
 import { decodeHeadAnnouncement } from '../../src/net/messages.ts'
 import { createServeHandlers } from '../../src/client/serve-source.ts'
@@ -208,6 +209,47 @@ describe('light client to light client', () => {
     // Every proof from genesis was checked again by the second client; nothing was blamed on the first.
     expect(second.verifier.checked).toHaveLength(provenIn(1, TIP))
     expect(second.banned).toEqual([])
+  })
+
+  it('keeps the certificates it verified from gossip on the blocks it adopts, so it can end a served range on any of them', async () => {
+    const hub = new MemoryHub()
+    const node = createFakeNode(fx.chain, { height: 1 })
+    hub.setHandlers('node', node.handlers)
+    const first = await start({ hub, id: 'tab-a', peers: ['node'], tuning: { chunk: 64 } })
+    await untilHeight(first.client, 1)
+    // Heads 2..TIP are announced, certified, while the node cannot serve their proofs yet.
+    for (let h = 2; h <= TIP; h++) {
+      const pending = until<PendingHead>(first.client, 'pending', (p: PendingHead) => p.height === h)
+      hub.publish('node', announce(fx.chain, h))
+      await pending
+    }
+    // Then the proofs are in: tab A adopts 2..TIP as one range, certified on its tail.
+    node.options.height = TIP
+    hub.publish('node', announce(fx.chain, TIP))
+    await untilHeight(first.client, TIP)
+    const chainA = (first.client as unknown as { chain: { block(h: number): VerifiedBlock | undefined } }).chain
+    for (let h = 2; h <= TIP; h++) expect(chainA.block(h)?.qc, `certificate of block ${h}`).not.toBeNull()
+    // A one-block range of any of them is served (it used to be cut back to nothing: no
+    // certificate it had verified on that block).
+    hub.connect('probe', 'tab-a')
+    const probe = createWireClient((peer, protocol, bytes, opts) => hub.request('probe', peer, protocol, bytes, opts))
+    for (const h of [2, Math.floor((2 + TIP) / 2), TIP - 1]) {
+      expect((await probe.headerProofs('tab-a', h, 1))?.entries.map((e) => e.header.height)).toEqual([h])
+      expect((await probe.proofs('tab-a', h, 1)).map((e) => e.block.header.height)).toEqual([h])
+    }
+  })
+
+  it('a certificate verified after its block was adopted goes on that block too', async () => {
+    const hub = new MemoryHub()
+    hub.setHandlers('node', createFakeNode(fx.chain).handlers)
+    const first = await start({ hub, id: 'tab-a', peers: ['node'], tuning: { chunk: 64 } })
+    await untilHeight(first.client, TIP)
+    const chainA = (first.client as unknown as { chain: { block(h: number): VerifiedBlock | undefined } }).chain
+    const h = TIP - 2
+    expect(chainA.block(h)?.qc).toBeNull() // inside the one range adopted: only its tail is certified
+    hub.publish('node', announce(fx.chain, h))
+    await expect.poll(() => chainA.block(h)?.qc ?? null).not.toBeNull()
+    expect(chainA.block(h - 1)?.qc).toBeNull()
   })
 
   it('a light client with nothing verified yet is kept (it may be syncing from us); a node that cannot answer is dropped', async () => {

@@ -3,7 +3,7 @@
 import { bytesToHex, equalBytes } from '../../core/bytes.ts'
 import { hashHeader } from '../../core/header.ts'
 import { detectEquivocation, type CertifiedHeader } from '../../core/quorum.ts'
-import type { ValidatorSet } from '../../core/types.ts'
+import type { QuorumCertificate, ValidatorSet } from '../../core/types.ts'
 
 export interface Equivocation {
   height: number
@@ -43,6 +43,12 @@ export class CertificateBook {
     this.verified.add(bytesToHex(hash))
     this.prune()
     return undefined
+  }
+
+  /** The verified certificate of the block with this height and hash, if one was recorded. */
+  certificateFor(height: number, hash: Uint8Array): QuorumCertificate | undefined {
+    const c = this.byHeight.get(height)
+    return c && equalBytes(c.hash, hash) ? c.qc : undefined
   }
 
   private prune(): void {
