@@ -131,7 +131,7 @@ export class SharedLightClient implements LightClientView {
   private started = false
 
   constructor(
-    private readonly opts: LightClientOptions,
+    private opts: LightClientOptions,
     private readonly shared: SharedClientOptions,
   ) {
     this.name = shared.name ?? `zklight:${bytesToHex(opts.anchor.checkpoint.genesisHash).slice(0, 32)}`
@@ -476,7 +476,21 @@ export class SharedLightClient implements LightClientView {
   private setRole(role: TabRole): void {
     if (this.currentRole === role) return
     this.currentRole = role
+    if (role === 'follower' || (role === 'stopped' && !this.local)) this.dropStartedVerifier()
     this.events.emit('role', role)
+  }
+
+  /**
+   * Verifier workers the page started before it knew whether this tab would lead
+   * (`startedVerifier`): a follower verifies nothing, so they are closed rather than kept
+   * idle in every tab. Should this tab lead later, its client builds a pool like them.
+   */
+  private dropStartedVerifier(): void {
+    const pool = this.opts.startedVerifier
+    if (!pool) return
+    const { startedVerifier: _unused, ...rest } = this.opts
+    this.opts = { ...rest, verifierBackend: pool.backend, verifierPoolOptions: pool.options }
+    void pool.close().catch(() => {})
   }
 
   /** Read through a method: the role changes across awaits, which narrowing does not see. */

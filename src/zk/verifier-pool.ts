@@ -90,7 +90,8 @@ export class VerifierPool implements ProofVerifier {
     vk: unknown,
     /** Which verifier the workers run (each loads it at init). */
     readonly backend: VerifierBackend = DEFAULT_BACKEND,
-    options: VerifierPoolOptions = {},
+    /** Its scheduling, as given (a pool built to replace this one takes the same). */
+    readonly options: VerifierPoolOptions = {},
   ) {
     if (!(size >= 1)) throw new VerifierPoolError('a pool needs at least one worker')
     if (!isVerifierBackend(backend)) throw new VerifierPoolError(`unknown verifier backend "${String(backend)}"`)

@@ -9,6 +9,7 @@ import type { InspectedBlock, LightClientOptions, TransferProgress } from '../..
 import type { Header } from '../../src/core/types.ts'
 import { SharedLightClient, type ChannelLike, type LockManagerLike } from '../../src/client/shared-client.ts'
 import { balanceAt, FakeView } from './helpers/fake-view.ts'
+import { VerifierPool } from '../../src/zk/verifier-pool.ts'
 
 /** Tabs of one origin: exclusive named locks with a queue, and broadcast channels; a tab can be closed. */
 class Origin {
@@ -211,6 +212,45 @@ describe('one light client across tabs', () => {
     expect(heads).toEqual([11]) // nothing older than what was shown
     expect(c.health().verifiedHeight).toBe(11)
     expect(built.map((x) => x.tab)).toEqual(['A', 'B'])
+  })
+
+  it('a follower closes the verifier workers its page started early; if it leads later, its client builds a pool like them', async () => {
+    const origin = new Origin()
+    const terminated: string[] = []
+    const created: LightClientOptions[] = []
+    const earlyPool = (tab: string) =>
+      VerifierPool.beforeKey(() => ({ post: () => {}, onMessage: () => {}, onExit: () => {}, terminate: () => void terminated.push(tab) }), 2, 'reference', { coalesce: false })
+    const open = (tab: string) => {
+      const t = new SharedLightClient(
+        { ...OPTIONS, startedVerifier: earlyPool(tab) },
+        {
+          name: 'zklight:test',
+          locks: origin.locks(tab),
+          channel: origin.channel(tab),
+          stateIntervalMs: 20,
+          create: async (o) => {
+            created.push(o)
+            return new FakeView()
+          },
+        },
+      )
+      tabs.push(t)
+      return t
+    }
+    const a = open('A')
+    await a.start()
+    const b = open('B')
+    await b.start()
+    expect([a.role, b.role]).toEqual(['leader', 'follower'])
+    // The leader's client got its early workers; the follower's two were terminated.
+    expect(created[0]?.startedVerifier).toBeInstanceOf(VerifierPool)
+    await until(() => terminated.length === 2)
+    expect(terminated).toEqual(['B', 'B'])
+    origin.close('A')
+    await until(() => b.role === 'leader')
+    expect(created).toHaveLength(2)
+    expect(created[1]?.startedVerifier).toBeUndefined()
+    expect(created[1]).toMatchObject({ verifierBackend: 'reference', verifierPoolOptions: { coalesce: false } })
   })
 
   it("a follower's view ages while its leader is silent, and requireFresh says so", async () => {
