@@ -170,7 +170,11 @@ export async function createLibp2pNetwork(opts: Libp2pNetworkOptions): Promise<C
     ensurePeers(want) {
       dialing ??= (async () => {
         const targets = [...bootstrap].filter(([peer]) => !known.has(peer) && !banned(peer))
-        const missing = Math.max(0, want - known.size)
+        // Only nodes and bootstrap peers count toward `want`. Other light clients that
+        // connected to this one (tabs syncing from it) may have nothing to serve: counting
+        // them, a few such tabs would keep this client from ever redialling a node it lost.
+        const sources = [...known.keys()].filter((p) => stateful.has(p) || bootstrap.has(p)).length
+        const missing = Math.max(0, want - sources)
         if (!dialed && missing > 0 && targets.length > 0) {
           dialed = true
           mark('zklight:first-dial') // start-up timelines: navigation → first dial

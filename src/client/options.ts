@@ -157,7 +157,10 @@ export interface Tuning {
   staleAfterMs: number
   /** At most one checkpoint write per this period (IndexedDB writes are not free). */
   saveIntervalMs: number
-  /** Peers to keep connected: more than one, so no single peer controls what the client sees. */
+  /**
+   * Nodes and bootstrap peers to keep connected: more than one, so no single peer controls
+   * what the client sees. Light clients that connected to this one do not count.
+   */
   wantPeers: number
   /** Back-off after a round that made no progress. */
   retryMs: number

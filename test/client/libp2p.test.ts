@@ -1,7 +1,8 @@
 // The light client over real libp2p on loopback: a Node host serving a real chain
 // through the zklight protocols (TCP), gossiping a new head (the only way the client can
 // learn of it: it polls status once an hour), and a hostile host whose tampered proofs
-// (valid points, a failing pairing) get it banned before an honest host has anything to serve.
+// (valid points, a failing pairing) get it banned before an honest host has anything to serve;
+// and tabs that connected to the client do not keep it from redialling a node it lost.
 import '../../src/polyfill.ts'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { encodeAddress } from '../../src/core/address.ts'
@@ -13,10 +14,12 @@ import type { BlockEntry } from '../../src/core/types.ts'
 import { publishHead } from '../../src/net/gossip.ts'
 import { createNodeHost, type NodeHost } from '../../src/net/host.ts'
 import { handle } from '../../src/net/rpc.ts'
-import { ALL_PROTOCOLS, PROOFS } from '../../src/net/protocols.ts'
+import { ALL_PROTOCOLS, PROOFS, STATUS } from '../../src/net/protocols.ts'
+import { createLibp2pNetwork } from '../../src/client/libp2p-network.ts'
+import { systemClock } from '../../src/client/deps.ts'
 import { MemoryCheckpointStore } from '../../src/store/checkpoint-store.ts'
 import { createFakeNode, type FakeNode, type FakeNodeOptions } from './helpers/fake-node.ts'
-import { FAST, until, untilHeight } from './helpers/harness.ts'
+import { FAST, until, untilHeight, waitUntil } from './helpers/harness.ts'
 import { CHAIN_PLAN } from './helpers/plan.ts'
 import { buildTestChain, type TestChain } from './helpers/test-chain.ts'
 import { shiftedA } from '../helpers/tamper.ts'
@@ -116,5 +119,38 @@ describe('light client over libp2p (TCP, loopback)', () => {
     await untilHeight(c, TIP)
     expect(banned.some((x) => x.peer === honest.host.peerId.toString())).toBe(false)
     expect(evil.host.getConnections().some((conn) => conn.remotePeer.toString() !== honest.host.peerId.toString() && conn.status === 'open')).toBe(false)
+  })
+
+  it('light clients that connected to it do not stand in for the node it lost: it redials the node', async () => {
+    const { host: nodeHost, addrs } = await serveNode()
+    const aHost = await createNodeHost({ wsPort: null, webrtcDirectPort: null, relayServer: false })
+    hosts.push(aHost)
+    const net = await createLibp2pNetwork({ host: aHost, bootstrap: addrs, rtc: { iceServers: [] }, clock: systemClock })
+    await net.start()
+    const nodeId = nodeHost.peerId.toString()
+    await waitUntil(() => net.peers().includes(nodeId), 'the node connected')
+    // Three tabs syncing from this client dial it: zklight peers (they answer status) with
+    // nothing verified yet, so no account protocol, and not among its bootstrap peers.
+    const tabs = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const h = await createNodeHost({ wsPort: null, webrtcDirectPort: null, relayServer: false })
+        hosts.push(h)
+        await handle(h, STATUS.id, async () => new Uint8Array(), { maxRequestBytes: STATUS.maxRequestBytes, timeoutMs: STATUS.timeoutMs })
+        await h.dial(aHost.getMultiaddrs()[0] as Parameters<typeof h.dial>[0])
+        return h.peerId.toString()
+      }),
+    )
+    await waitUntil(() => tabs.every((t) => net.peers().includes(t)), 'the three tabs counted as zklight peers')
+    expect(net.servesState?.(nodeId)).toBe(true)
+    expect(tabs.map((t) => net.servesState?.(t))).toEqual([false, false, false])
+    // The node drops the client (a restart, a network change).
+    await nodeHost.hangUp(aHost.peerId)
+    await waitUntil(() => !net.peers().includes(nodeId), 'the node gone')
+    expect(net.peers()).toHaveLength(3)
+    await net.ensurePeers(3)
+    // Counted once identify has said what it speaks, just after the dial.
+    await waitUntil(() => net.peers().includes(nodeId), 'the node dialled again', 10_000)
+    expect(net.servesState?.(nodeId)).toBe(true)
+    await net.stop()
   })
 })
