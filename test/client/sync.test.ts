@@ -326,4 +326,24 @@ describe('a stuck catch-up', () => {
     await untilHeight(client, TIP)
     expect(stalled).toHaveLength(1)
   })
+
+  it("is reported as the client's own failure when its verifier fails, and no peer is blamed", async () => {
+    const hub = new MemoryHub()
+    hub.setHandlers('node', createFakeNode(fx.chain).handlers)
+    let broken = true
+    const verifier = {
+      verifyBatch: (items: Parameters<typeof fx.pool.verifyBatch>[0]) => (broken ? Promise.reject(new Error('worker crashed')) : fx.pool.verifyBatch(items)),
+      close: async () => {},
+    }
+    const { client, stalled, banned } = await start({ hub, peers: ['node'], verifier })
+    await waitUntil(() => stalled.length > 0, 'a stalled event')
+    const first = fx.chain.entries.findIndex((e, h) => h > 0 && e.proof !== null)
+    expect(stalled[0]).toMatchObject({ reason: 'error', detail: 'Error: worker crashed', target: TIP, peers: 1 })
+    // Blocks before the first with a proof need no verifier: the stall is at or before it.
+    expect(stalled[0]?.height).toBeLessThanOrEqual(first)
+    expect(banned).toEqual([])
+    broken = false
+    await untilHeight(client, TIP)
+    expect(stalled).toHaveLength(1)
+  })
 })
