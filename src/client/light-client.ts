@@ -333,7 +333,7 @@ export class LightClient {
         if (target > this.chain.height) {
           const outcome = await syncRound(this.sync, target, signal)
           if (outcome === 'stalled') {
-            this.stalled(target, 'no-answer')
+            this.stalled(target, 'no-answer', this.sync.missed)
             await this.idle(this.t.retryMs, signal)
           } else if (outcome !== 'aborted') this.stall = undefined
           continue

@@ -71,6 +71,7 @@ export interface StalledEvent {
    * own verifier or code failed, not a peer (`detail` says how).
    */
   reason: 'no-answer' | 'error'
+  /** What the round got, in words: for `no-answer` the first range's answer or error and its peer; for `error` the failure. */
   detail?: string
   /** Connected peers that claim to have `height`. */
   peers: number

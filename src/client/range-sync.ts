@@ -67,6 +67,8 @@ export interface SyncContext {
   clock: Clock
   hooks: SyncHooks
   options: SyncOptions
+  /** Why the last round adopted nothing, in words (for the client's `stalled` event); set by syncRound. */
+  missed?: string
 }
 
 export type SyncOutcome = 'reached' | 'progress' | 'stalled' | 'halted' | 'aborted'
@@ -141,7 +143,11 @@ export async function syncRound(ctx: SyncContext, target: number, signal: AbortS
   signal.addEventListener('abort', stop, { once: true })
   try {
     const jobs = pre?.jobs ?? planJobs(ctx, tip.header.height + 1, target, bodiesFrom, round.signal)
-    if (jobs.length === 0) return 'stalled'
+    ctx.missed = undefined
+    if (jobs.length === 0) {
+      ctx.missed = `no usable peer claims height ${tip.header.height + 1}`
+      return 'stalled'
+    }
     const checked = await checkJobs(ctx, tip.header, jobs, bodiesFrom)
     if (ctx.hooks.halted()) return 'halted'
     // Every range linked and certified: ask for the next ones while these proofs verify.
@@ -161,6 +167,7 @@ export async function syncRound(ctx: SyncContext, target: number, signal: AbortS
         const offence = proofOffence(reason)
         ctx.hooks.offence(c.job.peer, offence, `height ${bad.block.header.height}: ${reason}`)
         ctx.hooks.rejected(bad.block.header, c.job.peer, offence)
+        ctx.missed = `${short(c.job.peer)}: ${reason} at height ${bad.block.header.height}`
         break
       }
       ctx.peers.reward(c.job.peer)
@@ -253,15 +260,24 @@ async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom
   let parent = base
   for (const job of jobs) {
     const got = await job.fetched
+    const kind = job.bodiless ? 'header-proofs' : 'proofs'
+    const miss = (why: string) => {
+      if (out.length === 0) ctx.missed = `${short(job.peer)}: ${kind} ${job.from}+${job.count}: ${why}`
+    }
     if (!got.ok) {
       reportRequestError(ctx.hooks, job.peer, got.error, 'proofs by range')
+      miss(got.error instanceof Error ? `${got.error.name}: ${got.error.message}` : String(got.error))
       break
     }
     // Both kinds of answer as headers in order and the certificate on the last one.
     const headers = 'blocks' in got ? got.blocks.map((e) => e.block.header) : (got.headers?.entries.map((e) => e.header) ?? [])
-    if (headers.length === 0) break // not-found: a normal answer (docs/protocol.md#clients); the next round asks again
+    if (headers.length === 0) {
+      miss('not-found')
+      break // a normal answer (docs/protocol.md#clients); the next round asks again
+    }
     if (headers.length > job.count) {
       ctx.hooks.offence(job.peer, 'malformed', `asked ${job.count} blocks, got ${headers.length}`)
+      miss(`${headers.length} blocks`)
       break
     }
     const check =
@@ -273,6 +289,7 @@ async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom
       const at = headers[check.index] as Header
       ctx.hooks.offence(job.peer, offence, `${check.reason} at height ${at.height}`)
       ctx.hooks.rejected(at, job.peer, check.reason)
+      miss(`${check.reason} at height ${at.height}`)
       break
     }
     const tail = headers[headers.length - 1] as Header
@@ -281,12 +298,14 @@ async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom
       // The last block must carry a certificate (docs/protocol.md#range-requests); not
       // provably malicious (it may be serving a block it has not got votes for yet).
       ctx.hooks.fault(job.peer, 'unavailable')
+      miss(`no certificate on its last block (${tail.height})`)
       break
     }
     const qcv = verifyQuorumCertificate(tail, tailQc, ctx.chain.validatorSet, ctx.chain.genesisHash)
     if (!qcv.ok) {
       ctx.hooks.offence(job.peer, 'bad-certificate', `${qcv.reason} at height ${tail.height}`)
       ctx.hooks.rejected(tail, job.peer, qcv.reason)
+      miss(`${qcv.reason} at height ${tail.height}`)
       break
     }
     if (!ctx.hooks.certified(tail, tailQc, job.peer)) break
@@ -308,6 +327,9 @@ async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom
   }
   return out
 }
+
+/** A peer id's tail, enough to tell peers apart in a message. */
+const short = (peer: string) => `…${peer.slice(-8)}`
 
 export class VerifierStuck extends Error {
   override name = 'VerifierStuck'

@@ -4,6 +4,7 @@
 import { bytesToHex } from '../core/bytes.ts'
 import { checkpointFromHeader } from '../core/checkpoint.ts'
 import { hashHeader, hashValidatorSet } from '../core/header.ts'
+import { verifyQuorumCertificate } from '../core/quorum.ts'
 import type { CertifiedCheckpoint, Checkpoint, Header, QuorumCertificate } from '../core/types.ts'
 import type { CheckedEntry } from './rules/range.ts'
 import type { StartPoint } from './rules/start-point.ts'
@@ -169,6 +170,7 @@ export class VerifiedChain {
   certifiedRange(from: number, count: number, bodies = true): VerifiedBlock[] {
     const out: VerifiedBlock[] = []
     let lastCertified = -1
+    let lastKept = -1
     for (let h = from; h < from + count; h++) {
       const b = this.blocks.get(h)
       // With bodies: only blocks whose transfers this client checked. Without (header-proofs):
@@ -176,8 +178,27 @@ export class VerifiedChain {
       if (!b || (bodies && !b.bodyVerified)) break
       out.push(b)
       if (b.qc) lastCertified = out.length - 1
+      else if (b.unverifiedQc) lastKept = out.length - 1
     }
+    // A range inside one that was adopted whole has no verified certificate but the tail's,
+    // which may lie beyond it (a peer asks up to its own body window, so its ranges do not
+    // line up with ours). A certificate a peer sent with a block and never needed checking
+    // is checked now, once: the range then ends on it rather than not being served at all.
+    if (lastKept > lastCertified && this.certifyKept(out[lastKept] as VerifiedBlock)) lastCertified = lastKept
     return out.slice(0, lastCertified + 1)
+  }
+
+  /** Checks the certificate kept unverified with `b` against this chain's validators; true once it is b's verified one. */
+  private certifyKept(b: VerifiedBlock): boolean {
+    const qc = b.unverifiedQc
+    if (!qc) return false
+    if (!verifyQuorumCertificate(b.block.header, qc, this.anchor.validatorSet, this.context.genesisHash).ok) {
+      b.unverifiedQc = null // checked once; a bad one is no evidence of anything either
+      return false
+    }
+    // Kept as unverifiedQc too: head intake still takes it as evidence should another header come certified at this height.
+    b.qc = qc
+    return true
   }
 
   /**

@@ -135,7 +135,7 @@ async function withLightClient<T>(values: Values, peers: string[], label: string
         const h = client.health()
         if (h.peers === 0) throw new NoVerifiedView(`no zklight peer answered within ${timeoutMs} ms (asked ${peers.join(', ')})`)
         const stuck = stall
-          ? `; stuck at height ${stall.height}: ${stall.reason === 'error' ? `the verifier failed (${stall.detail ?? 'no detail'})` : `none of the ${stall.peers} peer(s) that claim it served it`}`
+          ? `; stuck at height ${stall.height}: ${stall.reason === 'error' ? `the verifier failed (${stall.detail ?? 'no detail'})` : `none of the ${stall.peers} peer(s) that claim it served it${stall.detail ? ` (${stall.detail})` : ''}`}`
           : ''
         throw new NoVerifiedView(`no verified view of the chain within ${timeoutMs} ms: verified height ${h.verifiedHeight} of ${h.bestSeenHeight} seen, ${h.peers} peer(s)${stuck}`)
       }),

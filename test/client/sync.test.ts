@@ -252,6 +252,30 @@ describe('light client to light client', () => {
     expect(chainA.block(h - 1)?.qc).toBeNull()
   })
 
+  it('serves a range inside one it adopted whole, checking the certificate that came with its last block then', async () => {
+    const hub = new MemoryHub()
+    hub.setHandlers('node', createFakeNode(fx.chain).handlers)
+    const first = await start({ hub, id: 'tab-a', peers: ['node'], tuning: { chunk: 64 } })
+    await untilHeight(first.client, TIP)
+    const chainA = (first.client as unknown as { chain: { block(h: number): VerifiedBlock | undefined } }).chain
+    // One range 1..TIP: only its tail certified; the node sent a certificate with every block.
+    expect(chainA.block(4)?.qc).toBeNull()
+    expect(chainA.block(4)?.unverifiedQc).not.toBeNull()
+    hub.connect('probe', 'tab-a')
+    const probe = createWireClient((peer, protocol, bytes, opts) => hub.request('probe', peer, protocol, bytes, opts))
+    // A range that ends before the tail: served, ending on block 4, whose certificate is now checked.
+    expect((await probe.headerProofs('tab-a', 2, 3))?.entries.map((e) => e.header.height)).toEqual([2, 3, 4])
+    expect(chainA.block(4)?.qc).not.toBeNull()
+    expect((await probe.proofs('tab-a', 2, 3)).map((e) => e.block.header.height)).toEqual([2, 3, 4])
+    // A forged kept certificate is checked once, refused, and the range is not served on it.
+    const b6 = chainA.block(6) as VerifiedBlock
+    const kept = b6.unverifiedQc as NonNullable<VerifiedBlock['unverifiedQc']>
+    b6.unverifiedQc = { ...kept, signatures: kept.signatures.map((v) => ({ ...v, signature: new Uint8Array(64) })) }
+    expect(await probe.headerProofs('tab-a', 5, 2)).toBeNull()
+    expect(b6.qc).toBeNull()
+    expect(b6.unverifiedQc).toBeNull()
+  })
+
   it('a light client with nothing verified yet is kept (it may be syncing from us); a node that cannot answer is dropped', async () => {
     const hub = new MemoryHub()
     hub.setHandlers('node', createFakeNode(fx.chain).handlers)
@@ -314,7 +338,9 @@ describe('a stuck catch-up', () => {
     hub.setHandlers('node', handlers)
     const { client, stalled, banned } = await start({ hub, peers: ['node'] })
     await waitUntil(() => stalled.length > 0, 'a stalled event')
-    expect(stalled[0]).toEqual({ height: 1, target: TIP, reason: 'no-answer', peers: 1 })
+    expect(stalled[0]).toMatchObject({ height: 1, target: TIP, reason: 'no-answer', peers: 1 })
+    // Which peer, which request and what it answered.
+    expect(stalled[0]?.detail).toMatch(/^…[\w-]{1,8}: (proofs|header-proofs) 1\+\d+: not-found$/)
     // Many retries (every retryMs), one report; not-found costs the node nothing.
     const rangeAsks = () => hub.log.filter((r) => r.to === 'node' && (r.protocol === PROOFS.id || r.protocol === HEADER_PROOFS.id)).length
     const before = rangeAsks()

@@ -45,7 +45,7 @@ export function mountApp(app: BrowserClient, opts: MountOptions): void {
     logEvent(
       s.reason === 'error'
         ? `catch-up stuck at block ${s.height}: this page's verifier failed (${s.detail ?? 'no detail'}); retrying`
-        : `catch-up stuck at block ${s.height}: none of the ${s.peers} peer(s) that claim it served it; retrying`,
+        : `catch-up stuck at block ${s.height}: none of the ${s.peers} peer(s) that claim it served it${s.detail ? ` (${s.detail})` : ''}; retrying`,
       'problem',
     ),
   )
