@@ -18,7 +18,7 @@ export interface PeerManagerOptions {
   random: RandomBytes
   /** How long an offender stays banned. */
   banMs?: number
-  /** A peer whose score falls to this is dropped (banned for `faultBanMs`) and replaced. */
+  /** A peer whose score falls to this is dropped (banned for `faultBanMs`) and replaced, unless it is the last usable one. */
   minScore?: number
   faultBanMs?: number
 }
@@ -75,6 +75,13 @@ export class PeerManager {
     p.lastOffence = fault
     p.score -= FAULT_COST[fault]
     if (p.score > this.minScore) return false
+    // A fault is no accusation: it drops a peer so that another is dialled and asked. The
+    // last usable peer is kept at the floor instead (asked last, dropped by a later fault
+    // once there is another): dropping it would leave nothing to ask for faultBanMs.
+    if (p.connected && this.usable().every((q) => q === id)) {
+      p.score = this.minScore
+      return false
+    }
     p.bannedUntil = this.opts.clock.now() + this.faultBanMs
     p.score = START_SCORE
     return true

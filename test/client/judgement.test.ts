@@ -44,15 +44,25 @@ describe('error answers', () => {
     expect(banned).toEqual([])
   })
 
-  it('unavailable is a fault: each costs score, and enough of them drop the peer', async () => {
-    const { client, banned } = await start({ busy: refusing(ACCOUNT.id, 'unavailable') })
+  it('unavailable is a fault: each costs score, and enough of them drop the peer when another is left to ask', async () => {
+    const { client, banned } = await start({ busy: refusing(ACCOUNT.id, 'unavailable'), empty: refusing(ACCOUNT.id, 'not-found') })
     const before = peerView(client, 'busy')?.score ?? 0
     await expect(client.getBalance(addressOf(0))).rejects.toMatchObject({ name: 'NoVerifiedAnswer' })
     expect(peerView(client, 'busy')).toMatchObject({ lastOffence: 'unavailable' })
     expect(peerView(client, 'busy')?.score).toBeLessThan(before)
     const dropped = until(client, 'banned', (b: { peer: string }) => b.peer === 'busy')
-    while (peerView(client, 'busy') && banned.length === 0) await client.getBalance(addressOf(0)).catch(() => undefined)
+    for (let i = 0; i < 50 && banned.length === 0; i++) await client.getBalance(addressOf(0)).catch(() => undefined)
     expect(await dropped).toMatchObject({ peer: 'busy', kind: 'fault', why: 'unavailable' })
+    expect(banned.map((b) => b.peer)).toEqual(['busy'])
+  })
+
+  it('the last usable peer is not dropped for faults: it stays, asked last, at the score floor', async () => {
+    const { client, banned } = await start({ busy: refusing(ACCOUNT.id, 'unavailable') })
+    // Far more faults than drop a peer that has company (six unavailable answers reach the floor).
+    for (let i = 0; i < 12; i++) await expect(client.getBalance(addressOf(0))).rejects.toMatchObject({ name: 'NoVerifiedAnswer' })
+    expect(banned).toEqual([])
+    expect(peerView(client, 'busy')).toMatchObject({ score: -10, lastOffence: 'unavailable' })
+    expect(client.health().peers).toBe(1)
   })
 
   it('the same holds in range sync: proofs unavailable cost score, proofs not-found do not', async () => {

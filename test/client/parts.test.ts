@@ -71,9 +71,24 @@ describe('PeerManager', () => {
   it('drops a peer after repeated timeouts, not after one', () => {
     const pm = new PeerManager({ clock: new ManualClock(), random: fixedRandom })
     pm.add('slow')
+    pm.add('other')
     expect(pm.fault('slow', 'timeout')).toBe(false)
     expect(pm.fault('slow', 'timeout')).toBe(false)
     expect(pm.fault('slow', 'timeout')).toBe(true)
+    expect(pm.usable()).toEqual(['other'])
+  })
+
+  it('keeps the last usable peer at the floor instead of dropping it for faults, and drops it once another is there', () => {
+    const pm = new PeerManager({ clock: new ManualClock(), random: fixedRandom })
+    pm.add('slow')
+    for (let i = 0; i < 6; i++) expect(pm.fault('slow', 'timeout')).toBe(false)
+    expect(pm.usable()).toEqual(['slow'])
+    expect(pm.info('slow')?.score).toBe(-10)
+    pm.add('other')
+    expect(pm.fault('slow', 'timeout')).toBe(true)
+    expect(pm.usable()).toEqual(['other'])
+    // An offence is another matter: proven misbehaviour bans even the last peer.
+    expect(pm.punish('other', 'bad-block')).toBe(true)
     expect(pm.usable()).toEqual([])
   })
 
