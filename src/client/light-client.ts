@@ -2,7 +2,7 @@
 // (catch-up sync, then gossiped heads), answers balances with Merkle proofs against
 // verified roots, and halts rather than guess when validators equivocate.
 import { bytesToHex } from '../core/bytes.ts'
-import type { Logger } from '../core/logger.ts'
+import { errorText, type Logger } from '../core/logger.ts'
 import type { Clock, RandomBytes } from '../core/platform.ts'
 import type { QuorumCertificate, Transfer } from '../core/types.ts'
 import type { Fault, Offence } from '../net/peer-judgement.ts'
@@ -344,7 +344,7 @@ export class LightClient {
       } catch (err) {
         // The verifier or a bug, not a peer: report, back off, keep the verified view.
         this.deps.logger.warn('sync round failed', err)
-        if (!signal.aborted) this.stalled(this.peerManager.bestHeight(), 'error', err instanceof Error ? `${err.name}: ${err.message}` : String(err))
+        if (!signal.aborted) this.stalled(this.peerManager.bestHeight(), 'error', errorText(err))
         await this.idle(this.t.retryMs, signal)
       }
     }

@@ -4,6 +4,7 @@
 // height order. Only the first failing range is blamed. Ranges below the blocks whose
 // transfers are checked are fetched without transfers (header-proofs) from peers that
 // speak it, with proofs-by-range from the others.
+import { errorText } from '../core/logger.ts'
 import { verifyCheckpointHeader } from '../core/checkpoint.ts'
 import { isLinkReason } from '../core/header.ts'
 import { verifyQuorumCertificate } from '../core/quorum.ts'
@@ -266,7 +267,7 @@ async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom
     }
     if (!got.ok) {
       reportRequestError(ctx.hooks, job.peer, got.error, 'proofs by range')
-      miss(got.error instanceof Error ? `${got.error.name}: ${got.error.message}` : String(got.error))
+      miss(errorText(got.error))
       break
     }
     // Both kinds of answer as headers in order and the certificate on the last one.

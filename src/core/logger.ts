@@ -52,10 +52,15 @@ export const silentLogger: Logger = {
   child: () => silentLogger,
 }
 
+/** An error as one line: `Name: message` for an Error, its string form otherwise. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+}
+
 /** One line of text for an entry (sinks that print use it): `[scope] message: detail`. */
 export function formatLogEntry(e: LogEntry): string {
   const d = e.detail
-  const detail = d === undefined ? '' : d instanceof Error ? `: ${d.name}: ${d.message}` : `: ${typeof d === 'string' ? d : safeJson(d)}`
+  const detail = d === undefined ? '' : d instanceof Error ? `: ${errorText(d)}` : `: ${typeof d === 'string' ? d : safeJson(d)}`
   return `${e.level === 'info' ? '' : `${e.level.toUpperCase()} `}[${e.scope}] ${e.message}${detail}`
 }
 

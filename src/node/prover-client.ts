@@ -1,7 +1,7 @@
 // A `zklight prover` process's link to its node over the proving protocols: the node's
 // proving parameters first, then jobs leased for the local worker slots and proofs handed
 // back. A node that goes away is asked again with back-off, so a prover outlives restarts.
-import type { Logger } from '../core/logger.ts'
+import { errorText, type Logger } from '../core/logger.ts'
 import type { DialTarget } from '../net/rpc.ts'
 import { call, type RpcHost } from '../net/rpc.ts'
 import type { ProveInfoResponse, WitnessInput } from '../net/prove-messages.ts'
@@ -48,7 +48,7 @@ export async function fetchProveInfo(host: RpcHost, node: DialTarget, logger: Lo
       logger.warn(`the node does not serve proving parameters (${r.code}: ${r.message})`)
     } catch (err) {
       if (signal.aborted) break
-      logger.warn(`node unreachable (${describe(err)})`)
+      logger.warn(`node unreachable (${errorText(err)})`)
     }
     await pause(Math.min(backoff.max, backoff.first * 2 ** Math.min(failures, 20)), signal)
   }
@@ -73,7 +73,7 @@ export class NodeJobSource implements JobSource<RemoteJob> {
         r = await call(host, node, PROVE_LEASE, { workers: this.deps.workers, vkHash: this.deps.vkHash }, { signal })
       } catch (err) {
         if (signal.aborted) break
-        if (!this.down) logger.warn(`node unreachable (${describe(err)}); retrying with back-off`)
+        if (!this.down) logger.warn(`node unreachable (${errorText(err)}); retrying with back-off`)
         this.down = true
         await wait()
         continue
@@ -117,8 +117,4 @@ export class NodeJobSource implements JobSource<RemoteJob> {
 
   /** Nothing to tell the node: the lease runs out there and the job goes to another prover. */
   giveBack(): void {}
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err)
 }

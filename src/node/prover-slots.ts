@@ -2,7 +2,7 @@
 // each slot runs one prover (a worker thread) in a loop — take a job, prove it, hand the
 // proof in. A prover that fails (a dead worker thread rejects every job with ProverError)
 // is replaced after a back-off, and its job handed back first, so proving never stops.
-import type { Logger } from '../core/logger.ts'
+import { errorText, type Logger } from '../core/logger.ts'
 import type { ProveResult } from '../zk/prover.ts'
 import { PROVER_BACKOFF_MS } from './constants.ts'
 
@@ -80,7 +80,7 @@ export class ProverSlots<J extends SlotJob> {
         } catch (err) {
           if (signal.aborted) break
           const wait = this.backoff(failures++)
-          logger.warn(`worker ${slot}: no job (${describe(err)}); trying again in ${wait} ms`)
+          logger.warn(`worker ${slot}: no job (${errorText(err)}); trying again in ${wait} ms`)
           await pause(wait, signal)
           continue
         }
@@ -99,7 +99,7 @@ export class ProverSlots<J extends SlotJob> {
             failures = 0
           } catch (err) {
             if (err instanceof BadProof) failure = err
-            else if (!signal.aborted) logger.warn(`worker ${slot}: proof of block ${job.height} not handed in (${describe(err)})`)
+            else if (!signal.aborted) logger.warn(`worker ${slot}: proof of block ${job.height} not handed in (${errorText(err)})`)
           }
         }
         if (signal.aborted) {
@@ -111,7 +111,7 @@ export class ProverSlots<J extends SlotJob> {
         source.giveBack(slot, job)
         this.lastFailure = failure
         const wait = this.backoff(failures++)
-        logger.warn(`worker ${slot} failed on block ${job.height} (${describe(failure)}); block handed back, new worker in ${wait} ms`)
+        logger.warn(`worker ${slot} failed on block ${job.height} (${errorText(failure)}); block handed back, new worker in ${wait} ms`)
         await prover.close().catch(() => undefined)
         await pause(wait, signal)
         if (signal.aborted) break
@@ -122,10 +122,6 @@ export class ProverSlots<J extends SlotJob> {
       await prover.close().catch(() => undefined)
     }
   }
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err)
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */

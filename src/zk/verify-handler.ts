@@ -1,6 +1,7 @@
 // Transport-agnostic verification worker logic, shared by Node worker threads and
 // browser Web Workers: the host may first have the backend loaded (before it has the key),
 // posts a key once (naming the backend), then batches of proofs.
+import { errorText } from '../core/logger.ts'
 import type { RandomBytes } from '../core/platform.ts'
 import { loadVerifier, preloadBackend } from './load-verifier.ts'
 import type { BatchResult } from './proof-verifier.ts'
@@ -32,7 +33,7 @@ export function createVerifyHandler(random: RandomBytes, backend: VerifierBacken
       const items = req.items.map((i) => ({ proof: i.proof, signals: i.signals.map((s) => BigInt(s)) }))
       return { id: req.id, ok: true, result: await verifier.verifyBatch(items, random) }
     } catch (err) {
-      return { id: req.id, ok: false, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }
+      return { id: req.id, ok: false, error: errorText(err) }
     }
   }
 }
