@@ -1,7 +1,7 @@
 // What peers say about the chain head (status answers and gossip): a head counts
 // only with a certificate that verifies; a second valid certificate at a height
 // is equivocation. Peers that lie about heads are punished here.
-import { bytesToHex, equalBytes } from '../core/bytes.ts'
+import { equalBytes } from '../core/bytes.ts'
 import { hashHeader } from '../core/header.ts'
 import { verifyQuorumCertificate } from '../core/quorum.ts'
 import type { Header, QuorumCertificate } from '../core/types.ts'
@@ -76,14 +76,15 @@ export function considerHead(ctx: IntakeContext, peer: string, header: Header, q
 /** Records a verified certificate; false when it proves equivocation (and the client halts). */
 export function recordCertificate(ctx: IntakeContext, header: Header, qc: QuorumCertificate): boolean {
   const own = ctx.chain.block(header.height)
+  const ours = own !== undefined && equalBytes(own.hash, hashHeader(header))
   // Our block at that height may carry a certificate we never needed to check: check it now, as evidence.
-  if (own?.unverifiedQc && bytesToHex(own.hash) !== bytesToHex(hashHeader(header))) {
+  if (own?.unverifiedQc && !ours) {
     if (verifyQuorumCertificate(own.block.header, own.unverifiedQc, ctx.chain.validatorSet, ctx.chain.genesisHash).ok) ctx.book.record({ header: own.block.header, qc: own.unverifiedQc })
   }
   const eq = ctx.book.record({ header, qc })
   if (!eq) {
     // A block we hold without a verified certificate of its own now has one: we may end a served range on it.
-    if (own && !own.qc && bytesToHex(own.hash) === bytesToHex(hashHeader(header))) ctx.chain.markCertified(header.height, qc)
+    if (ours && !own.qc) ctx.chain.markCertified(header.height, qc)
     return true
   }
   ctx.halt('equivocation', eq)
