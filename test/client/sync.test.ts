@@ -15,6 +15,7 @@ import { PROTOCOL } from '../../src/net/constants.ts'
 import { decodeHeadAnnouncement } from '../../src/net/messages.ts'
 import { createServeHandlers } from '../../src/client/serve-source.ts'
 import type { PendingHead } from '../../src/client/head-tracker.ts'
+import type { LightClient } from '../../src/client/light-client.ts'
 import type { VerifiedBlock } from '../../src/client/verified-chain.ts'
 import type { BlockEntry } from '../../src/core/types.ts'
 import { announce, createFakeNode } from './helpers/fake-node.ts'
@@ -27,6 +28,13 @@ const TIP = CHAIN_PLAN.length
 const provenIn = (from: number, to: number) => fx.chain.entries.slice(from, to + 1).filter((e) => e.proof !== null).length
 
 const start = (opts: Parameters<typeof fx.start>[0]) => fx.start(opts)
+/** The blocks a client holds, for tests that look at what it verified and keeps. */
+const chainOf = (client: LightClient) => (client as unknown as { chain: { block(h: number): VerifiedBlock | undefined } }).chain
+/** A wire client on a new endpoint linked to `id` only: asks it what any peer could. */
+function probeOf(hub: MemoryHub, id: string) {
+  hub.connect('probe', id)
+  return createWireClient((peer, protocol, bytes, opts) => hub.request('probe', peer, protocol, bytes, opts))
+}
 
 describe('cold sync', () => {
   it('checks transfers only near the target: an old body is neither trusted, served nor a reason to ban', async () => {
@@ -195,7 +203,7 @@ describe('light client to light client', () => {
     const first = await start({ hub, id: 'tab-a', peers: ['node'], tuning })
     await untilHeight(first.client, TIP)
     const old = fx.chain.entries.findIndex((e, h) => h > 0 && e.proof !== null)
-    const chainA = (first.client as unknown as { chain: { block(h: number): VerifiedBlock | undefined } }).chain
+    const chainA = chainOf(first.client)
     expect(chainA.block(old)?.bodyVerified).toBe(false)
     const second = await start({ hub, id: 'tab-b', peers: ['tab-a'], tuning })
     let timer: ReturnType<typeof setTimeout> | undefined
@@ -227,12 +235,11 @@ describe('light client to light client', () => {
     node.options.height = TIP
     hub.publish('node', announce(fx.chain, TIP))
     await untilHeight(first.client, TIP)
-    const chainA = (first.client as unknown as { chain: { block(h: number): VerifiedBlock | undefined } }).chain
+    const chainA = chainOf(first.client)
     for (let h = 2; h <= TIP; h++) expect(chainA.block(h)?.qc, `certificate of block ${h}`).not.toBeNull()
     // A one-block range of any of them is served (it used to be cut back to nothing: no
     // certificate it had verified on that block).
-    hub.connect('probe', 'tab-a')
-    const probe = createWireClient((peer, protocol, bytes, opts) => hub.request('probe', peer, protocol, bytes, opts))
+    const probe = probeOf(hub, 'tab-a')
     for (const h of [2, Math.floor((2 + TIP) / 2), TIP - 1]) {
       expect((await probe.headerProofs('tab-a', h, 1))?.entries.map((e) => e.header.height)).toEqual([h])
       expect((await probe.proofs('tab-a', h, 1)).map((e) => e.block.header.height)).toEqual([h])
@@ -244,7 +251,7 @@ describe('light client to light client', () => {
     hub.setHandlers('node', createFakeNode(fx.chain).handlers)
     const first = await start({ hub, id: 'tab-a', peers: ['node'], tuning: { chunk: 64 } })
     await untilHeight(first.client, TIP)
-    const chainA = (first.client as unknown as { chain: { block(h: number): VerifiedBlock | undefined } }).chain
+    const chainA = chainOf(first.client)
     const h = TIP - 2
     expect(chainA.block(h)?.qc).toBeNull() // inside the one range adopted: only its tail is certified
     hub.publish('node', announce(fx.chain, h))
@@ -257,12 +264,11 @@ describe('light client to light client', () => {
     hub.setHandlers('node', createFakeNode(fx.chain).handlers)
     const first = await start({ hub, id: 'tab-a', peers: ['node'], tuning: { chunk: 64 } })
     await untilHeight(first.client, TIP)
-    const chainA = (first.client as unknown as { chain: { block(h: number): VerifiedBlock | undefined } }).chain
+    const chainA = chainOf(first.client)
     // One range 1..TIP: only its tail certified; the node sent a certificate with every block.
     expect(chainA.block(4)?.qc).toBeNull()
     expect(chainA.block(4)?.unverifiedQc).not.toBeNull()
-    hub.connect('probe', 'tab-a')
-    const probe = createWireClient((peer, protocol, bytes, opts) => hub.request('probe', peer, protocol, bytes, opts))
+    const probe = probeOf(hub, 'tab-a')
     // A range that ends before the tail: served, ending on block 4, whose certificate is now checked.
     expect((await probe.headerProofs('tab-a', 2, 3))?.entries.map((e) => e.header.height)).toEqual([2, 3, 4])
     expect(chainA.block(4)?.qc).not.toBeNull()
