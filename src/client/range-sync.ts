@@ -6,7 +6,8 @@
 // speak it, with proofs-by-range from the others.
 import { errorText } from '../core/logger.ts'
 import { verifyCheckpointHeader } from '../core/checkpoint.ts'
-import { isLinkReason } from '../core/header.ts'
+import { equalBytes } from '../core/bytes.ts'
+import { hashHeader, isLinkReason } from '../core/header.ts'
 import { verifyQuorumCertificate } from '../core/quorum.ts'
 import type { Clock } from '../core/platform.ts'
 import type { BlockEntry, Header, QuorumCertificate } from '../core/types.ts'
@@ -34,7 +35,9 @@ export interface SyncOptions {
   bodiesFree: boolean
   /**
    * Ask for the next round's ranges as soon as this round's are checked, while its proofs
-   * are being verified, instead of after they are adopted.
+   * are being verified, instead of after they are adopted; check them as they arrive and
+   * send their proofs to the verifier behind this round's, so the workers never wait for
+   * a round to be adopted.
    */
   pipeline: boolean
 }
@@ -91,6 +94,17 @@ interface Prefetched {
   jobs: Job[]
   /** Aborts the jobs' requests: when they are not used, or when the round that uses them ends. */
   controller: AbortController
+  /** The hash of the header the jobs were checked against (the round before's last), and the body window they were checked with. */
+  parentHash: Uint8Array
+  bodiesFrom: number
+  /** The jobs checked as they arrived, their proofs already with the verifier. */
+  checks: Promise<RoundChecks>
+}
+
+/** A round's checked ranges, and why the first range failed if it did (for the `stalled` event). */
+interface RoundChecks {
+  checked: Checked[]
+  missed?: string
 }
 
 interface Checked {
@@ -136,7 +150,7 @@ export async function syncRound(ctx: SyncContext, target: number, signal: AbortS
   if (tip.header.height >= target) return 'reached'
   const round = new AbortController()
   const bodiesFrom = ctx.options.bodiesFrom(target)
-  const pre = takePrefetched(ctx, tip.header.height + 1, bodiesFrom)
+  const pre = takePrefetched(ctx, tip, bodiesFrom)
   const stop = () => {
     round.abort()
     pre?.controller.abort()
@@ -149,13 +163,15 @@ export async function syncRound(ctx: SyncContext, target: number, signal: AbortS
       ctx.missed = `no usable peer claims height ${tip.header.height + 1}`
       return 'stalled'
     }
-    const checked = await checkJobs(ctx, tip.header, jobs, bodiesFrom)
+    const checks = pre ? pre.checks : checkJobs(ctx, tip.header, jobs, bodiesFrom, round.signal)
+    const { checked, missed } = await checks
+    ctx.missed = missed
     if (ctx.hooks.halted()) return 'halted'
     // Every range linked and certified: ask for the next ones while these proofs verify.
     const last = checked[checked.length - 1]
     if (ctx.options.pipeline && last && checked.length === jobs.length && last.entries.length === last.job.count) {
-      const end = (last.entries[last.entries.length - 1] as CheckedEntry).block.header.height
-      if (end < target) prefetch(ctx, end + 1, target, bodiesFrom, signal)
+      const tail = (last.entries[last.entries.length - 1] as CheckedEntry).block
+      if (tail.header.height < target) prefetch(ctx, tail.header, target, bodiesFrom, signal)
     }
     let adopted = 0
     for (const c of checked) {
@@ -183,25 +199,40 @@ export async function syncRound(ctx: SyncContext, target: number, signal: AbortS
   }
 }
 
-/** Plans the round after this one now; its requests end when the client stops or the jobs are dropped. */
-function prefetch(ctx: SyncContext, from: number, target: number, bodiesFrom: number, signal: AbortSignal): void {
+/**
+ * Plans the round after this one now, on top of `parent` (this round's last header, linked
+ * and certified, its proof still being verified), and checks its ranges as they arrive: their
+ * proofs queue at the verifier behind this round's. Its requests end when the client stops or
+ * the jobs are dropped; a dropped round's checks stop at the next range.
+ */
+function prefetch(ctx: SyncContext, parent: Header, target: number, bodiesFrom: number, signal: AbortSignal): void {
   ctx.prefetched?.controller.abort()
   const controller = new AbortController()
   signal.addEventListener('abort', () => controller.abort(), { once: true, signal: controller.signal })
+  const from = parent.height + 1
   const jobs = planJobs(ctx, from, target, bodiesFrom, controller.signal)
-  ctx.prefetched = jobs.length > 0 ? { from, jobs, controller } : undefined
+  if (jobs.length === 0) {
+    ctx.prefetched = undefined
+    return
+  }
+  const checks = checkJobs(ctx, parent, jobs, bodiesFrom, controller.signal)
+  checks.catch(() => {}) // awaited by the round that uses it; a dropped round's failure is nobody's
+  ctx.prefetched = { from, jobs, controller, parentHash: hashHeader(parent), bodiesFrom, checks }
 }
 
 /**
- * The prefetched jobs if they start at `start` (everything before them was adopted) and
- * none goes without bodies at or above `bodiesFrom` (it moves with the target, and to 0
- * while a transfer of this client's is pending); otherwise they are dropped.
+ * The prefetched jobs if they were checked against the tip (everything before them was
+ * adopted) with a body window that covers today's: none goes without bodies at or above
+ * `bodiesFrom`, and none had its bodies left unchecked from there (the window moves with
+ * the target, and to 0 while a transfer of this client's is pending). Otherwise they are
+ * dropped, their checks stopped.
  */
-function takePrefetched(ctx: SyncContext, start: number, bodiesFrom: number): Prefetched | undefined {
+function takePrefetched(ctx: SyncContext, tip: { header: Header; hash: Uint8Array }, bodiesFrom: number): Prefetched | undefined {
   const pre = ctx.prefetched
   ctx.prefetched = undefined
   if (!pre) return undefined
-  if (pre.from === start && pre.jobs.every((j) => !j.bodiless || j.from + j.count - 1 < bodiesFrom)) return pre
+  const onTip = pre.from === tip.header.height + 1 && equalBytes(pre.parentHash, tip.hash)
+  if (onTip && pre.bodiesFrom <= bodiesFrom && pre.jobs.every((j) => !j.bodiless || j.from + j.count - 1 < bodiesFrom)) return pre
   pre.controller.abort()
   return undefined
 }
@@ -255,15 +286,20 @@ function planJobs(ctx: SyncContext, start: number, target: number, bodiesFrom: n
   return jobs
 }
 
-/** Structural checks in height order; each passing range's proofs go to the verifier at once. */
-async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom: number): Promise<Checked[]> {
+/**
+ * Structural checks in height order; each passing range's proofs go to the verifier at once.
+ * Stops at the first failing range, and when `signal` ends (a dropped prefetch).
+ */
+async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom: number, signal: AbortSignal): Promise<RoundChecks> {
   const out: Checked[] = []
+  let missed: string | undefined
   let parent = base
   for (const job of jobs) {
     const got = await job.fetched
+    if (signal.aborted) break
     const kind = job.bodiless ? 'header-proofs' : 'proofs'
     const miss = (why: string) => {
-      if (out.length === 0) ctx.missed = `${short(job.peer)}: ${kind} ${job.from}+${job.count}: ${why}`
+      if (out.length === 0) missed = `${short(job.peer)}: ${kind} ${job.from}+${job.count}: ${why}`
     }
     if (!got.ok) {
       reportRequestError(ctx.hooks, job.peer, got.error, 'proofs by range')
@@ -326,7 +362,7 @@ async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom
     parent = tail
     if (headers.length < job.count) break // a short answer: later ranges cannot link
   }
-  return out
+  return missed === undefined ? { checked: out } : { checked: out, missed }
 }
 
 /** A peer id's tail, enough to tell peers apart in a message. */

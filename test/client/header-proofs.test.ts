@@ -9,10 +9,10 @@ import { hashHeader } from '../../src/core/header.ts'
 import type { BlockEntry, Header } from '../../src/core/types.ts'
 import { HEADER_PROOFS, type HeaderProofsResponse } from '../../src/net/header-proofs-messages.ts'
 import type { Body } from '../../src/net/messages.ts'
-import { PROOFS } from '../../src/net/protocols.ts'
+import { PROOFS, SUBMIT } from '../../src/net/protocols.ts'
 import type { VerifiedBlock } from '../../src/client/verified-chain.ts'
 import { createFakeNode, type FakeNodeOptions } from './helpers/fake-node.ts'
-import { until, untilHeight, useClientFixture } from './helpers/harness.ts'
+import { until, untilHeight, useClientFixture, waitUntil } from './helpers/harness.ts'
 import { MemoryHub } from './helpers/memory-net.ts'
 import { CHAIN_PLAN } from './helpers/plan.ts'
 import { certify } from './helpers/test-chain.ts'
@@ -170,21 +170,46 @@ describe('pipelined rounds', () => {
   const rangesAsked = (hub: MemoryHub) => hub.log.filter((r) => r.protocol === PROOFS.id || r.protocol === HEADER_PROOFS.id).length
 
   for (const pipeline of [true, false]) {
-    it(pipeline ? "asks for the next round's ranges while this round's proofs are being verified" : 'with pipeline off, asks for nothing more until a round is adopted', async () => {
-      const hub = new MemoryHub()
-      hub.setHandlers('node', createFakeNode(fx.chain).handlers)
-      const held = heldVerifier()
-      // Ranges of 2, two at a time: the first round covers blocks 1-4.
-      const { client, verifier } = await fx.start({ hub, peers: ['node'], verifier: held.verifier, tuning: { chunk: 2, parallel: 2, pipeline } })
-      await new Promise((r) => setTimeout(r, 300))
-      expect(client.health().verifiedHeight).toBe(0) // nothing verified yet
-      expect(verifier.checked.length).toBeGreaterThan(0) // the first round's proofs are at the verifier
-      expect(rangesAsked(hub)).toBe(pipeline ? 4 : 2)
-      held.release()
-      await untilHeight(client, TIP)
-      expect(verifier.checked).toHaveLength(provenIn(1, TIP))
-    })
+    it(
+      pipeline
+        ? "asks for the next round's ranges while this round's proofs are being verified, and sends their proofs to the verifier behind them"
+        : 'with pipeline off, asks for nothing more until a round is adopted',
+      async () => {
+        const hub = new MemoryHub()
+        hub.setHandlers('node', createFakeNode(fx.chain).handlers)
+        const held = heldVerifier()
+        // Ranges of 2, two at a time: the first round covers blocks 1-4.
+        const { client, verifier } = await fx.start({ hub, peers: ['node'], verifier: held.verifier, tuning: { chunk: 2, parallel: 2, pipeline } })
+        await new Promise((r) => setTimeout(r, 300))
+        expect(client.health().verifiedHeight).toBe(0) // nothing verified yet
+        // The first round's proofs are at the verifier; pipelined, the next round's too, checked as they arrived.
+        expect(verifier.checked).toHaveLength(provenIn(1, pipeline ? 8 : 4))
+        expect(rangesAsked(hub)).toBe(pipeline ? 4 : 2)
+        held.release()
+        await untilHeight(client, TIP)
+        expect(verifier.checked).toHaveLength(provenIn(1, TIP))
+      },
+    )
   }
+
+  it('a prefetched round checked with its bodies left alone is dropped when a transfer of ours becomes pending, and asked for again with them checked', async () => {
+    const hub = new MemoryHub()
+    hub.setHandlers('node', createFakeNode(fx.chain).handlers)
+    const held = heldVerifier()
+    // Whole blocks (bodiesFree off), bodies checked only from TIP - 1: the first round is 1-4, the prefetched one 5-8.
+    const { client } = await fx.start({ hub, peers: ['node'], verifier: held.verifier, tuning: { chunk: 2, parallel: 2, bodyWindow: 2, bodiesFree: false } })
+    await waitUntil(() => rangesAsked(hub) === 4, 'the second round asked for')
+    await new Promise((r) => setTimeout(r, 100)) // and checked, its proofs queued behind the first round's
+    expect(client.health().verifiedHeight).toBe(0)
+    // A transfer of ours in block 6 is now pending: every body must be checked from here on.
+    const t = (fx.chain.entries[6] as BlockEntry).block.transfers[0] as NonNullable<BlockEntry['block']['transfers'][number]>
+    const inclusion = client.submitTransfer(t)
+    await waitUntil(() => hub.log.some((r) => r.protocol === SUBMIT.id), 'the transfer sent')
+    held.release()
+    await untilHeight(client, TIP)
+    for (let h = 5; h <= 8; h++) expect(client.inspect(h)?.bodyVerified).toBe(true)
+    await expect(inclusion).resolves.toMatchObject({ height: 6, verified: true })
+  })
 
   it('a range cut at the body window takes no slot: the range with bodies after it comes in the same round', async () => {
     const hub = new MemoryHub()
