@@ -1,4 +1,4 @@
-// npm run bench [-- --blocks N --sync-blocks N --sync-runs N --cached-only --sync-only --skip-browser --devnet --backend mcl|reference|both --verify-only --json]
+// npm run bench [-- --blocks N --sync-blocks N --sync-runs N --cached-only --sync-only --sync-busy --skip-browser --devnet --backend mcl|reference|both --verify-only --json]
 // Measures proving, single and batched Groth16 verification on each verifier backend
 // (Node and Chromium, one thread and the client's worker pool, snarkjs as a baseline),
 // the web app's cold sync in Chromium along the client's old and new paths (runs
@@ -7,7 +7,8 @@
 // quotes it). `--verify-only --json` runs only the verification part and prints one JSON
 // object on stdout (progress goes to stderr). `--cached-only` never proves bench blocks
 // (it uses as many as are cached, and says so): use it while make-chain.ts is extending
-// the cache. `--sync-only` runs the Chromium sync section alone.
+// the cache. `--sync-only` runs the Chromium sync section alone; `--sync-busy` traces each
+// cold run and logs how busy each page thread and the host were (scripts/bench/thread-busy.ts).
 import './../src/polyfill.ts'
 import { parseArgs } from 'node:util'
 import { cpus, loadavg, totalmem } from 'node:os'
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     'sync-runs': { type: 'string', default: '5' },
     'cached-only': { type: 'boolean', default: false },
     'sync-only': { type: 'boolean', default: false },
+    'sync-busy': { type: 'boolean', default: false },
     backend: { type: 'string', default: 'both' },
     'verify-only': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -91,7 +93,7 @@ async function syncSection(): Promise<void> {
   const appDir = join(ROOT, '.cache', 'bench-app')
   await buildPage('index', appDir)
   const loadBefore = loadavg()
-  const f = await benchBrowserSync(syncChain, art.vk, appDir, { coldRuns: Number(values['sync-runs']), warmRuns: 5, log })
+  const f = await benchBrowserSync(syncChain, art.vk, appDir, { coldRuns: Number(values['sync-runs']), warmRuns: 5, log, busy: values['sync-busy'] })
   const loadAfter = loadavg()
   const at = (name: string) => f.paths.find((p) => p.path.name === name) as PathFigures
   const runs = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ')

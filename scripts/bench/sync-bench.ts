@@ -24,6 +24,7 @@ import { serveWire } from '../../src/node/wire-service.ts'
 import { SubmitLimiter } from '../../src/node/submit-limiter.ts'
 import { CHROMIUM_ARGS, serve } from './browser.ts'
 import type { BenchChain } from './chain.ts'
+import { BUSY_TRACE_CATEGORIES, threadBusy } from './thread-busy.ts'
 
 /** A way the web app can sync, picked by its URL (src/web/page-options.ts). */
 export interface SyncPath {
@@ -129,7 +130,14 @@ export async function benchBrowserSync(
   chain: BenchChain,
   vk: Record<string, unknown>,
   distDir: string,
-  opts: { coldRuns: number; warmRuns: number; log: (m: string) => void; paths?: SyncPath[] },
+  opts: {
+    coldRuns: number
+    warmRuns: number
+    log: (m: string) => void
+    paths?: SyncPath[]
+    /** Trace each cold run and log how busy each page thread and this process (the host) were from the first dial on. */
+    busy?: boolean
+  },
 ): Promise<SyncFigures> {
   const paths = opts.paths ?? SYNC_PATHS
   const { log } = opts
@@ -197,8 +205,18 @@ export async function benchBrowserSync(
         const context = await browser.newContext() // a fresh profile: empty IndexedDB
         const page = await context.newPage()
         page.on('pageerror', (e) => log(`[page] ${e.message}`))
+        if (opts.busy) await browser.startTracing(page, { categories: BUSY_TRACE_CATEGORIES })
+        const cpu0 = process.cpuUsage()
         await page.goto(`${url}/index.html${pf.path.query}`)
         await page.waitForFunction((h) => (globalThis as any).zklight?.metrics?.lastHeadHeight === h, head, { timeout: 300_000, polling: 50 })
+        if (opts.busy) {
+          const hostCpu = process.cpuUsage(cpu0)
+          const b = threadBusy((await browser.stopTracing()).toString(), 'zklight:first-dial')
+          const threads = b.threads.filter((t) => t.busyMs >= 5).map((t) => `${t.thread} ${t.busyMs.toFixed(0)}`)
+          log(
+            `sync bench: busy run ${run + 1}, ${pf.path.name}: ${b.windowMs.toFixed(0)} ms from first dial to trace end; busy ms: ${threads.join(', ')}; host process CPU from navigation ${((hostCpu.user + hostCpu.system) / 1000).toFixed(0)}`,
+          )
+        }
         const m = await metrics(page, 'lastHeadMs')
         const synced = m.lastHeadMs as number
         pf.coldFromNavigationMs.push(synced)
