@@ -6,6 +6,7 @@ import { chainTagOf, verifyTrustAnchor } from '../core/chain.ts'
 import { silentLogger } from '../core/logger.ts'
 import { hashVerificationKey } from '../core/vk-hash.ts'
 import type { ProofVerifier } from '../zk/proof-verifier.ts'
+import { webCryptoSignatureCheck } from './signature-check.ts'
 import { chooseStartPoint } from './checkpoints.ts'
 import type { ClientNetwork } from './network.ts'
 import { mark, systemClock, systemRandom } from './deps.ts'
@@ -67,7 +68,8 @@ export async function createLightClient(opts: LightClientOptions): Promise<Light
   const genesisHash = anchor.checkpoint.genesisHash
   const context = { genesisHash, chainTag: chainTagOf(genesisHash), batch: anchor.params.batch, depth: anchor.params.depth }
   const chain = new VerifiedChain(start, context, clock.now(), tuning.cacheBlocks)
-  return new LightClient({ network, verifier, store: opts.store, clock, random, logger, chain, owned, startPoint: start }, tuning)
+  const checkSignature = webCryptoSignatureCheck()
+  return new LightClient({ network, verifier, store: opts.store, clock, random, logger, chain, owned, startPoint: start, ...(checkSignature ? { checkSignature } : {}) }, tuning)
 }
 
 /**

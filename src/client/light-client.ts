@@ -4,6 +4,7 @@
 import { bytesToHex } from '../core/bytes.ts'
 import { errorText, type Logger } from '../core/logger.ts'
 import type { Clock, RandomBytes } from '../core/platform.ts'
+import type { AsyncSignatureCheck } from '../core/quorum.ts'
 import type { QuorumCertificate, Transfer } from '../core/types.ts'
 import type { Fault, Offence } from '../net/peer-judgement.ts'
 import type { ProofVerifier } from '../zk/proof-verifier.ts'
@@ -38,6 +39,8 @@ export interface ClientDeps {
   startPoint: StartPoint
   /** Closed on stop() (the verifier the client built itself). */
   owned: { close(): Promise<void> }[]
+  /** Checks the signatures of the certificates on synced ranges (WebCrypto, src/client/signature-check.ts); absent: the pure-JS check. */
+  checkSignature?: AsyncSignatureCheck
 }
 
 export class LightClient {
@@ -95,6 +98,7 @@ export class LightClient {
       wire: deps.network,
       ...(deps.network.supports ? { supports: (peer: string, protocol: string) => deps.network.supports?.(peer, protocol) } : {}),
       noHeaderProofs: new Set(),
+      ...(deps.checkSignature ? { checkSignature: deps.checkSignature } : {}),
       peers: this.peerManager,
       verifier: deps.verifier,
       chain,

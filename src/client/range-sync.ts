@@ -8,7 +8,7 @@ import { errorText } from '../core/logger.ts'
 import { verifyCheckpointHeader } from '../core/checkpoint.ts'
 import { equalBytes } from '../core/bytes.ts'
 import { hashHeader, isLinkReason } from '../core/header.ts'
-import { verifyQuorumCertificate } from '../core/quorum.ts'
+import { verifyQuorumCertificate, verifyQuorumCertificateAsync, type AsyncSignatureCheck } from '../core/quorum.ts'
 import type { Clock } from '../core/platform.ts'
 import type { BlockEntry, Header, QuorumCertificate } from '../core/types.ts'
 import { PROTOCOL } from '../net/constants.ts'
@@ -71,6 +71,8 @@ export interface SyncContext {
   clock: Clock
   hooks: SyncHooks
   options: SyncOptions
+  /** Checks the certificates' signatures off this thread where it can (src/client/signature-check.ts); the pure-JS check otherwise. */
+  checkSignature?: AsyncSignatureCheck
   /** Why the last round adopted nothing, in words (for the client's `stalled` event); set by syncRound. */
   missed?: string
 }
@@ -338,7 +340,9 @@ async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom
       miss(`no certificate on its last block (${tail.height})`)
       break
     }
-    const qcv = verifyQuorumCertificate(tail, tailQc, ctx.chain.validatorSet, ctx.chain.genesisHash)
+    const { validatorSet, genesisHash } = ctx.chain
+    const qcv = ctx.checkSignature ? await verifyQuorumCertificateAsync(tail, tailQc, validatorSet, genesisHash, ctx.checkSignature) : verifyQuorumCertificate(tail, tailQc, validatorSet, genesisHash)
+    if (signal.aborted) break
     if (!qcv.ok) {
       ctx.hooks.offence(job.peer, 'bad-certificate', `${qcv.reason} at height ${tail.height}`)
       ctx.hooks.rejected(tail, job.peer, qcv.reason)

@@ -35,12 +35,33 @@ export function quorumSize(n: number): number {
 /** An Ed25519 check with verifySignature's verdicts (a faster one may be passed in where one exists). */
 export type SignatureCheck = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean
 
+/** The same check, answered later: WebCrypto's verify (src/client/signature-check.ts). */
+export type AsyncSignatureCheck = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => Promise<boolean>
+
 /**
  * Checks `qc` on `header` against the validator set of the network whose genesis hash is
  * `genesisHash`. `check` must give verifySignature's verdicts; it is there so that a node can
  * check many certificates with a native implementation (src/node/signature-check.ts).
  */
 export function verifyQuorumCertificate(header: Header, qc: QuorumCertificate, set: ValidatorSet, genesisHash: Uint8Array, check: SignatureCheck = verifySignature): Verdict<QuorumReason> {
+  const shape = certificateShape(header, qc, set, genesisHash)
+  if (!shape.ok) return shape
+  for (const v of qc.signatures) {
+    if (!check(v.signature, shape.message, set[v.validator] as Uint8Array)) return { ok: false, reason: 'bad-signature' }
+  }
+  return { ok: true }
+}
+
+/** verifyQuorumCertificate with a check that answers later; the signatures are checked at once, not one after another. */
+export async function verifyQuorumCertificateAsync(header: Header, qc: QuorumCertificate, set: ValidatorSet, genesisHash: Uint8Array, check: AsyncSignatureCheck): Promise<Verdict<QuorumReason>> {
+  const shape = certificateShape(header, qc, set, genesisHash)
+  if (!shape.ok) return shape
+  const verdicts = await Promise.all(qc.signatures.map((v) => check(v.signature, shape.message, set[v.validator] as Uint8Array)))
+  return verdicts.every(Boolean) ? { ok: true } : { ok: false, reason: 'bad-signature' }
+}
+
+/** Everything verifyQuorumCertificate checks before any curve work; on success, the message every vote must sign. */
+function certificateShape(header: Header, qc: QuorumCertificate, set: ValidatorSet, genesisHash: Uint8Array): { ok: false; reason: QuorumReason } | { ok: true; message: Uint8Array } {
   if (!equalBytes(hashValidatorSet(set), header.validatorSetHash)) return { ok: false, reason: 'wrong-validator-set' }
   if (!equalBytes(qc.headerHash, hashHeader(header))) return { ok: false, reason: 'wrong-header' }
   let previous = -1
@@ -52,11 +73,7 @@ export function verifyQuorumCertificate(header: Header, qc: QuorumCertificate, s
   }
   // Counted before any signature is checked, so an under-quorum certificate costs no curve work.
   if (3 * qc.signatures.length <= 2 * set.length) return { ok: false, reason: 'quorum-missing' }
-  const message = qcMessage(genesisHash, qc.headerHash)
-  for (const v of qc.signatures) {
-    if (!check(v.signature, message, set[v.validator] as Uint8Array)) return { ok: false, reason: 'bad-signature' }
-  }
-  return { ok: true }
+  return { ok: true, message: qcMessage(genesisHash, qc.headerHash) }
 }
 
 /**

@@ -1,7 +1,7 @@
 // Light-client sync over in-memory peers serving a real chain (real Groth16 proofs,
 // real certificates): cold sync, resume from a stored checkpoint, a corrupt stored
 // record, gossiped heads shown as pending, and one light client syncing from another.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { blockPublicInputs } from '../../src/core/block.ts'
 import { bytesToHex } from '../../src/core/bytes.ts'
 import { checkpointFromHeader } from '../../src/core/checkpoint.ts'
@@ -89,6 +89,20 @@ describe('cold sync', () => {
     const askedFor = new Set(hub.log.filter((r) => r.protocol === PROOFS.id).map((r) => r.to))
     expect(askedFor).toEqual(new Set(['a', 'b']))
     expect(client.health().status === 'synced' || client.health().lagBlocks === 0).toBe(true)
+  })
+
+  it('checks the certificates on the ranges it syncs through WebCrypto (off the page thread in a browser)', async () => {
+    const hub = new MemoryHub()
+    hub.setHandlers('node', createFakeNode(fx.chain).handlers)
+    const verify = vi.spyOn(globalThis.crypto.subtle, 'verify')
+    try {
+      // Ranges of 4: three of them to TIP = 12, each ended by a certificate of 3 votes.
+      const { client } = await start({ hub, peers: ['node'], tuning: { chunk: 4 } })
+      await untilHeight(client, TIP)
+      expect(verify.mock.calls.length).toBeGreaterThanOrEqual(3 * Math.ceil(TIP / 4))
+    } finally {
+      verify.mockRestore()
+    }
   })
 })
 
