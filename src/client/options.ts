@@ -178,7 +178,7 @@ export interface Tuning {
    * docs/protocol.md#header-proofs) from peers that speak it; false: proofs-by-range only.
    */
   bodiesFree: boolean
-  /** Ask for the next ranges while the proofs of the last ones are verified (false: one round at a time). */
+  /** Ask for the next ranges while the proofs of the last ones are verified, check them and queue their proofs behind (false: one round at a time). */
   pipeline: boolean
 }
 
