@@ -7,7 +7,7 @@
 // mounts the live views once the client has started.
 import './polyfills.ts'
 import type { Metrics } from './start.ts'
-import { balanceAtCheckpoint, fetchBootstrap, openStore, readStartPoint, type ResumeVerdict } from './fast-resume.ts'
+import { balanceAtCheckpoint, fetchBootstrap, fetchJson, openStore, readStartPoint, type ResumeVerdict } from './fast-resume.ts'
 import { BalanceView } from './app/balance-view.ts'
 import { $ } from './app/dom.ts'
 import { startBrowserVerifier } from '../client/browser-verifier.ts'
@@ -33,6 +33,9 @@ async function main(): Promise<void> {
   if (startedVerifier) metrics.workersStartedMs = performance.now()
   const { bootstrap, anchor } = await fetchBootstrap()
   metrics.bootstrapMs = performance.now()
+  // The key travels while the rest of the page's code loads; the client checks it against the anchor.
+  const verificationKey = fetchJson(bootstrap.vkUrl ?? './vk.json')
+  verificationKey.catch(() => {}) // the client reports it
   renderSetupBanner(anchor)
   renderTrustAnchor(anchor, `pinned checkpoint at height ${anchor.checkpoint.height}`)
   const first = bootstrap.accounts?.[0]?.address
@@ -55,7 +58,7 @@ async function main(): Promise<void> {
   // network's chunks here as well dialled sooner but synced later on 2 cores: the workers'
   // start-up and the network code's then compete; see docs/performance.md.)
   const [{ startBrowserClient }, { mountApp }] = await Promise.all([import('./start.ts'), import('./app/app.ts')])
-  const app = await startBrowserClient({ log: (s) => logEvent(s), bootstrap, anchor, store, metrics, options, ...(startedVerifier ? { startedVerifier } : {}) })
+  const app = await startBrowserClient({ log: (s) => logEvent(s), bootstrap, anchor, store, metrics, options, verificationKey, ...(startedVerifier ? { startedVerifier } : {}) })
   ;(globalThis as Record<string, unknown>).zklight = app
   renderTrustAnchor(anchor, app.origin)
   app.client.on('checkpoint', () => renderTrustAnchor(anchor, app.origin))

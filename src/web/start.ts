@@ -52,11 +52,13 @@ export async function startBrowserClient(opts: {
   options?: PageOptions
   /** Workers the page started before the key was known (startBrowserVerifier); started here otherwise. */
   startedVerifier?: VerifierPool
+  /** The verification key, already asked for (the page does so as soon as it has bootstrap.json); fetched here otherwise. */
+  verificationKey?: Promise<unknown>
 }): Promise<BrowserClient> {
   const { bootstrap, anchor, store, metrics } = opts
   const options = opts.options ?? pageOptions()
   const pinned = anchor.checkpoint
-  const vk = await fetchJson(bootstrap.vkUrl ?? './vk.json')
+  const vk = await (opts.verificationKey ?? fetchJson(bootstrap.vkUrl ?? './vk.json'))
   // ?peers=<multiaddr>,… syncs from those peers only (another tab's relayed WebRTC address, one's own node).
   const pinnedPeers = new URLSearchParams(globalThis.location?.search ?? '').get('peers')
   const peerAddrs = pinnedPeers ? pinnedPeers.split(',').filter(Boolean) : undefined
