@@ -1,4 +1,4 @@
-// npm run bench [-- --blocks N --sync-blocks N --sync-runs N --cached-only --sync-only --sync-busy --skip-browser --devnet --backend mcl|reference|both --verify-only --json]
+// npm run bench [-- --blocks N --sync-blocks N --sync-runs N --cached-only --sync-only --sync-busy --sync-profile --sync-paths a,b --skip-browser --devnet --backend mcl|reference|both --verify-only --json]
 // Measures proving, single and batched Groth16 verification on each verifier backend
 // (Node and Chromium, one thread and the client's worker pool, snarkjs as a baseline),
 // the web app's cold sync in Chromium along the client's old and new paths (runs
@@ -8,7 +8,9 @@
 // object on stdout (progress goes to stderr). `--cached-only` never proves bench blocks
 // (it uses as many as are cached, and says so): use it while make-chain.ts is extending
 // the cache. `--sync-only` runs the Chromium sync section alone; `--sync-busy` traces each
-// cold run and logs how busy each page thread and the host were (scripts/bench/thread-busy.ts).
+// cold run and logs how busy each page thread and the host were (scripts/bench/thread-busy.ts);
+// `--sync-profile` builds the page unminified and logs where its page thread spent its time;
+// `--sync-paths now,before` runs only those client paths.
 import './../src/polyfill.ts'
 import { parseArgs } from 'node:util'
 import { cpus, loadavg, totalmem } from 'node:os'
@@ -23,7 +25,7 @@ import { applyBlockTransfers, createLedger } from '../src/core/ledger.ts'
 import { terminateCurve } from '../src/zk/curve.ts'
 import { isVerifierBackend, VERIFIER_BACKENDS, type VerifierBackend } from '../src/zk/verifier-backend.ts'
 import { ensureBenchChain, loadBenchChain, setupGenesis } from './bench/chain.ts'
-import { benchBrowserSync, catchUpBytes, type PathFigures } from './bench/sync-bench.ts'
+import { benchBrowserSync, catchUpBytes, SYNC_PATHS } from './bench/sync-bench.ts'
 import { signTransfer } from '../src/core/transfer.ts'
 import { benchNodePool, benchReplay, benchSnarkjs, benchVerify, chainItems, median, replayRatioByBatch, type BatchFigure, type PoolFigures, type VerifyFigures } from './bench/node-bench.ts'
 import { buildPage, chromiumPath, runPage, serve } from './bench/browser.ts'
@@ -39,6 +41,8 @@ const { values } = parseArgs({
     'cached-only': { type: 'boolean', default: false },
     'sync-only': { type: 'boolean', default: false },
     'sync-busy': { type: 'boolean', default: false },
+    'sync-profile': { type: 'boolean', default: false },
+    'sync-paths': { type: 'string' },
     backend: { type: 'string', default: 'both' },
     'verify-only': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -91,11 +95,24 @@ async function syncSection(): Promise<void> {
       `only ${syncChain.blocks.length} of ${want} blocks are cached: the sync figures use ${syncChain.blocks.length} (run \`npx tsx scripts/bench/make-chain.ts --blocks ${want}\` for the full figure)`,
     )
   const appDir = join(ROOT, '.cache', 'bench-app')
-  await buildPage('index', appDir)
+  // Profiles name functions: the page is built unminified for them (its timings are then not the report's).
+  await buildPage('index', appDir, { minify: !values['sync-profile'] })
+  const syncPaths = values['sync-paths']?.split(',').map((name) => {
+    const p = SYNC_PATHS.find((x) => x.name === name)
+    if (!p) throw new Error(`--sync-paths: no path "${name}" (${SYNC_PATHS.map((x) => x.name).join(', ')})`)
+    return p
+  })
   const loadBefore = loadavg()
-  const f = await benchBrowserSync(syncChain, art.vk, appDir, { coldRuns: Number(values['sync-runs']), warmRuns: 5, log, busy: values['sync-busy'] })
+  const f = await benchBrowserSync(syncChain, art.vk, appDir, {
+    coldRuns: Number(values['sync-runs']),
+    warmRuns: 5,
+    log,
+    busy: values['sync-busy'],
+    profile: values['sync-profile'],
+    ...(syncPaths ? { paths: syncPaths } : {}),
+  })
   const loadAfter = loadavg()
-  const at = (name: string) => f.paths.find((p) => p.path.name === name) as PathFigures
+  const at = (name: string) => f.paths.find((p) => p.path.name === name)
   const runs = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ')
   out(`## Web app in Chromium over WebRTC-Direct (loopback): cold sync along each client path, and warm resume`)
   out()
@@ -114,10 +131,12 @@ async function syncSection(): Promise<void> {
   const now = at('now')
   const mclOnly = at('mcl')
   const r = (a: number[], b: number[]) => (median(a) / median(b)).toFixed(2)
-  out(
-    `Now ÷ before (goal ≤ 0.55): from navigation ${r(now.coldFromNavigationMs, before.coldFromNavigationMs)}, from client start ${r(now.coldFromClientStartMs, before.coldFromClientStartMs)}. Now ÷ the mcl verifier alone (what header-proofs, pipelined rounds, the coalescing pool and early workers add): from navigation ${r(now.coldFromNavigationMs, mclOnly.coldFromNavigationMs)}, from client start ${r(now.coldFromClientStartMs, mclOnly.coldFromClientStartMs)}. Catch-up bytes, now ÷ before: ${(now.bytes.total / before.bytes.total).toFixed(2)}.`,
-  )
-  out()
+  if (before && now && mclOnly) {
+    out(
+      `Now ÷ before (goal ≤ 0.55): from navigation ${r(now.coldFromNavigationMs, before.coldFromNavigationMs)}, from client start ${r(now.coldFromClientStartMs, before.coldFromClientStartMs)}. Now ÷ the mcl verifier alone (what header-proofs, pipelined rounds, the coalescing pool and early workers add): from navigation ${r(now.coldFromNavigationMs, mclOnly.coldFromNavigationMs)}, from client start ${r(now.coldFromClientStartMs, mclOnly.coldFromClientStartMs)}. Catch-up bytes, now ÷ before: ${(now.bytes.total / before.bytes.total).toFixed(2)}.`,
+    )
+    out()
+  }
   out('Runs (ms, in order):')
   out()
   for (const p of f.paths) out(`- ${p.path.name}: from navigation ${runs(p.coldFromNavigationMs)}; from client start ${runs(p.coldFromClientStartMs)}; first dial ${runs(p.firstDialMs)}`)

@@ -22,11 +22,11 @@ export const CHROMIUM_ARGS = [
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm' }
 
-/** Builds one page of src/web into a bench output folder. */
-export async function buildPage(page: string, outDir: string): Promise<void> {
+/** Builds one page of src/web into a bench output folder (`minify: false` keeps function names for profiles). */
+export async function buildPage(page: string, outDir: string, opts: { minify?: boolean } = {}): Promise<void> {
   process.env.ZKLIGHT_PAGES = page
   try {
-    await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } })
+    await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true, ...(opts.minify === false ? { minify: false } : {}) } })
   } finally {
     delete process.env.ZKLIGHT_PAGES
   }

@@ -3,7 +3,7 @@
 // run) along each of several client paths, runs alternating between the paths so all
 // see the same machine load, and warm resume (reload with the IndexedDB checkpoint at
 // the head). The wire bytes of each path's catch-up come from the codecs.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from '@playwright/test'
@@ -24,7 +24,7 @@ import { serveWire } from '../../src/node/wire-service.ts'
 import { SubmitLimiter } from '../../src/node/submit-limiter.ts'
 import { CHROMIUM_ARGS, serve } from './browser.ts'
 import type { BenchChain } from './chain.ts'
-import { BUSY_TRACE_CATEGORIES, threadBusy } from './thread-busy.ts'
+import { BUSY_TRACE_CATEGORIES, threadBusy, topSelfTime, type CpuProfile } from './thread-busy.ts'
 
 /** A way the web app can sync, picked by its URL (src/web/page-options.ts). */
 export interface SyncPath {
@@ -137,6 +137,8 @@ export async function benchBrowserSync(
     paths?: SyncPath[]
     /** Trace each cold run and log how busy each page thread and this process (the host) were from the first dial on. */
     busy?: boolean
+    /** Profile the page thread of each cold run and log the functions it spent most time in. */
+    profile?: boolean
   },
 ): Promise<SyncFigures> {
   const paths = opts.paths ?? SYNC_PATHS
@@ -207,8 +209,22 @@ export async function benchBrowserSync(
         page.on('pageerror', (e) => log(`[page] ${e.message}`))
         if (opts.busy) await browser.startTracing(page, { categories: BUSY_TRACE_CATEGORIES })
         const cpu0 = process.cpuUsage()
-        await page.goto(`${url}/index.html${pf.path.query}`)
+        await page.goto(`${url}/index.html${pf.path.query}`, opts.profile ? { waitUntil: 'commit' } : {})
+        const cdp = opts.profile ? await page.context().newCDPSession(page) : undefined
+        if (cdp) {
+          await cdp.send('Profiler.enable')
+          await cdp.send('Profiler.setSamplingInterval', { interval: 250 })
+          await cdp.send('Profiler.start')
+        }
         await page.waitForFunction((h) => (globalThis as any).zklight?.metrics?.lastHeadHeight === h, head, { timeout: 300_000, polling: 50 })
+        if (cdp) {
+          const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile }
+          const top = topSelfTime(profile, 25).map((f) => `${f.ms.toFixed(0)} ms ${f.fn}`)
+          const file = join(tmpdir(), `zklight-sync-${pf.path.name}-${run + 1}.cpuprofile`)
+          writeFileSync(file, JSON.stringify(profile))
+          log(`sync bench: page thread profile, run ${run + 1}, ${pf.path.name} (self time, from the first commit to the head; whole profile in ${file}, for Chrome DevTools):\n  ${top.join('\n  ')}`)
+          await cdp.detach()
+        }
         if (opts.busy) {
           const hostCpu = process.cpuUsage(cpu0)
           const b = threadBusy((await browser.stopTracing()).toString(), 'zklight:first-dial')

@@ -64,3 +64,32 @@ export function threadBusy(traceJson: string, mark: string): { windowMs: number;
   threads.sort((a, b) => b.busyMs - a.busyMs)
   return { windowMs: (end - at.ts) / 1000, threads }
 }
+
+/** A V8 CPU profile (CDP Profiler.stop) as far as `topSelfTime` reads it. */
+export interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[]
+  samples?: number[]
+  timeDeltas?: number[]
+}
+
+/** The functions the profiled thread spent most time in themselves (not in their callees), in ms. */
+export function topSelfTime(profile: CpuProfile, n: number): { fn: string; ms: number }[] {
+  const byNode = new Map<number, number>()
+  const samples = profile.samples ?? []
+  const deltas = profile.timeDeltas ?? []
+  // Each sample's time is the gap to the next one (microseconds).
+  for (let i = 0; i < samples.length; i++) byNode.set(samples[i] as number, (byNode.get(samples[i] as number) ?? 0) + ((deltas[i + 1] ?? 0) as number))
+  const byFn = new Map<string, number>()
+  for (const node of profile.nodes) {
+    const us = byNode.get(node.id) ?? 0
+    if (us === 0) continue
+    const { functionName, url, lineNumber } = node.callFrame
+    const file = url.split('/').pop() ?? ''
+    const key = `${functionName || '(anonymous)'} ${file}${file ? `:${lineNumber + 1}` : ''}`
+    byFn.set(key, (byFn.get(key) ?? 0) + us)
+  }
+  return [...byFn.entries()]
+    .map(([fn, us]) => ({ fn, ms: us / 1000 }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, n)
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { threadBusy } from '../../scripts/bench/thread-busy.ts'
+import { threadBusy, topSelfTime } from '../../scripts/bench/thread-busy.ts'
 
 const meta = (tid: number, name: string) => ({ ph: 'M', name: 'thread_name', pid: 1, tid, ts: 0, args: { name } })
 const task = (tid: number, ts: number, dur: number, pid = 1) => ({ ph: 'X', name: 'ThreadControllerImpl::RunTask', cat: 'toplevel', pid, tid, ts, dur })
@@ -31,5 +31,26 @@ describe('threadBusy (bench trace reading)', () => {
 
   it('refuses a trace without the mark', () => {
     expect(() => threadBusy(JSON.stringify([task(1, 0, 1)]), 'zklight:first-dial')).toThrow(/no user-timing mark/)
+  })
+})
+
+describe('topSelfTime (bench profile reading)', () => {
+  it('sums each function’s own samples, each worth the gap to the next sample, biggest first', () => {
+    const frame = (functionName: string, url = 'http://x/app.js', lineNumber = 0) => ({ functionName, url, lineNumber })
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)', '') },
+        { id: 2, callFrame: frame('check', 'http://x/app.js', 9) },
+        { id: 3, callFrame: frame('hash', 'http://x/core.js', 41) },
+        { id: 4, callFrame: frame('hash', 'http://x/core.js', 41) }, // the same function under another caller
+      ],
+      samples: [2, 3, 4, 3, 2],
+      timeDeltas: [0, 1000, 2000, 3000, 500], // the last sample has no successor: it counts nothing
+    }
+    expect(topSelfTime(profile, 5)).toEqual([
+      { fn: 'hash core.js:42', ms: 5.5 },
+      { fn: 'check app.js:10', ms: 1 },
+    ])
+    expect(topSelfTime(profile, 1)).toHaveLength(1)
   })
 })
