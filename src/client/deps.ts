@@ -36,3 +36,12 @@ export function isNode(): boolean {
 export function mark(name: string): void {
   globalThis.performance?.mark?.(name)
 }
+
+const marked = new Set<string>()
+
+/** A start-up mark set once per page (the first status, the first range…), however often its moment recurs. */
+export function markOnce(name: string): void {
+  if (marked.has(name)) return
+  marked.add(name)
+  mark(name)
+}

@@ -8,6 +8,7 @@ import type { Header, QuorumCertificate } from '../core/types.ts'
 import type { CertificateBook, Equivocation } from './rules/certificate-book.ts'
 import type { HeadTracker } from './head-tracker.ts'
 import { judgeRequestError, reportRequestError, type Fault, type Offence } from '../net/peer-judgement.ts'
+import { markOnce } from './deps.ts'
 import type { PeerWire } from './network.ts'
 import type { PeerManager } from './peer-manager.ts'
 import type { VerifiedChain } from './verified-chain.ts'
@@ -31,6 +32,7 @@ export interface IntakeContext {
 export async function pollPeer(ctx: IntakeContext, peer: string, signal: AbortSignal): Promise<void> {
   try {
     const st = await ctx.wire.status(peer, { signal, timeoutMs: ctx.requestTimeoutMs })
+    markOnce('zklight:first-status')
     const cp = ctx.chain.checkpoint
     if (st.chainId !== cp.chainId) return ctx.punish(peer, 'broken-link', `status of chain ${st.chainId}`)
     if (!equalBytes(st.genesisHash, cp.genesisHash)) return ctx.punish(peer, 'broken-link', 'another genesis')

@@ -5,6 +5,7 @@
 // transfers are checked are fetched without transfers (header-proofs) from peers that
 // speak it, with proofs-by-range from the others.
 import { errorText } from '../core/logger.ts'
+import { markOnce } from './deps.ts'
 import { verifyCheckpointHeader } from '../core/checkpoint.ts'
 import { equalBytes } from '../core/bytes.ts'
 import { hashHeader, isLinkReason } from '../core/header.ts'
@@ -140,6 +141,7 @@ export async function fetchAnchor(ctx: SyncContext, signal: AbortSignal): Promis
       continue
     }
     ctx.chain.setAnchorHeader(header, ctx.clock.now())
+    markOnce('zklight:anchor-header')
     return true
   }
   return false
@@ -299,6 +301,7 @@ async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom
   for (const job of jobs) {
     const got = await job.fetched
     if (signal.aborted) break
+    markOnce('zklight:first-range')
     const kind = job.bodiless ? 'header-proofs' : 'proofs'
     const miss = (why: string) => {
       if (out.length === 0) missed = `${short(job.peer)}: ${kind} ${job.from}+${job.count}: ${why}`
@@ -359,6 +362,7 @@ async function checkJobs(ctx: SyncContext, base: Header, jobs: Job[], bodiesFrom
       items.length === 0
         ? Promise.resolve<BatchResult>({ ok: true })
         : verifyWithDeadline(ctx, items).then((r) => {
+            markOnce('zklight:first-verdict')
             timing.verifyMs = ctx.clock.now() - t0
             return r
           })

@@ -21,6 +21,12 @@ export interface Groth16Verifier {
   readonly setup: string
   verifyProof(proof: Uint8Array, signals: readonly bigint[]): Promise<Verdict<ProofReason>>
   verifyBatch(items: readonly BatchItem[], random: RandomBytes): Promise<BatchResult>
+  /**
+   * Runs the code a batch runs, on points of the key, until the engine has compiled it for
+   * speed (a browser compiles wasm lazily and optimises it only once it has run a while);
+   * a worker does it after its key, while it would be idle. Decides nothing.
+   */
+  warmUp?(): void
 }
 
 export function isVerifierBackend(x: unknown): x is VerifierBackend {

@@ -27,6 +27,7 @@ export function createVerifyHandler(random: RandomBytes, backend: VerifierBacken
       }
       if (req.type === 'init') {
         verifier = await loadVerifier(req.vk, req.backend ?? backend)
+        verifier.warmUp?.()
         return { id: req.id, ok: true, backend: verifier.backend }
       }
       if (!verifier) throw new Error('verification key not loaded')

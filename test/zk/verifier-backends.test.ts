@@ -1,7 +1,7 @@
 // Differential test of the two verifier backends, mcl-wasm and the ffjavascript reference:
 // the same verdicts (reasons equal), single and batched (bad lists and their reasons equal), on real test-profile
 // proofs and on crafted bad ones; the same verdict on bad keys; any public-signal count.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { randomBytes } from 'node:crypto'
 import { fieldToBytes } from '../../src/core/bytes.ts'
 import type { Verdict } from '../../src/core/types.ts'
@@ -263,6 +263,21 @@ describe('backend selection in the workers', () => {
     expect(await createVerifyHandler(random)(init('reference'))).toEqual({ id: 1, ok: true, backend: 'reference' })
     expect(await createVerifyHandler(random)(init())).toEqual({ id: 1, ok: true, backend: 'mcl' })
     expect(await createVerifyHandler(random, 'reference')(init())).toEqual({ id: 1, ok: true, backend: 'reference' })
+  })
+  it('a handler warms the mcl verifier up at init; the warm-up decides nothing', async () => {
+    const warmUp = vi.spyOn(Object.getPrototypeOf(verifiers.mcl) as Required<Groth16Verifier>, 'warmUp')
+    try {
+      expect(await createVerifyHandler(random)({ type: 'init', id: 1, vk, backend: 'mcl' })).toEqual({ id: 1, ok: true, backend: 'mcl' })
+      expect(warmUp).toHaveBeenCalledTimes(1)
+    } finally {
+      warmUp.mockRestore()
+    }
+    const v = verifiers.mcl as Required<Groth16Verifier>
+    v.warmUp()
+    const batch = items.slice(0, 6)
+    expect(await v.verifyBatch(batch, random)).toEqual({ ok: true })
+    const swapped = batch.map((it, i) => (i === 2 ? { ...it, signals: [...it.signals].reverse() } : it))
+    expect(await v.verifyBatch(swapped, random)).toEqual({ ok: false, bad: [2], reasons: ['proof-invalid'] })
   })
   it('a handler refuses an unknown backend at init, as a response rather than a crash', async () => {
     const handle = createVerifyHandler(random)
