@@ -8,7 +8,7 @@ import { errorText } from '../core/logger.ts'
 import { markOnce } from './deps.ts'
 import { verifyCheckpointHeader } from '../core/checkpoint.ts'
 import { equalBytes } from '../core/bytes.ts'
-import { hashHeader, isLinkReason } from '../core/header.ts'
+import { isLinkReason } from '../core/header.ts'
 import { verifyQuorumCertificate, verifyQuorumCertificateAsync, type AsyncSignatureCheck } from '../core/quorum.ts'
 import type { Clock } from '../core/platform.ts'
 import type { BlockEntry, Header, QuorumCertificate } from '../core/types.ts'
@@ -93,11 +93,10 @@ interface Job {
 }
 
 interface Prefetched {
-  from: number
   jobs: Job[]
   /** Aborts the jobs' requests: when they are not used, or when the round that uses them ends. */
   controller: AbortController
-  /** The hash of the header the jobs were checked against (the round before's last), and the body window they were checked with. */
+  /** The hash of the header the jobs were checked against (the round before's last; they start just above it), and the body window they were checked with. */
   parentHash: Uint8Array
   bodiesFrom: number
   /** The jobs checked as they arrived, their proofs already with the verifier. */
@@ -174,8 +173,9 @@ export async function syncRound(ctx: SyncContext, target: number, signal: AbortS
     // Every range linked and certified: ask for the next ones while these proofs verify.
     const last = checked[checked.length - 1]
     if (ctx.options.pipeline && last && checked.length === jobs.length && last.entries.length === last.job.count) {
-      const tail = (last.entries[last.entries.length - 1] as CheckedEntry).block
-      if (tail.header.height < target) prefetch(ctx, tail.header, target, bodiesFrom, signal)
+      const tail = (last.entries[last.entries.length - 1] as CheckedEntry).block.header
+      // The tail's hash is its certificate's, checked equal to hashHeader(tail) in checkJobs.
+      if (tail.height < target) prefetch(ctx, tail, last.qc.headerHash, target, bodiesFrom, signal)
     }
     let adopted = 0
     for (const c of checked) {
@@ -209,19 +209,18 @@ export async function syncRound(ctx: SyncContext, target: number, signal: AbortS
  * proofs queue at the verifier behind this round's. Its requests end when the client stops or
  * the jobs are dropped; a dropped round's checks stop at the next range.
  */
-function prefetch(ctx: SyncContext, parent: Header, target: number, bodiesFrom: number, signal: AbortSignal): void {
+function prefetch(ctx: SyncContext, parent: Header, parentHash: Uint8Array, target: number, bodiesFrom: number, signal: AbortSignal): void {
   ctx.prefetched?.controller.abort()
   const controller = new AbortController()
   signal.addEventListener('abort', () => controller.abort(), { once: true, signal: controller.signal })
-  const from = parent.height + 1
-  const jobs = planJobs(ctx, from, target, bodiesFrom, controller.signal)
+  const jobs = planJobs(ctx, parent.height + 1, target, bodiesFrom, controller.signal)
   if (jobs.length === 0) {
     ctx.prefetched = undefined
     return
   }
   const checks = checkJobs(ctx, parent, jobs, bodiesFrom, controller.signal)
   checks.catch(() => {}) // awaited by the round that uses it; a dropped round's failure is nobody's
-  ctx.prefetched = { from, jobs, controller, parentHash: hashHeader(parent), bodiesFrom, checks }
+  ctx.prefetched = { jobs, controller, parentHash, bodiesFrom, checks }
 }
 
 /**
@@ -231,12 +230,11 @@ function prefetch(ctx: SyncContext, parent: Header, target: number, bodiesFrom: 
  * the target, and to 0 while a transfer of this client's is pending). Otherwise they are
  * dropped, their checks stopped.
  */
-function takePrefetched(ctx: SyncContext, tip: { header: Header; hash: Uint8Array }, bodiesFrom: number): Prefetched | undefined {
+function takePrefetched(ctx: SyncContext, tip: { hash: Uint8Array }, bodiesFrom: number): Prefetched | undefined {
   const pre = ctx.prefetched
   ctx.prefetched = undefined
   if (!pre) return undefined
-  const onTip = pre.from === tip.header.height + 1 && equalBytes(pre.parentHash, tip.hash)
-  if (onTip && pre.bodiesFrom <= bodiesFrom && pre.jobs.every((j) => !j.bodiless || j.from + j.count - 1 < bodiesFrom)) return pre
+  if (equalBytes(pre.parentHash, tip.hash) && pre.bodiesFrom <= bodiesFrom && pre.jobs.every((j) => !j.bodiless || j.from + j.count - 1 < bodiesFrom)) return pre
   pre.controller.abort()
   return undefined
 }
