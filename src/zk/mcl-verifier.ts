@@ -93,10 +93,14 @@ class MclVerifier implements Groth16Verifier {
   warmUp(): void {
     const { key } = this
     const alpha = this.inst.mcl.neg(key.alphaNeg)
+    const alphaAffine = affine1(alpha)
     const signals = new Array<bigint>(this.nPublic).fill(1n)
     // Key points stand in for proofs (A = α, B = β, C = IC[0]): every step of a batch of 16,
     // parsing and the subgroup test included; the product is not 1, and nothing reads it.
-    const fake = (): MclProof => ({ a: this.parseG1(affine1(alpha)) ?? alpha, b: this.g2.contains(key.beta2) ? key.beta2 : key.gamma2, c: key.ic[0] as G1, signals })
+    const fake = (): MclProof => {
+      this.g2.contains(key.beta2)
+      return { a: this.parseG1(alphaAffine) ?? alpha, b: key.beta2, c: key.ic[0] as G1, signals }
+    }
     for (let round = 0; round < WARM_UP_ROUNDS; round++) {
       const proofs = Array.from({ length: 16 }, fake)
       this.combinedCheck(
