@@ -9,7 +9,7 @@ import type { TrustAnchor } from '../core/types.ts'
 import { createSharedLightClient, type SharedLightClient } from '../client/shared-client.ts'
 import type { IdbCheckpointStore } from '../store/idb-checkpoint-store.ts'
 import type { VerifierPool } from '../zk/verifier-pool.ts'
-import { fetchJson, type Bootstrap } from './fast-resume.ts'
+import type { Bootstrap } from './fast-resume.ts'
 import { pageOptions, type PageOptions } from './page-options.ts'
 
 /** One client for all tabs of the page's origin: the tab that leads holds the network (src/client/shared-client.ts). */
@@ -52,13 +52,13 @@ export async function startBrowserClient(opts: {
   options?: PageOptions
   /** Workers the page started before the key was known (startBrowserVerifier); started here otherwise. */
   startedVerifier?: VerifierPool
-  /** The verification key, already asked for (the page does so as soon as it has bootstrap.json); fetched here otherwise. */
-  verificationKey?: Promise<unknown>
+  /** The verification key (bootstrap.vkUrl), asked for by the page as soon as it has bootstrap.json; the client checks it against the anchor. */
+  verificationKey: Promise<unknown>
 }): Promise<BrowserClient> {
   const { bootstrap, anchor, store, metrics } = opts
   const options = opts.options ?? pageOptions()
   const pinned = anchor.checkpoint
-  const vk = await (opts.verificationKey ?? fetchJson(bootstrap.vkUrl ?? './vk.json'))
+  const vk = await opts.verificationKey
   // ?peers=<multiaddr>,… syncs from those peers only (another tab's relayed WebRTC address, one's own node).
   const pinnedPeers = new URLSearchParams(globalThis.location?.search ?? '').get('peers')
   const peerAddrs = pinnedPeers ? pinnedPeers.split(',').filter(Boolean) : undefined
